@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sealctl's shared state and its commands. Each command lives in
+ * src/cli/cmd_<name>.c, gets argv starting at its own name, and returns the
+ * process exit status (0 ok, 1 failure, 2 usage). Commands print; the library
+ * does not.
+ */
+#ifndef SEAL_CLI_H
+#define SEAL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sealed/status.h"
+
+typedef struct seal_cli {
+    const char *prog;      /* "sealctl" */
+    const char *data_dir;  /* --data, $SEALED_DATA, else "./var" */
+    const char *principal; /* --as, $SEALED_PRINCIPAL; may be NULL */
+    int64_t now;           /* --now / $SEALED_NOW as unix seconds; 0 = the clock */
+    bool quiet;            /* --quiet: no progress output */
+} seal_cli;
+
+typedef int (*seal_cli_fn)(seal_cli *cli, int argc, char **argv);
+
+typedef struct seal_cli_command {
+    const char *name;
+    seal_cli_fn fn;
+    const char *summary;
+} seal_cli_command;
+
+/* Prints "sealctl: <what>: <message>" to stderr; returns 1. */
+int seal__cli_fail(const seal_cli *cli, const char *what, const seal_error *err);
+/* Prints "sealctl: <msg>" and the hint to use --help; returns 2. */
+int seal__cli_usage(const seal_cli *cli, const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* True when argv holds -h or --help before any "--". */
+bool seal__cli_wants_help(int argc, char **argv);
+/* Current time for this invocation (honours --now). */
+int64_t seal__cli_now(const seal_cli *cli);
+
+int seal__cmd_init(seal_cli *cli, int argc, char **argv);
+int seal__cmd_ingest(seal_cli *cli, int argc, char **argv);
+int seal__cmd_stats(seal_cli *cli, int argc, char **argv);
+int seal__cmd_lookup(seal_cli *cli, int argc, char **argv);
+int seal__cmd_shred(seal_cli *cli, int argc, char **argv);
+int seal__cmd_reindex(seal_cli *cli, int argc, char **argv);
+int seal__cmd_keys(seal_cli *cli, int argc, char **argv);
+int seal__cmd_gen(seal_cli *cli, int argc, char **argv);
+int seal__cmd_log(seal_cli *cli, int argc, char **argv);
+int seal__cmd_address(seal_cli *cli, int argc, char **argv);
+
+#endif

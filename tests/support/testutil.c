@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Test helpers; see testutil.h. */
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char tmp_template[512];
+
+static void tu_cleanup(void)
+{
+    if (tmp_template[0] != '\0' && getenv("SEAL_KEEP_TMP") == NULL) {
+        char cmd[600];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_template);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "could not remove %s\n", tmp_template);
+        }
+    }
+}
+
+const char *tu_tmpdir(void)
+{
+    if (tmp_template[0] == '\0') {
+        const char *base = getenv("TMPDIR");
+        snprintf(tmp_template, sizeof(tmp_template), "%s/sealed-test-XXXXXX",
+                 base != NULL ? base : "/tmp");
+        if (mkdtemp(tmp_template) == NULL) {
+            perror("mkdtemp");
+            abort();
+        }
+        atexit(tu_cleanup);
+    }
+    return tmp_template;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf != NULL && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    fclose(f);
+    if (buf != NULL) {
+        buf[n] = '\0';
+    }
+    if (len != NULL) {
+        *len = n;
+    }
+    return buf;
+}
+
+void tu_write_file(const char *path, const char *s)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fputs(s, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        abort();
+    }
+}
+
+int tu_run(char **out, const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL) {
+        return -1;
+    }
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    buf[n] = '\0';
+    int st = pclose(p);
+    if (out != NULL) {
+        *out = buf;
+    } else {
+        free(buf);
+    }
+    return st == -1 ? -1 : (st >> 8) & 0xff;
+}
+
+const char *tu_sealctl(void)
+{
+    const char *s = getenv("SEALCTL");
+    return s != NULL ? s : "sealctl";
+}
+
+const char *tu_vector(const char *rel)
+{
+    static char path[1024];
+    const char *base = getenv("SEAL_VECTORS");
+    snprintf(path, sizeof(path), "%s/%s", base != NULL ? base : "tests/vectors", rel);
+    return path;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The record store: customer records kept per subject under envelope
+ * encryption, looked up only by exact identifiers.
+ *
+ * - Each record belongs to one subject (an account, else an address; the
+ *   catalogue's owner rules). Each subject has its own random data key, kept
+ *   in the key store wrapped by the master key (a 0600 key file).
+ * - Every field value is XChaCha20-Poly1305 ciphertext whose associated data
+ *   binds it to its subject, kind and field.
+ * - Identifiers (account ids, emails, phones, tracking numbers, addresses)
+ *   are indexed only as keyed hashes of their standardised form, so the store
+ *   can answer "exactly this identifier" and nothing else.
+ * - Shredding a subject deletes its data key and index rows: its records
+ *   remain only as ciphertext nobody can read.
+ *
+ * A seal_store is not thread-safe; open one per thread.
+ */
+#ifndef SEALED_STORE_H
+#define SEALED_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sealed/schema.h"
+#include "sealed/status.h"
+
+typedef struct seal_store seal_store;
+
+/* A record as field values. v[i] == NULL means the field is absent. Values
+ * are borrowed; n[i] is the byte length. */
+typedef struct seal_record {
+    const seal_kind *kind;
+    const char *v[SEAL_MAX_FIELDS];
+    size_t n[SEAL_MAX_FIELDS];
+} seal_record;
+
+typedef enum {
+    SEAL_PUT_INSERTED,
+    SEAL_PUT_UNCHANGED, /* the same record was already stored (idempotent re-ingest) */
+    SEAL_PUT_UPDATED,   /* same natural key, new content: replaced */
+    SEAL_PUT_DROPPED    /* not stored by rule (e.g. an anonymous web visit) */
+} seal_put_outcome;
+
+/* Retention states reported by seal_store_stats. */
+typedef enum {
+    SEAL_RET_ACTIVE = 0,
+    SEAL_RET_TRUNCATE_DUE,
+    SEAL_RET_TRUNCATED,
+    SEAL_RET_EXPIRED,
+    SEAL_RET_SHREDDED,
+    SEAL_RET_COUNT
+} seal_retention_state;
+
+const char *seal_retention_state_name(seal_retention_state s);
+
+/* Creates a data directory (mode 0700): a fresh master key file (0600),
+ * sealed.conf, the record store and the key store. Refuses a directory that
+ * already holds a store. */
+seal_status seal_store_create(const char *dir, seal_error *err) SEAL_MUST_USE;
+
+/* Opens a data directory. Refuses a master key file that group or others can
+ * access, a wrong master key, and files that are not a sealed store. */
+seal_status seal_store_open(const char *dir, seal_store **out, seal_error *err) SEAL_MUST_USE;
+void seal_store_close(seal_store *st);
+
+/* Borrowed; lives as long as the store. */
+const seal_catalogue *seal_store_catalogue(const seal_store *st);
+
+/* Transactions: everything between begin and commit is one all-or-nothing
+ * batch, durable (fsync) once commit returns SEAL_OK. */
+seal_status seal_store_begin(seal_store *st, seal_error *err) SEAL_MUST_USE;
+seal_status seal_store_commit(seal_store *st, seal_error *err) SEAL_MUST_USE;
+void seal_store_rollback(seal_store *st);
+
+/* Validates rec against the catalogue and stores it (inside a transaction).
+ * On SEAL_INVALID, err->msg is "<field>: <what is wrong>". */
+seal_status seal_store_put(seal_store *st, const seal_record *rec, seal_put_outcome *outcome,
+                           seal_error *err) SEAL_MUST_USE;
+
+/* Called once per record found; rec and its values live until it returns. */
+typedef seal_status (*seal_record_cb)(const seal_record *rec, int64_t id, void *ud);
+
+/* Every readable record of the subject named by one exact identifier, in
+ * storage order. An identifier that matches nothing calls cb zero times.
+ * Records of a shredded subject are not returned (their key is gone). */
+seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *value, size_t n,
+                              seal_record_cb cb, void *ud, seal_error *err) SEAL_MUST_USE;
+
+/* Reads one record by id: SEAL_SHREDDED if its key is gone, SEAL_CRYPTO if
+ * its ciphertext was tampered with. */
+seal_status seal_store_get(seal_store *st, int64_t id, seal_record_cb cb, void *ud,
+                           seal_error *err) SEAL_MUST_USE;
+
+/* Crypto-shreds the subject owning the identifier (type account or address):
+ * deletes its data key and index rows. *records: how many records it had. */
+seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
+                             int64_t *records, seal_error *err) SEAL_MUST_USE;
+
+typedef void (*seal_stats_fn)(const seal_kind *kind, seal_retention_state state, int64_t count,
+                              void *ud);
+/* Counts per kind and retention state as of `today` (days since epoch). */
+seal_status seal_store_stats(seal_store *st, int64_t today, seal_stats_fn fn, void *ud,
+                             seal_error *err) SEAL_MUST_USE;
+
+/* The standardiser version new index rows get. */
+int seal_store_std_version(void);
+/* Rebuilds every record whose index rows were made by an older standardiser. */
+seal_status seal_store_reindex(seal_store *st, int64_t *records, seal_error *err) SEAL_MUST_USE;
+/* Test hook: stamp new rows with this version instead (0 = current). */
+void seal__store_force_version(seal_store *st, int version);
+
+/* Master-key rotation: a new key file replaces the old one; every data key
+ * is re-wrapped; records are not touched. Safe against a crash at any point. */
+seal_status seal_store_rotate_master(const char *dir, int64_t *keys, seal_error *err) SEAL_MUST_USE;
+
+/* Keyed commitment to a subject for ledger entries (never the identifier). */
+seal_status seal_store_commitment(seal_store *st, seal_index_type type, const char *value, size_t n,
+                                  uint8_t out[32], seal_error *err) SEAL_MUST_USE;
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal crypto for the record store's envelope encryption, on libsodium:
+ * secret memory, keyed hashes (BLAKE2b) for blind indexes and commitments,
+ * XChaCha20-Poly1305 for field ciphertexts and wrapped data keys, and a pooled
+ * random source. Only src/core/crypto* include sodium.h (scripts/banned.sh).
+ * Thread-safety: seal__crypto_init once at start-up; the rest is reentrant
+ * except seal__rand_pool, which belongs to one thread.
+ */
+#ifndef SEAL_CORE_CRYPTO_H
+#define SEAL_CORE_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealed/status.h"
+
+#define SEAL_KEY_BYTES 32u
+#define SEAL_NONCE_BYTES 24u
+#define SEAL_TAG_BYTES 16u
+/* A wrapped key: nonce || ciphertext(key) || tag. */
+#define SEAL_WRAPPED_BYTES (SEAL_NONCE_BYTES + SEAL_KEY_BYTES + SEAL_TAG_BYTES)
+
+seal_status seal__crypto_init(void) SEAL_MUST_USE;
+
+/* Secret memory: guarded, locked where possible, wiped on free. */
+void *seal__secret_alloc(size_t n) SEAL_MUST_USE;
+void seal__secret_free(void *p);
+void seal__wipe(void *p, size_t n);
+int seal__ct_equal(const void *a, const void *b, size_t n) SEAL_MUST_USE;
+
+void seal__random(void *out, size_t n);
+
+/* Keyed BLAKE2b; outlen 16..64; key SEAL_KEY_BYTES. msg may be split in two
+ * parts (tag, value) to avoid copies. */
+void seal__khash(uint8_t *out, size_t outlen, const uint8_t *key, const void *a, size_t alen,
+                 const void *b, size_t blen);
+
+/* Derives a 32-byte subkey from a root key, a numeric id and an 8-char context. */
+seal_status seal__kdf(uint8_t *out, const uint8_t *root, uint64_t id,
+                      const char ctx[8]) SEAL_MUST_USE;
+
+/* XChaCha20-Poly1305-IETF. out holds ptlen + SEAL_TAG_BYTES. */
+void seal__aead_seal(uint8_t *out, const uint8_t *pt, size_t ptlen, const uint8_t *ad, size_t adlen,
+                     const uint8_t nonce[SEAL_NONCE_BYTES], const uint8_t *key);
+/* out holds ctlen - SEAL_TAG_BYTES; SEAL_CRYPTO when the tag does not verify. */
+seal_status seal__aead_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const uint8_t *ad,
+                            size_t adlen, const uint8_t nonce[SEAL_NONCE_BYTES],
+                            const uint8_t *key) SEAL_MUST_USE;
+
+/* Wraps/unwraps a 32-byte key under a key-encryption key, bound to ad. */
+void seal__key_wrap(uint8_t out[SEAL_WRAPPED_BYTES], const uint8_t *key, const uint8_t *kek,
+                    const void *ad, size_t adlen);
+seal_status seal__key_unwrap(uint8_t *key, const uint8_t in[SEAL_WRAPPED_BYTES], const uint8_t *kek,
+                             const void *ad, size_t adlen) SEAL_MUST_USE;
+
+/* A pool of random bytes refilled in 4 KiB chunks: nonces on the ingest hot
+ * path without a system call each. One pool per thread. */
+typedef struct seal_rand_pool {
+    uint8_t bytes[4096];
+    size_t pos;
+} seal_rand_pool;
+void seal__rand_pool_init(seal_rand_pool *p);
+void seal__rand_pool_take(seal_rand_pool *p, uint8_t *out, size_t n);
+
+#endif

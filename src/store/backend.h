@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The storage interface: a versioned table of functions that every backend
+ * (SQLite now, PostgreSQL next) implements. It speaks only opaque bytes and
+ * keyed hashes: encryption, standardisation and the catalogue live above it,
+ * in src/store/store.c, so a backend never sees plaintext personal data.
+ *
+ * Two stores sit behind one backend: the record store (records and blind
+ * index rows) and the key store (wrapped data keys, wrapped index root, the
+ * master-key check). They are separate databases so that a backup of one is
+ * useless without the other; a transaction covers both and commit makes the
+ * key store durable first, so no record is ever durable without its key.
+ * Not thread-safe: one backend handle per thread.
+ */
+#ifndef SEAL_STORE_BACKEND_H
+#define SEAL_STORE_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sealed/buf.h"
+#include "sealed/status.h"
+
+#define SEAL_BACKEND_VERSION 1
+#define SEAL_HASH_BYTES 16 /* keyed hashes: subject ids, index hashes, natural keys */
+#define SEAL_DAY_NONE INT64_MAX
+
+typedef enum {
+    SEAL_REC_ACTIVE = 0,
+    SEAL_REC_TRUNCATED = 1, /* early-truncated field applied (web_visit ip) */
+    SEAL_REC_SHREDDED = 2   /* the subject's data key is gone */
+} seal_record_state;
+
+typedef struct seal_record_row {
+    int64_t id;
+    int kind;
+    uint8_t natkey[SEAL_HASH_BYTES];
+    uint8_t subject[SEAL_HASH_BYTES];
+    int64_t day;         /* the record's time, days since epoch */
+    int64_t expires;     /* day it expires, or SEAL_DAY_NONE */
+    int64_t truncate_at; /* day a field is due for truncation, or SEAL_DAY_NONE */
+    int state;
+    int version; /* standardiser version that derived subject and natkey */
+    uint8_t digest[SEAL_HASH_BYTES];
+    const uint8_t *body; /* ciphertext; borrowed (put) or owned by body_buf (get) */
+    size_t body_len;
+} seal_record_row;
+
+typedef struct seal_index_row {
+    uint8_t hash[SEAL_HASH_BYTES];
+    int64_t record;
+    uint8_t subject[SEAL_HASH_BYTES];
+    int version;
+} seal_index_row;
+
+typedef enum { SEAL_UPSERT_INSERTED, SEAL_UPSERT_UNCHANGED, SEAL_UPSERT_UPDATED } seal_upsert;
+
+typedef seal_status (*seal_id_cb)(int64_t id, void *ud);
+typedef seal_status (*seal_key_cb)(const uint8_t *subject, const uint8_t *wrapped, size_t len,
+                                   void *ud);
+typedef void (*seal_stats_cb)(int kind, int state, int64_t count, void *ud);
+
+typedef struct seal_backend seal_backend;
+
+typedef struct seal_backend_ops {
+    int version;
+    const char *name;
+    /* dir: the data directory; create makes new, empty stores. */
+    seal_status (*open)(const char *dir, bool create, seal_backend **out, seal_error *err);
+    void (*close)(seal_backend *b);
+    seal_status (*begin)(seal_backend *b, seal_error *err);
+    seal_status (*commit)(seal_backend *b, seal_error *err);
+    void (*rollback)(seal_backend *b);
+
+    /* Key store. Named entries (check value, wrapped index root) and data keys. */
+    seal_status (*keymeta_get)(seal_backend *b, const char *name, seal_buf *out, seal_error *err);
+    seal_status (*keymeta_put)(seal_backend *b, const char *name, const uint8_t *v, size_t n,
+                               seal_error *err);
+    seal_status (*key_get)(seal_backend *b, const uint8_t *subject, seal_buf *wrapped,
+                           seal_error *err);
+    seal_status (*key_put)(seal_backend *b, const uint8_t *subject, const uint8_t *wrapped,
+                           size_t n, seal_error *err);
+    seal_status (*key_delete)(seal_backend *b, const uint8_t *subject, seal_error *err);
+    seal_status (*key_each)(seal_backend *b, seal_key_cb cb, void *ud, seal_error *err);
+
+    /* Record store. */
+    seal_status (*meta_get)(seal_backend *b, const char *name, seal_buf *out, seal_error *err);
+    seal_status (*meta_put)(seal_backend *b, const char *name, const uint8_t *v, size_t n,
+                            seal_error *err);
+    /* Inserts, or replaces when (kind, natkey) exists with another digest. */
+    seal_status (*record_upsert)(seal_backend *b, seal_record_row *row, seal_upsert *outcome,
+                                 seal_error *err);
+    seal_status (*record_get)(seal_backend *b, int64_t id, seal_record_row *row, seal_buf *body_buf,
+                              seal_error *err);
+    seal_status (*record_update)(seal_backend *b, const seal_record_row *row, seal_error *err);
+    seal_status (*records_by_subject)(seal_backend *b, const uint8_t *subject, seal_id_cb cb,
+                                      void *ud, seal_error *err);
+    seal_status (*records_stale)(seal_backend *b, int version, seal_id_cb cb, void *ud,
+                                 seal_error *err);
+    seal_status (*index_put)(seal_backend *b, const seal_index_row *row, seal_error *err);
+    seal_status (*index_delete_record)(seal_backend *b, int64_t record, seal_error *err);
+    seal_status (*index_lookup)(seal_backend *b, const uint8_t *hash, seal_id_cb cb, void *ud,
+                                seal_error *err);
+    /* Deletes the subject's index rows and marks its records shredded. */
+    seal_status (*subject_shred)(seal_backend *b, const uint8_t *subject, int64_t *records,
+                                 seal_error *err);
+    seal_status (*stats)(seal_backend *b, int64_t today, seal_stats_cb cb, void *ud,
+                         seal_error *err);
+} seal_backend_ops;
+
+extern const seal_backend_ops seal__sqlite_backend;
+
+#endif

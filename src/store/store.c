@@ -1,0 +1,1156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The record store above the backend: master key, data keys, field
+ * encryption, blind indexes and the record layout. Nothing here writes SQL;
+ * everything persistent goes through the backend table (backend.h).
+ *
+ * Record body, version 1:
+ *   u8 1 | nonce_base[16] | u8 count | count x (u8 field | u16le len | ct[len])
+ * where ct is XChaCha20-Poly1305 of the value with nonce nonce_base||u64le(field)
+ * and associated data "sealed.field.v1" 0 subject[16] kind 0 field-name, so a
+ * ciphertext moved to another subject, kind or field no longer opens.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/crypto.h"
+#include "sealed/alloc.h"
+#include "sealed/log.h"
+#include "sealed/store.h"
+#include "sealed/time.h"
+#include "store/backend.h"
+#include "store/std.h"
+
+#define BODY_VERSION 1
+#define CACHE_BITS 18
+#define CACHE_SLOTS (1u << CACHE_BITS)
+#define MASTER_FILE "master.key"
+#define CONF_FILE "sealed.conf"
+
+enum { SUB_SUBJECT = 1, SUB_INDEX, SUB_NATKEY, SUB_DIGEST, SUB_COMMIT, SUB_COUNT };
+
+typedef struct key_slot {
+    uint8_t subject[SEAL_HASH_BYTES];
+    uint8_t key[SEAL_KEY_BYTES];
+    uint8_t used;
+} key_slot;
+
+/* Secrets, all in one guarded allocation. */
+typedef struct secrets {
+    uint8_t master[SEAL_KEY_BYTES];
+    uint8_t sub[SUB_COUNT][SEAL_KEY_BYTES];
+    key_slot cache[CACHE_SLOTS];
+} secrets;
+
+struct seal_store {
+    const seal_backend_ops *ops;
+    seal_backend *be;
+    seal_catalogue *cat;
+    secrets *sec;
+    seal_rand_pool pool;
+    int force_version;
+    seal_buf body, plain, std, scratch, wrapped;
+    char dir[1024];
+};
+
+static const char *const retention_names[] = {"active", "truncate_due", "truncated", "expired",
+                                              "shredded"};
+
+const char *seal_retention_state_name(seal_retention_state s)
+{
+    return (unsigned) s < SEAL_RET_COUNT ? retention_names[s] : "unknown";
+}
+
+int seal_store_std_version(void)
+{
+    return seal__std_version();
+}
+
+static int row_version(const seal_store *st)
+{
+    return st->force_version != 0 ? st->force_version : seal__std_version();
+}
+
+void seal__store_force_version(seal_store *st, int version)
+{
+    st->force_version = version;
+}
+
+/* ---- master key file ---------------------------------------------------- */
+
+static seal_status path_join(char *out, size_t n, const char *dir, const char *file,
+                             seal_error *err)
+{
+    int w = snprintf(out, n, "%s/%s", dir, file);
+    if (w < 0 || (size_t) w >= n) {
+        return seal_error_set(err, SEAL_INVALID, "path too long: %s/%s", dir, file);
+    }
+    return SEAL_OK;
+}
+
+static seal_status read_master(const char *path, uint8_t *key, seal_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        return seal_error_set(err, errno == ENOENT ? SEAL_NOTFOUND : SEAL_IO,
+                              "master key file %s: %s", path, strerror(errno));
+    }
+    seal_status s = SEAL_OK;
+    struct stat sb;
+    char hex[2 * SEAL_KEY_BYTES + 2];
+    ssize_t got = 0;
+    if (fstat(fd, &sb) != 0) {
+        s = seal_error_set(err, SEAL_IO, "master key file %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if ((sb.st_mode & 077) != 0) {
+        s = seal_error_set(err, SEAL_PERM,
+                           "master key file %s: group or others can access it (mode %04o); "
+                           "refusing it: chmod 600 %s",
+                           path, (unsigned) (sb.st_mode & 07777), path);
+        goto out;
+    }
+    got = read(fd, hex, sizeof(hex));
+    if (got < (ssize_t) (2 * SEAL_KEY_BYTES) ||
+        (got == (ssize_t) sizeof(hex) && hex[2 * SEAL_KEY_BYTES] != '\n') ||
+        (got == 2 * SEAL_KEY_BYTES + 1 && hex[2 * SEAL_KEY_BYTES] != '\n') ||
+        seal_hex_decode(key, SEAL_KEY_BYTES, hex, 2 * SEAL_KEY_BYTES) != SEAL_OK) {
+        s = seal_error_set(err, SEAL_KEY, "master key file %s: not 64 hex digits", path);
+    }
+out:
+    seal__wipe(hex, sizeof(hex));
+    close(fd);
+    return s;
+}
+
+static seal_status write_master(const char *path, const uint8_t *key, seal_error *err)
+{
+    char hex[2 * SEAL_KEY_BYTES + 2];
+    seal_hex_encode(hex, key, SEAL_KEY_BYTES);
+    hex[2 * SEAL_KEY_BYTES] = '\n';
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    seal_status s = SEAL_OK;
+    if (fd < 0) {
+        s = seal_error_set(err, SEAL_IO, "master key file %s: %s", path, strerror(errno));
+    } else {
+        if (write(fd, hex, 2 * SEAL_KEY_BYTES + 1) != 2 * SEAL_KEY_BYTES + 1 || fsync(fd) != 0) {
+            s = seal_error_set(err, SEAL_IO, "master key file %s: %s", path, strerror(errno));
+        }
+        close(fd);
+    }
+    seal__wipe(hex, sizeof(hex));
+    return s;
+}
+
+static seal_status fsync_dir(const char *dir, seal_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        seal_status s = seal_error_set(err, SEAL_IO, "%s: %s", dir, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return s;
+    }
+    close(fd);
+    return SEAL_OK;
+}
+
+/* ---- key store ------------------------------------------------------------ */
+
+static const char check_ad[] = "sealed.master-check.v1";
+static const char root_ad[] = "sealed.index-root.v1";
+static const char dk_ad[] = "sealed.data-key.v1";
+
+static seal_status derive_subkeys(seal_store *st, const uint8_t *root)
+{
+    static const char ctx[8] = {'s', 'e', 'a', 'l', 'i', 'd', 'x', '1'};
+    for (int i = SUB_SUBJECT; i < SUB_COUNT; i++) {
+        seal_status s = seal__kdf(st->sec->sub[i], root, (uint64_t) i, ctx);
+        if (s != SEAL_OK) {
+            return s;
+        }
+    }
+    return SEAL_OK;
+}
+
+static seal_status check_master(seal_store *st, const uint8_t *master, seal_error *err)
+{
+    uint8_t probe[SEAL_KEY_BYTES];
+    seal_status s = st->ops->keymeta_get(st->be, "check", &st->wrapped, err);
+    if (s == SEAL_NOTFOUND || (s == SEAL_OK && st->wrapped.len != SEAL_WRAPPED_BYTES)) {
+        return seal_error_set(err, SEAL_CORRUPT, "%s: key store has no master-key check", st->dir);
+    }
+    if (s != SEAL_OK) {
+        return s;
+    }
+    s = seal__key_unwrap(probe, st->wrapped.data, master, check_ad, sizeof(check_ad));
+    seal__wipe(probe, sizeof(probe));
+    if (s != SEAL_OK) {
+        return seal_error_set(err, SEAL_KEY,
+                              "%s: the master key does not open this key store (wrong key file?)",
+                              st->dir);
+    }
+    return SEAL_OK;
+}
+
+static void wrap_ad(uint8_t *ad, const uint8_t *subject)
+{
+    memcpy(ad, dk_ad, sizeof(dk_ad));
+    memcpy(ad + sizeof(dk_ad), subject, SEAL_HASH_BYTES);
+}
+
+/* The data key of a subject; created when create is set and none exists. */
+static seal_status subject_key(seal_store *st, const uint8_t *subject, bool create,
+                               const uint8_t **key, seal_error *err)
+{
+    uint32_t h = (uint32_t) subject[0] | (uint32_t) subject[1] << 8 | (uint32_t) subject[2] << 16;
+    key_slot *slot = &st->sec->cache[h & (CACHE_SLOTS - 1)];
+    if (slot->used && memcmp(slot->subject, subject, SEAL_HASH_BYTES) == 0) {
+        *key = slot->key;
+        return SEAL_OK;
+    }
+    uint8_t ad[sizeof(dk_ad) + SEAL_HASH_BYTES];
+    wrap_ad(ad, subject);
+    seal_status s = st->ops->key_get(st->be, subject, &st->wrapped, err);
+    if (s == SEAL_OK) {
+        if (st->wrapped.len != SEAL_WRAPPED_BYTES ||
+            seal__key_unwrap(slot->key, st->wrapped.data, st->sec->master, ad, sizeof(ad)) !=
+                SEAL_OK) {
+            slot->used = 0;
+            return seal_error_set(err, SEAL_CRYPTO, "key store: a data key does not unwrap");
+        }
+    } else if (s == SEAL_NOTFOUND && create) {
+        uint8_t wrapped[SEAL_WRAPPED_BYTES];
+        seal__random(slot->key, SEAL_KEY_BYTES);
+        seal__key_wrap(wrapped, slot->key, st->sec->master, ad, sizeof(ad));
+        s = st->ops->key_put(st->be, subject, wrapped, sizeof(wrapped), err);
+        if (s != SEAL_OK) {
+            slot->used = 0;
+            return s;
+        }
+    } else if (s == SEAL_NOTFOUND) {
+        return seal_error_set(err, SEAL_SHREDDED, "%s", seal_status_message(SEAL_SHREDDED));
+    } else {
+        return s;
+    }
+    memcpy(slot->subject, subject, SEAL_HASH_BYTES);
+    slot->used = 1;
+    *key = slot->key;
+    return SEAL_OK;
+}
+
+static void cache_evict(seal_store *st, const uint8_t *subject)
+{
+    uint32_t h = (uint32_t) subject[0] | (uint32_t) subject[1] << 8 | (uint32_t) subject[2] << 16;
+    key_slot *slot = &st->sec->cache[h & (CACHE_SLOTS - 1)];
+    if (slot->used && memcmp(slot->subject, subject, SEAL_HASH_BYTES) == 0) {
+        seal__wipe(slot, sizeof(*slot));
+    }
+}
+
+/* ---- open / create ------------------------------------------------------------ */
+
+static seal_status store_alloc(const char *dir, seal_store **out, seal_error *err)
+{
+    seal_status s = seal__crypto_init();
+    if (s != SEAL_OK) {
+        return seal_error_set(err, s, "libsodium failed to initialise");
+    }
+    seal_store *st = seal_calloc(1, sizeof(*st));
+    if (st == NULL) {
+        return seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
+    st->ops = &seal__sqlite_backend;
+    seal__rand_pool_init(&st->pool);
+    snprintf(st->dir, sizeof(st->dir), "%s", dir);
+    st->sec = seal__secret_alloc(sizeof(secrets));
+    if (st->sec == NULL) {
+        seal_free(st);
+        return seal_error_set(err, SEAL_NOMEM, "cannot allocate secure memory");
+    }
+    memset(st->sec, 0, sizeof(secrets));
+    s = seal_catalogue_load_default(&st->cat, err);
+    if (s != SEAL_OK) {
+        seal_store_close(st);
+        return s;
+    }
+    *out = st;
+    return SEAL_OK;
+}
+
+void seal_store_close(seal_store *st)
+{
+    if (st == NULL) {
+        return;
+    }
+    if (st->be != NULL) {
+        st->ops->close(st->be);
+    }
+    seal_catalogue_free(st->cat);
+    seal__secret_free(st->sec);
+    seal__wipe(&st->pool, sizeof(st->pool));
+    if (st->plain.data != NULL) {
+        seal__wipe(st->plain.data, st->plain.cap);
+    }
+    if (st->std.data != NULL) {
+        seal__wipe(st->std.data, st->std.cap);
+    }
+    seal_buf_cleanup(&st->body);
+    seal_buf_cleanup(&st->plain);
+    seal_buf_cleanup(&st->std);
+    seal_buf_cleanup(&st->scratch);
+    seal_buf_cleanup(&st->wrapped);
+    seal_free(st);
+}
+
+static seal_status write_conf(const char *path, seal_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return seal_error_set(err, SEAL_IO, "%s: %s", path, strerror(errno));
+    }
+    static const char text[] = "# sealed data directory configuration (see docs/config.md)\n"
+                               "backend = sqlite\n"
+                               "master_key_file = " MASTER_FILE "\n";
+    seal_status s = SEAL_OK;
+    if (write(fd, text, sizeof(text) - 1) != (ssize_t) sizeof(text) - 1 || fsync(fd) != 0) {
+        s = seal_error_set(err, SEAL_IO, "%s: %s", path, strerror(errno));
+    }
+    close(fd);
+    return s;
+}
+
+seal_status seal_store_create(const char *dir, seal_error *err)
+{
+    char path[1100];
+    seal_store *st = NULL;
+    seal_status s;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        return seal_error_set(err, SEAL_IO, "%s: %s", dir, strerror(errno));
+    }
+    if ((s = path_join(path, sizeof(path), dir, "store.db", err)) != SEAL_OK) {
+        return s;
+    }
+    if (access(path, F_OK) == 0) {
+        return seal_error_set(err, SEAL_EXISTS, "%s: already holds a sealed store", dir);
+    }
+    s = store_alloc(dir, &st, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    uint8_t root[SEAL_KEY_BYTES];
+    uint8_t wrapped[SEAL_WRAPPED_BYTES];
+    seal__random(st->sec->master, SEAL_KEY_BYTES);
+    seal__random(root, sizeof(root));
+    if ((s = path_join(path, sizeof(path), dir, MASTER_FILE, err)) != SEAL_OK ||
+        (s = write_master(path, st->sec->master, err)) != SEAL_OK) {
+        goto out;
+    }
+    if ((s = path_join(path, sizeof(path), dir, CONF_FILE, err)) != SEAL_OK ||
+        (s = write_conf(path, err)) != SEAL_OK) {
+        goto out;
+    }
+    s = st->ops->open(dir, true, &st->be, err);
+    if (s != SEAL_OK || (s = st->ops->begin(st->be, err)) != SEAL_OK) {
+        goto out;
+    }
+    uint8_t zero[SEAL_KEY_BYTES] = {0};
+    seal__key_wrap(wrapped, zero, st->sec->master, check_ad, sizeof(check_ad));
+    s = st->ops->keymeta_put(st->be, "check", wrapped, sizeof(wrapped), err);
+    if (s == SEAL_OK) {
+        seal__key_wrap(wrapped, root, st->sec->master, root_ad, sizeof(root_ad));
+        s = st->ops->keymeta_put(st->be, "index_root", wrapped, sizeof(wrapped), err);
+    }
+    if (s == SEAL_OK) {
+        char v[16];
+        int n = snprintf(v, sizeof(v), "%d", seal_catalogue_version(st->cat));
+        s = st->ops->meta_put(st->be, "catalogue_version", (const uint8_t *) v, (size_t) n, err);
+    }
+    if (s == SEAL_OK) {
+        s = st->ops->commit(st->be, err);
+    } else {
+        st->ops->rollback(st->be);
+    }
+    if (s == SEAL_OK) {
+        s = fsync_dir(dir, err);
+    }
+out:
+    seal__wipe(root, sizeof(root));
+    seal_store_close(st);
+    return s;
+}
+
+/* Finishes a rotation that crashed after the key store was re-wrapped but
+ * before the new key file replaced the old one. */
+static seal_status recover_rotation(seal_store *st, const char *path, seal_error *err)
+{
+    char next[1200];
+    snprintf(next, sizeof(next), "%s.next", path);
+    if (access(next, F_OK) != 0) {
+        return SEAL_OK;
+    }
+    uint8_t old_key[SEAL_KEY_BYTES];
+    seal_status s = read_master(path, old_key, err);
+    if (s == SEAL_OK && check_master(st, old_key, NULL) == SEAL_OK) {
+        unlink(next); /* the rotation never committed: keep the old key */
+        seal__wipe(old_key, sizeof(old_key));
+        return SEAL_OK;
+    }
+    seal__wipe(old_key, sizeof(old_key));
+    uint8_t new_key[SEAL_KEY_BYTES];
+    s = read_master(next, new_key, err);
+    if (s == SEAL_OK && (s = check_master(st, new_key, err)) == SEAL_OK) {
+        if (rename(next, path) != 0) {
+            s = seal_error_set(err, SEAL_IO, "%s: %s", path, strerror(errno));
+        } else {
+            SEAL_LOG(SEAL_LOG_WARN, "completed an interrupted master-key rotation");
+        }
+    }
+    seal__wipe(new_key, sizeof(new_key));
+    return s;
+}
+
+seal_status seal_store_open(const char *dir, seal_store **out, seal_error *err)
+{
+    seal_store *st = NULL;
+    char path[1100];
+    uint8_t root[SEAL_KEY_BYTES];
+    *out = NULL;
+    seal_status s = path_join(path, sizeof(path), dir, "store.db", err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (access(path, F_OK) != 0) {
+        return seal_error_set(err, SEAL_NOTFOUND,
+                              "%s: no sealed store here (run `sealctl --data %s init`)", dir, dir);
+    }
+    if ((s = store_alloc(dir, &st, err)) != SEAL_OK) {
+        return s;
+    }
+    if ((s = st->ops->open(dir, false, &st->be, err)) != SEAL_OK ||
+        (s = path_join(path, sizeof(path), dir, MASTER_FILE, err)) != SEAL_OK ||
+        (s = recover_rotation(st, path, err)) != SEAL_OK ||
+        (s = read_master(path, st->sec->master, err)) != SEAL_OK ||
+        (s = check_master(st, st->sec->master, err)) != SEAL_OK) {
+        goto out;
+    }
+    s = st->ops->keymeta_get(st->be, "index_root", &st->wrapped, err);
+    if (s == SEAL_OK && (st->wrapped.len != SEAL_WRAPPED_BYTES ||
+                         seal__key_unwrap(root, st->wrapped.data, st->sec->master, root_ad,
+                                          sizeof(root_ad)) != SEAL_OK)) {
+        s = seal_error_set(err, SEAL_CRYPTO, "%s: the index root key does not unwrap", dir);
+    }
+    if (s == SEAL_OK) {
+        s = derive_subkeys(st, root);
+    }
+    seal__wipe(root, sizeof(root));
+out:
+    if (s != SEAL_OK) {
+        seal_store_close(st);
+        return s;
+    }
+    *out = st;
+    return SEAL_OK;
+}
+
+const seal_catalogue *seal_store_catalogue(const seal_store *st)
+{
+    return st->cat;
+}
+
+seal_status seal_store_begin(seal_store *st, seal_error *err)
+{
+    return st->ops->begin(st->be, err);
+}
+
+seal_status seal_store_commit(seal_store *st, seal_error *err)
+{
+    return st->ops->commit(st->be, err);
+}
+
+void seal_store_rollback(seal_store *st)
+{
+    st->ops->rollback(st->be);
+    /* Keys created in the rolled-back batch are gone: forget cached ones. */
+    memset(st->sec->cache, 0, sizeof(st->sec->cache));
+}
+
+/* ---- hashing of identifiers -------------------------------------------------- */
+
+static seal_status std_value(seal_store *st, seal_index_type type, const char *v, size_t n,
+                             seal_error *err)
+{
+    seal_buf_reset(&st->std);
+    return seal__std_identifier(type, v, n, &st->std, err);
+}
+
+/* khash(sub, type-tag 0 standardised) of st->std */
+static void hash_std(seal_store *st, int sub, seal_index_type type, uint8_t *out)
+{
+    uint8_t tag[2] = {(uint8_t) type, 0};
+    seal__khash(out, SEAL_HASH_BYTES, st->sec->sub[sub], tag, 2, st->std.data, st->std.len);
+}
+
+static seal_status subject_of(seal_store *st, const seal_record *rec, uint8_t *subject,
+                              int *owner_field, seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    for (size_t i = 0; i < k->nowners; i++) {
+        int f = k->owners[i].field;
+        if (rec->v[f] == NULL) {
+            continue;
+        }
+        seal_status s = std_value(st, k->owners[i].subject, rec->v[f], rec->n[f], err);
+        if (s != SEAL_OK) {
+            seal_error_prefix(err, "%s", k->fields[f].name);
+            return s;
+        }
+        hash_std(st, SUB_SUBJECT, k->owners[i].subject, subject);
+        *owner_field = f;
+        return SEAL_OK;
+    }
+    return seal_error_set(err, SEAL_INVALID, "%s: required to name the record's owner",
+                          k->fields[k->owners[0].field].name);
+}
+
+/* ---- records -------------------------------------------------------------------- */
+
+static size_t field_ad(uint8_t *ad, size_t cap, const uint8_t *subject, const seal_kind *k,
+                       const seal_field *f)
+{
+    static const char tag[] = "sealed.field.v1";
+    size_t kn = strlen(k->name), fn = strlen(f->name);
+    size_t n = sizeof(tag) + SEAL_HASH_BYTES + kn + 1 + fn;
+    if (n > cap) {
+        return 0;
+    }
+    uint8_t *p = ad;
+    memcpy(p, tag, sizeof(tag));
+    p += sizeof(tag);
+    memcpy(p, subject, SEAL_HASH_BYTES);
+    p += SEAL_HASH_BYTES;
+    memcpy(p, k->name, kn + 1);
+    p += kn + 1;
+    memcpy(p, f->name, fn);
+    return n;
+}
+
+static void field_nonce(uint8_t *nonce, const uint8_t *base, size_t field)
+{
+    memcpy(nonce, base, 16);
+    for (int i = 0; i < 8; i++) {
+        nonce[16 + i] = (uint8_t) ((uint64_t) field >> (8 * i));
+    }
+}
+
+static seal_status encrypt_body(seal_store *st, const seal_record *rec, const uint8_t *subject,
+                                const uint8_t *key, seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    uint8_t base[16], nonce[SEAL_NONCE_BYTES], ad[256];
+    seal__rand_pool_take(&st->pool, base, sizeof(base));
+    seal_buf_reset(&st->body);
+    size_t count = 0;
+    for (size_t i = 0; i < k->nfields; i++) {
+        count += rec->v[i] != NULL;
+    }
+    seal_status s = seal_buf_append_byte(&st->body, BODY_VERSION);
+    if (s == SEAL_OK) {
+        s = seal_buf_append(&st->body, base, sizeof(base));
+    }
+    if (s == SEAL_OK) {
+        s = seal_buf_append_byte(&st->body, (uint8_t) count);
+    }
+    for (size_t i = 0; s == SEAL_OK && i < k->nfields; i++) {
+        if (rec->v[i] == NULL) {
+            continue;
+        }
+        size_t n = rec->n[i];
+        size_t adlen = field_ad(ad, sizeof(ad), subject, k, &k->fields[i]);
+        if (n > UINT16_MAX - SEAL_TAG_BYTES || adlen == 0) {
+            return seal_error_set(err, SEAL_LIMIT, "%s: value too long", k->fields[i].name);
+        }
+        if ((s = seal_buf_append_byte(&st->body, (uint8_t) i)) != SEAL_OK ||
+            (s = seal_buf_append_u16le(&st->body, (uint16_t) (n + SEAL_TAG_BYTES))) != SEAL_OK ||
+            (s = seal_buf_reserve(&st->body, n + SEAL_TAG_BYTES)) != SEAL_OK) {
+            break;
+        }
+        field_nonce(nonce, base, i);
+        seal__aead_seal(st->body.data + st->body.len, (const uint8_t *) rec->v[i], n, ad, adlen,
+                        nonce, key);
+        st->body.len += n + SEAL_TAG_BYTES;
+    }
+    if (s != SEAL_OK) {
+        return seal_error_set(err, s, "out of memory");
+    }
+    return SEAL_OK;
+}
+
+/* Opens a body into out (values point into st->plain). */
+static seal_status decrypt_body(seal_store *st, const seal_kind *k, const uint8_t *subject,
+                                const uint8_t *body, size_t len, const uint8_t *key,
+                                seal_record *out, seal_error *err)
+{
+    seal_cursor c;
+    uint8_t ver, count, base[16], nonce[SEAL_NONCE_BYTES], ad[256];
+    size_t offs[SEAL_MAX_FIELDS];
+    seal_cursor_init(&c, body, len);
+    memset(out, 0, sizeof(*out));
+    out->kind = k;
+    if (seal_cursor_u8(&c, &ver) != SEAL_OK || ver != BODY_VERSION ||
+        seal_cursor_copy(&c, base, sizeof(base)) != SEAL_OK ||
+        seal_cursor_u8(&c, &count) != SEAL_OK || count > k->nfields) {
+        return seal_error_set(err, SEAL_CORRUPT, "record body malformed");
+    }
+    seal_buf_reset(&st->plain);
+    if (seal_buf_reserve(&st->plain, len) != SEAL_OK) {
+        return seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
+    for (uint8_t i = 0; i < count; i++) {
+        uint8_t f;
+        uint16_t n;
+        const uint8_t *ct;
+        if (seal_cursor_u8(&c, &f) != SEAL_OK || f >= k->nfields || out->v[f] != NULL ||
+            seal_cursor_u16le(&c, &n) != SEAL_OK || n < SEAL_TAG_BYTES ||
+            seal_cursor_take(&c, &ct, n) != SEAL_OK) {
+            return seal_error_set(err, SEAL_CORRUPT, "record body malformed");
+        }
+        size_t adlen = field_ad(ad, sizeof(ad), subject, k, &k->fields[f]);
+        field_nonce(nonce, base, f);
+        size_t at = st->plain.len;
+        if (seal__aead_open(st->plain.data + at, ct, n, ad, adlen, nonce, key) != SEAL_OK) {
+            return seal_error_set(err, SEAL_CRYPTO, "field %s: %s", k->fields[f].name,
+                                  seal_status_message(SEAL_CRYPTO));
+        }
+        st->plain.len += n - SEAL_TAG_BYTES + 1;
+        st->plain.data[st->plain.len - 1] = '\0';
+        offs[f] = at;
+        out->v[f] = (const char *) (uintptr_t) 1; /* mark; fixed below */
+        out->n[f] = n - SEAL_TAG_BYTES;
+    }
+    if (seal_cursor_left(&c) != 0) {
+        return seal_error_set(err, SEAL_CORRUPT, "record body has trailing bytes");
+    }
+    for (size_t f = 0; f < k->nfields; f++) {
+        if (out->v[f] != NULL) {
+            out->v[f] = (const char *) st->plain.data + offs[f];
+        }
+    }
+    return SEAL_OK;
+}
+
+static void digest_of(seal_store *st, const seal_record *rec, uint8_t *out)
+{
+    /* canonical: (u8 field, u32le len, bytes) for each present field */
+    seal_buf_reset(&st->scratch);
+    for (size_t i = 0; i < rec->kind->nfields; i++) {
+        if (rec->v[i] != NULL &&
+            (seal_buf_append_byte(&st->scratch, (uint8_t) i) != SEAL_OK ||
+             seal_buf_append_u32le(&st->scratch, (uint32_t) rec->n[i]) != SEAL_OK ||
+             seal_buf_append(&st->scratch, rec->v[i], rec->n[i]) != SEAL_OK)) {
+            memset(out, 0, SEAL_HASH_BYTES); /* forces an update on re-ingest; harmless */
+            return;
+        }
+    }
+    uint8_t tag[1] = {(uint8_t) rec->kind->id};
+    seal__khash(out, SEAL_HASH_BYTES, st->sec->sub[SUB_DIGEST], tag, 1, st->scratch.data,
+                st->scratch.len);
+    seal__wipe(st->scratch.data, st->scratch.len);
+}
+
+static void natkey_of(seal_store *st, const seal_record *rec, uint8_t *out)
+{
+    const seal_kind *k = rec->kind;
+    seal_buf_reset(&st->scratch);
+    for (size_t i = 0; i < k->nnatural; i++) {
+        int f = k->natural_key[i];
+        if (seal_buf_append_u32le(&st->scratch, (uint32_t) rec->n[f]) != SEAL_OK ||
+            seal_buf_append(&st->scratch, rec->v[f], rec->n[f]) != SEAL_OK) {
+            memset(out, 0, SEAL_HASH_BYTES);
+            return;
+        }
+    }
+    uint8_t tag[1] = {(uint8_t) k->id};
+    seal__khash(out, SEAL_HASH_BYTES, st->sec->sub[SUB_NATKEY], tag, 1, st->scratch.data,
+                st->scratch.len);
+}
+
+static seal_status validate(const seal_record *rec, seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    for (size_t i = 0; i < k->nfields; i++) {
+        const seal_field *f = &k->fields[i];
+        if (rec->v[i] == NULL) {
+            if (f->required) {
+                return seal_error_set(err, SEAL_INVALID, "%s: required field missing", f->name);
+            }
+            continue;
+        }
+        seal_status s = seal_field_validate(f, rec->v[i], rec->n[i], err);
+        if (s != SEAL_OK) {
+            seal_error_prefix(err, "%s", f->name);
+            return s;
+        }
+    }
+    return SEAL_OK;
+}
+
+static int64_t day_of(const char *v, size_t n, bool date)
+{
+    int64_t t = 0;
+    seal_status s = date ? seal_date_parse_n(v, n, &t) : seal_time_parse_n(v, n, &t);
+    return s == SEAL_OK ? seal_time_day(t) : 0;
+}
+
+/* Fills row (except id) and st->body for rec; validation already done. */
+static seal_status prepare_row(seal_store *st, const seal_record *rec, seal_record_row *row,
+                               int *owner_field, seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    const uint8_t *key;
+    memset(row, 0, sizeof(*row));
+    row->kind = k->id;
+    seal_status s = subject_of(st, rec, row->subject, owner_field, err);
+    if (s != SEAL_OK || (s = subject_key(st, row->subject, true, &key, err)) != SEAL_OK ||
+        (s = encrypt_body(st, rec, row->subject, key, err)) != SEAL_OK) {
+        return s;
+    }
+    natkey_of(st, rec, row->natkey);
+    digest_of(st, rec, row->digest);
+    row->day = day_of(rec->v[k->time_field], rec->n[k->time_field], false);
+    row->expires = row->day + k->retention_days;
+    if (k->retention_from >= 0) {
+        int f = k->retention_from;
+        row->expires = rec->v[f] == NULL
+                           ? SEAL_DAY_NONE
+                           : day_of(rec->v[f], rec->n[f], k->fields[f].type == SEAL_FT_DATE) +
+                                 k->retention_days;
+    }
+    row->truncate_at = SEAL_DAY_NONE;
+    if (k->truncate_field >= 0 && rec->v[k->truncate_field] != NULL) {
+        row->truncate_at = row->day + k->truncate_days;
+    }
+    row->state = SEAL_REC_ACTIVE;
+    row->version = row_version(st);
+    row->body = st->body.data;
+    row->body_len = st->body.len;
+    return SEAL_OK;
+}
+
+static seal_status put_index(seal_store *st, const seal_record *rec, const seal_record_row *row,
+                             int owner_field, seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    for (size_t i = 0; i < k->nfields; i++) {
+        const seal_field *f = &k->fields[i];
+        if (f->index == SEAL_IDX_NONE || rec->v[i] == NULL) {
+            continue;
+        }
+        if ((int) i == owner_field) {
+            continue; /* reachable through the record's subject already */
+        }
+        seal_index_row ir;
+        seal_status s = std_value(st, f->index, rec->v[i], rec->n[i], err);
+        if (s != SEAL_OK) {
+            seal_error_prefix(err, "%s", f->name);
+            return s;
+        }
+        hash_std(st, SUB_INDEX, f->index, ir.hash);
+        ir.record = row->id;
+        memcpy(ir.subject, row->subject, SEAL_HASH_BYTES);
+        ir.version = row->version;
+        if ((s = st->ops->index_put(st->be, &ir, err)) != SEAL_OK) {
+            return s;
+        }
+    }
+    return SEAL_OK;
+}
+
+seal_status seal_store_put(seal_store *st, const seal_record *rec, seal_put_outcome *outcome,
+                           seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    seal_record_row row;
+    int owner_field = -1;
+    seal_upsert up;
+    seal_status s = validate(rec, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (k->drop_without >= 0 && rec->v[k->drop_without] == NULL) {
+        *outcome = SEAL_PUT_DROPPED; /* e.g. anonymous visits: never stored (DESIGN.md) */
+        return SEAL_OK;
+    }
+    if ((s = prepare_row(st, rec, &row, &owner_field, err)) != SEAL_OK ||
+        (s = st->ops->record_upsert(st->be, &row, &up, err)) != SEAL_OK) {
+        return s;
+    }
+    if (up == SEAL_UPSERT_UNCHANGED) {
+        *outcome = SEAL_PUT_UNCHANGED;
+        return SEAL_OK;
+    }
+    if (up == SEAL_UPSERT_UPDATED &&
+        (s = st->ops->index_delete_record(st->be, row.id, err)) != SEAL_OK) {
+        return s;
+    }
+    *outcome = up == SEAL_UPSERT_UPDATED ? SEAL_PUT_UPDATED : SEAL_PUT_INSERTED;
+    return put_index(st, rec, &row, owner_field, err);
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+typedef struct read_ctx {
+    seal_store *st;
+    seal_record_cb cb;
+    void *ud;
+    seal_error *err;
+    bool skip_shredded;
+    int64_t last;
+} read_ctx;
+
+static seal_status read_one(int64_t id, void *ud)
+{
+    read_ctx *rc = ud;
+    seal_store *st = rc->st;
+    seal_record_row row;
+    seal_record rec;
+    const uint8_t *key;
+    seal_buf body;
+    seal_buf_init(&body);
+    seal_status s = st->ops->record_get(st->be, id, &row, &body, rc->err);
+    if (s != SEAL_OK) {
+        goto out;
+    }
+    const seal_kind *k = seal_catalogue_kind_by_id(st->cat, row.kind);
+    if (k == NULL) {
+        s = seal_error_set(rc->err, SEAL_CORRUPT, "record %lld: unknown kind %d", (long long) id,
+                           row.kind);
+        goto out;
+    }
+    if (row.state == SEAL_REC_SHREDDED) {
+        s = rc->skip_shredded ? SEAL_OK
+                              : seal_error_set(rc->err, SEAL_SHREDDED, "record %lld: %s",
+                                               (long long) id, seal_status_message(SEAL_SHREDDED));
+        goto out;
+    }
+    s = subject_key(st, row.subject, false, &key, rc->err);
+    if (s == SEAL_OK) {
+        s = decrypt_body(st, k, row.subject, row.body, row.body_len, key, &rec, rc->err);
+    }
+    if (s != SEAL_OK) {
+        if (s == SEAL_SHREDDED && rc->skip_shredded) {
+            s = SEAL_OK;
+            goto out;
+        }
+        seal_error_prefix(rc->err, "record %lld", (long long) id);
+        goto out;
+    }
+    s = rc->cb(&rec, id, rc->ud);
+out:
+    seal_buf_cleanup(&body);
+    return s;
+}
+
+seal_status seal_store_get(seal_store *st, int64_t id, seal_record_cb cb, void *ud, seal_error *err)
+{
+    read_ctx rc = {st, cb, ud, err, false, 0};
+    return read_one(id, &rc);
+}
+
+/* Merges two sorted id lists without repeats: ids from the index and ids
+ * owned by the subject. */
+typedef struct id_list {
+    int64_t *v;
+    size_t n, cap;
+} id_list;
+
+static seal_status collect_id(int64_t id, void *ud)
+{
+    id_list *l = ud;
+    if (l->n == l->cap) {
+        size_t cap = l->cap == 0 ? 64 : 2 * l->cap;
+        int64_t *p = seal_realloc(l->v, cap * sizeof(*p));
+        if (p == NULL) {
+            return SEAL_NOMEM;
+        }
+        l->v = p;
+        l->cap = cap;
+    }
+    l->v[l->n++] = id;
+    return SEAL_OK;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return (x > y) - (x < y);
+}
+
+seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *value, size_t n,
+                              seal_record_cb cb, void *ud, seal_error *err)
+{
+    uint8_t hash[SEAL_HASH_BYTES];
+    id_list ids = {0};
+    seal_status s = std_value(st, type, value, n, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    hash_std(st, SUB_INDEX, type, hash);
+    s = st->ops->index_lookup(st->be, hash, collect_id, &ids, err);
+    if (s == SEAL_OK && (type == SEAL_IDX_ACCOUNT || type == SEAL_IDX_ADDRESS)) {
+        hash_std(st, SUB_SUBJECT, type, hash);
+        s = st->ops->records_by_subject(st->be, hash, collect_id, &ids, err);
+    }
+    if (s == SEAL_OK) {
+        qsort(ids.v, ids.n, sizeof(int64_t), cmp_id);
+        read_ctx rc = {st, cb, ud, err, true, 0};
+        for (size_t i = 0; s == SEAL_OK && i < ids.n; i++) {
+            if (i > 0 && ids.v[i] == ids.v[i - 1]) {
+                continue;
+            }
+            s = read_one(ids.v[i], &rc);
+        }
+    } else if (s == SEAL_NOMEM) {
+        seal_error_set(err, s, "out of memory");
+    }
+    seal_free(ids.v);
+    return s;
+}
+
+/* ---- shredding, stats, reindex, commitments --------------------------------------- */
+
+seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
+                             int64_t *records, seal_error *err)
+{
+    uint8_t subject[SEAL_HASH_BYTES];
+    if (type != SEAL_IDX_ACCOUNT && type != SEAL_IDX_ADDRESS) {
+        return seal_error_set(err, SEAL_INVALID, "only an account or an address is a subject");
+    }
+    seal_status s = std_value(st, type, value, n, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    hash_std(st, SUB_SUBJECT, type, subject);
+    if ((s = st->ops->begin(st->be, err)) != SEAL_OK) {
+        return s;
+    }
+    if ((s = st->ops->key_delete(st->be, subject, err)) != SEAL_OK ||
+        (s = st->ops->subject_shred(st->be, subject, records, err)) != SEAL_OK ||
+        (s = st->ops->commit(st->be, err)) != SEAL_OK) {
+        st->ops->rollback(st->be);
+    }
+    cache_evict(st, subject);
+    return s;
+}
+
+typedef struct stats_ctx {
+    seal_store *st;
+    seal_stats_fn fn;
+    void *ud;
+} stats_ctx;
+
+static void stats_row(int kind, int state, int64_t count, void *ud)
+{
+    stats_ctx *c = ud;
+    const seal_kind *k = seal_catalogue_kind_by_id(c->st->cat, kind);
+    if (k != NULL && state >= 0 && state < SEAL_RET_COUNT) {
+        c->fn(k, (seal_retention_state) state, count, c->ud);
+    }
+}
+
+seal_status seal_store_stats(seal_store *st, int64_t today, seal_stats_fn fn, void *ud,
+                             seal_error *err)
+{
+    stats_ctx c = {st, fn, ud};
+    return st->ops->stats(st->be, today, stats_row, &c, err);
+}
+
+typedef struct reindex_ctx {
+    seal_store *st;
+    seal_error *err;
+    int64_t count;
+    seal_record_row old;
+} reindex_ctx;
+
+/* Re-derives subject, natural key and index rows of one record with the
+ * current standardiser; re-encrypts when its subject changed. */
+static seal_status reindex_record(const seal_record *rec, int64_t id, void *ud)
+{
+    reindex_ctx *rc = ud;
+    seal_store *st = rc->st;
+    seal_record_row row;
+    int owner_field = -1;
+    /* rec's values live in st->plain, which prepare_row does not touch */
+    seal_status s = prepare_row(st, rec, &row, &owner_field, rc->err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    row.id = id;
+    if ((s = st->ops->record_update(st->be, &row, rc->err)) != SEAL_OK ||
+        (s = st->ops->index_delete_record(st->be, id, rc->err)) != SEAL_OK ||
+        (s = put_index(st, rec, &row, owner_field, rc->err)) != SEAL_OK) {
+        return s;
+    }
+    rc->count++;
+    return SEAL_OK;
+}
+
+static seal_status reindex_id(int64_t id, void *ud)
+{
+    reindex_ctx *rc = ud;
+    read_ctx r = {rc->st, reindex_record, rc, rc->err, true, 0};
+    return read_one(id, &r);
+}
+
+seal_status seal_store_reindex(seal_store *st, int64_t *records, seal_error *err)
+{
+    reindex_ctx rc = {.st = st, .err = err};
+    seal_status s = st->ops->begin(st->be, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    s = st->ops->records_stale(st->be, row_version(st), reindex_id, &rc, err);
+    if (s == SEAL_OK) {
+        s = st->ops->commit(st->be, err);
+    }
+    if (s != SEAL_OK) {
+        seal_store_rollback(st);
+    }
+    *records = rc.count;
+    return s;
+}
+
+seal_status seal_store_commitment(seal_store *st, seal_index_type type, const char *value, size_t n,
+                                  uint8_t out[32], seal_error *err)
+{
+    seal_status s = std_value(st, type, value, n, err);
+    if (s == SEAL_OK) {
+        uint8_t tag[2] = {(uint8_t) type, 0};
+        seal__khash(out, 32, st->sec->sub[SUB_COMMIT], tag, 2, st->std.data, st->std.len);
+    }
+    return s;
+}
+
+/* ---- master-key rotation ------------------------------------------------------------ */
+
+typedef struct rotate_ctx {
+    seal_store *st;
+    const uint8_t *new_master;
+    seal_error *err;
+    int64_t count;
+    uint8_t (*pending)[SEAL_HASH_BYTES + SEAL_WRAPPED_BYTES];
+    size_t n, cap;
+} rotate_ctx;
+
+static seal_status rotate_key(const uint8_t *subject, const uint8_t *wrapped, size_t len, void *ud)
+{
+    rotate_ctx *rc = ud;
+    uint8_t ad[sizeof(dk_ad) + SEAL_HASH_BYTES], key[SEAL_KEY_BYTES];
+    wrap_ad(ad, subject);
+    if (len != SEAL_WRAPPED_BYTES ||
+        seal__key_unwrap(key, wrapped, rc->st->sec->master, ad, sizeof(ad)) != SEAL_OK) {
+        return seal_error_set(rc->err, SEAL_CRYPTO, "key store: a data key does not unwrap");
+    }
+    if (rc->n == rc->cap) {
+        size_t cap = rc->cap == 0 ? 1024 : 2 * rc->cap;
+        void *p = seal_realloc(rc->pending, cap * sizeof(*rc->pending));
+        if (p == NULL) {
+            seal__wipe(key, sizeof(key));
+            return seal_error_set(rc->err, SEAL_NOMEM, "out of memory");
+        }
+        rc->pending = p;
+        rc->cap = cap;
+    }
+    memcpy(rc->pending[rc->n], subject, SEAL_HASH_BYTES);
+    seal__key_wrap(rc->pending[rc->n] + SEAL_HASH_BYTES, key, rc->new_master, ad, sizeof(ad));
+    seal__wipe(key, sizeof(key));
+    rc->n++;
+    return SEAL_OK;
+}
+
+seal_status seal_store_rotate_master(const char *dir, int64_t *keys, seal_error *err)
+{
+    seal_store *st = NULL;
+    char path[1100], next[1200];
+    uint8_t root[SEAL_KEY_BYTES], wrapped[SEAL_WRAPPED_BYTES];
+    rotate_ctx rc = {0};
+    seal_status s = seal_store_open(dir, &st, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    uint8_t *new_master = seal__secret_alloc(SEAL_KEY_BYTES);
+    if (new_master == NULL) {
+        seal_store_close(st);
+        return seal_error_set(err, SEAL_NOMEM, "cannot allocate secure memory");
+    }
+    seal__random(new_master, SEAL_KEY_BYTES);
+    rc = (rotate_ctx){.st = st, .new_master = new_master, .err = err};
+    if ((s = path_join(path, sizeof(path), dir, MASTER_FILE, err)) != SEAL_OK) {
+        goto out;
+    }
+    snprintf(next, sizeof(next), "%s.next", path);
+    unlink(next);
+    /* 1. the new key is durable before anything is wrapped under it */
+    if ((s = write_master(next, new_master, err)) != SEAL_OK ||
+        (s = fsync_dir(dir, err)) != SEAL_OK) {
+        goto out;
+    }
+    /* 2. re-wrap every key in one key-store transaction */
+    if ((s = st->ops->begin(st->be, err)) != SEAL_OK) {
+        goto out;
+    }
+    s = st->ops->key_each(st->be, rotate_key, &rc, err);
+    for (size_t i = 0; s == SEAL_OK && i < rc.n; i++) {
+        s = st->ops->key_put(st->be, rc.pending[i], rc.pending[i] + SEAL_HASH_BYTES,
+                             SEAL_WRAPPED_BYTES, err);
+    }
+    if (s == SEAL_OK) {
+        s = st->ops->keymeta_get(st->be, "index_root", &st->wrapped, err);
+    }
+    if (s == SEAL_OK && (st->wrapped.len != SEAL_WRAPPED_BYTES ||
+                         seal__key_unwrap(root, st->wrapped.data, st->sec->master, root_ad,
+                                          sizeof(root_ad)) != SEAL_OK)) {
+        s = seal_error_set(err, SEAL_CRYPTO, "%s: the index root key does not unwrap", dir);
+    }
+    if (s == SEAL_OK) {
+        seal__key_wrap(wrapped, root, new_master, root_ad, sizeof(root_ad));
+        s = st->ops->keymeta_put(st->be, "index_root", wrapped, sizeof(wrapped), err);
+    }
+    if (s == SEAL_OK) {
+        uint8_t zero[SEAL_KEY_BYTES] = {0};
+        seal__key_wrap(wrapped, zero, new_master, check_ad, sizeof(check_ad));
+        s = st->ops->keymeta_put(st->be, "check", wrapped, sizeof(wrapped), err);
+    }
+    if (s == SEAL_OK) {
+        s = st->ops->commit(st->be, err);
+    } else {
+        st->ops->rollback(st->be);
+    }
+    if (s != SEAL_OK) {
+        unlink(next);
+        goto out;
+    }
+    /* 3. the new key file replaces the old one (recover_rotation finishes
+     * this step if we crash before it) */
+    if (rename(next, path) != 0) {
+        s = seal_error_set(err, SEAL_IO, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    s = fsync_dir(dir, err);
+    *keys = (int64_t) rc.n;
+out:
+    seal__wipe(root, sizeof(root));
+    if (rc.pending != NULL) {
+        seal__wipe(rc.pending, rc.cap * sizeof(*rc.pending));
+        seal_free(rc.pending);
+    }
+    seal__secret_free(new_master);
+    seal_store_close(st);
+    return s;
+}

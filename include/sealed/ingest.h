@@ -39,6 +39,9 @@ typedef struct seal_ingest_options {
     int64_t batch_size; /* records per transaction; 0 = the whole input */
     seal_ingest_progress_fn progress;
     void *progress_ud;
+    /* Called after each batch is durable: the acknowledgement. May be NULL. */
+    void (*committed)(const seal_ingest_result *r, void *ud);
+    void *committed_ud;
 } seal_ingest_options;
 
 /* name is used in messages only. in is read to its end or the first error. */

@@ -25,7 +25,8 @@ static const char help[] =
     "  --format F       ndjson (one JSON object a line) or csv (a header line naming\n"
     "                   the fields); default: from the extension (.ndjson, .jsonl,\n"
     "                   .json, .csv); required for '-'\n"
-    "  --batch-size N   commit every N records (default: the whole input)\n\n"
+    "  --batch-size N   commit every N records (default: the whole input) and print\n"
+    "                   'committed batch B: lines 1-L durable' after each commit\n\n"
     "A progress line (records/s, ETA) is shown on a terminal unless --quiet.\n"
     "Output: one summary line of counts. Exit status 1 on bad input.\n";
 
@@ -59,6 +60,14 @@ static void show_progress(const seal_ingest_result *r, uint64_t bytes, void *ud)
         double eta = frac > 0 ? el / frac - el : 0;
         fprintf(stderr, "  %3.0f%%  ETA %d:%02d", frac * 100, (int) eta / 60, (int) eta % 60);
     }
+}
+
+static void acknowledge(const seal_ingest_result *r, void *ud)
+{
+    (void) ud;
+    printf("committed batch %lld: lines 1-%lld durable\n", (long long) r->batches,
+           (long long) r->committed_line);
+    fflush(stdout);
 }
 
 int seal__cmd_ingest(seal_cli *cli, int argc, char **argv)
@@ -138,6 +147,9 @@ int seal__cmd_ingest(seal_cli *cli, int argc, char **argv)
     if (tty) {
         o.progress = show_progress;
         o.progress_ud = &p;
+    }
+    if (o.batch_size > 0) {
+        o.committed = acknowledge;
     }
     seal_ingest_result r;
     seal_status s = seal_ingest(st, kind, in, is_stdin ? "-" : file, &o, &r, &err);

@@ -29,20 +29,21 @@ static const seal_cli_command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: sealctl [--data DIR] [--as PRINCIPAL] [--now TIME] [--quiet] COMMAND "
-                 "[ARGS...]\n\n"
-                 "sealctl is the command-line tool of sealed, a system of records that\n"
-                 "discloses personal data only under particular, time-limited legal process\n"
-                 "and records every step in a verifiable ledger.\n\n"
-                 "global options:\n"
-                 "  --data DIR       data directory (default: $SEALED_DATA, else ./var)\n"
-                 "  --as ID          act as this principal (default: $SEALED_PRINCIPAL)\n"
-                 "  --now TIME       treat TIME (YYYY-MM-DD or RFC 3339) as the current time\n"
-                 "                   (default: $SEALED_NOW, else the clock); for tests and replays\n"
-                 "  --quiet          no progress output\n"
-                 "  -h, --help       this help; `sealctl COMMAND --help` for a command's\n"
-                 "  --version        print the version\n\n"
-                 "commands:\n");
+    fprintf(out,
+            "usage: sealctl [--data DIR] [--as PRINCIPAL] [--now TIME] [--quiet] COMMAND "
+            "[ARGS...]\n\n"
+            "sealctl is the command-line tool of sealed, a system of records that\n"
+            "discloses personal data only under particular, time-limited legal process\n"
+            "and records every step in a verifiable ledger.\n\n"
+            "global options:\n"
+            "  --data DIR       data directory (default: $SEALED_DATA, else ./var)\n"
+            "  --as ID          act as this principal (default: $SEALED_PRINCIPAL)\n"
+            "  --now TIME       treat TIME (YYYY-MM-DD or RFC 3339) as the current time\n"
+            "                   (default: $SEALED_NOW, else the clock); for tests and replays\n"
+            "  --quiet          no progress output\n"
+            "  -h, --help       this help; `sealctl COMMAND --help` for a command's\n"
+            "  --version        print the version\n\n"
+            "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     }
@@ -73,10 +74,8 @@ int seal__cli_usage(const seal_cli *cli, const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n(see `%s %s--help`)\n", cli->prog, cmd != NULL ? cmd : "");
-    if (cmd != NULL) {
-        /* keep the hint readable: "sealctl ingest --help" */
-    }
+    fprintf(stderr, "\n(see `%s %s%s--help`)\n", cli->prog, cmd != NULL ? cmd : "",
+            cmd != NULL ? " " : "");
     return 2;
 }
 
@@ -110,7 +109,8 @@ static int parse_now(seal_cli *cli, const char *s)
 
 int main(int argc, char **argv)
 {
-    seal_cli cli = {.prog = "sealctl", .data_dir = getenv("SEALED_DATA"),
+    seal_cli cli = {.prog = "sealctl",
+                    .data_dir = getenv("SEALED_DATA"),
                     .principal = getenv("SEALED_PRINCIPAL")};
     if (cli.data_dir == NULL || cli.data_dir[0] == '\0') {
         cli.data_dir = "./var";

@@ -77,7 +77,7 @@ static seal_status parse_ndjson(reader *r, const char *line, size_t n, seal_erro
 {
     json_error_t jerr;
     json_decref(r->doc);
-    r->doc = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
+    r->doc = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (r->doc == NULL) {
         if (strstr(jerr.text, "duplicate") != NULL) {
             return seal_error_set(err, SEAL_INVALID, "duplicate field (column %d)", jerr.column);
@@ -350,6 +350,9 @@ seal_status seal_ingest(seal_store *st, const seal_kind *kind, FILE *in, const c
             }
             res->batches++;
             res->committed_line = res->lines;
+            if (opt->committed != NULL) {
+                opt->committed(res, opt->committed_ud);
+            }
         }
         if (opt->progress != NULL && (res->lines & 16383) == 0) {
             opt->progress(res, bytes, opt->progress_ud);
@@ -361,6 +364,9 @@ seal_status seal_ingest(seal_store *st, const seal_kind *kind, FILE *in, const c
         if (s == SEAL_OK) {
             res->batches++;
             res->committed_line = res->lines;
+            if (opt->committed != NULL) {
+                opt->committed(res, opt->committed_ud);
+            }
         }
     }
     if (s == SEAL_OK && opt->format == SEAL_FORMAT_CSV && r.ncolumns == 0 && res->lines > 0) {

@@ -8,7 +8,7 @@
 
 int seal__std_version(void)
 {
-    return 1;
+    return 101; /* address standardiser 1 x 100 + identifier standardiser 1 */
 }
 
 static seal_status upper_compact(const char *v, size_t n, seal_buf *out, seal_error *err)

@@ -908,7 +908,9 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
         s = st->ops->records_by_subject(st->be, hash, collect_id, &ids, err);
     }
     if (s == SEAL_OK) {
-        qsort(ids.v, ids.n, sizeof(int64_t), cmp_id);
+        if (ids.n > 1) {
+            qsort(ids.v, ids.n, sizeof(int64_t), cmp_id);
+        }
         read_ctx rc = {st, cb, ud, err, true, 0};
         for (size_t i = 0; s == SEAL_OK && i < ids.n; i++) {
             if (i > 0 && ids.v[i] == ids.v[i - 1]) {

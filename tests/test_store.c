@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The record store: round trips of every ingested kind, idempotence, updates,
+ * tampered ciphertext, shredding, re-indexing, no plaintext in the files, and
+ * failure of the Nth allocation. All data here is synthetic.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sealed/alloc.h"
+#include "sealed/store.h"
+#include "testutil.h"
+
+static char dir[1024];
+static int dir_seq;
+
+static seal_store *fresh_store(void)
+{
+    snprintf(dir, sizeof(dir), "%s/store%d", tu_tmpdir(), dir_seq++);
+    seal_error err;
+    seal_error_init(&err);
+    assert_int_equal(seal_store_create(dir, &err), SEAL_OK);
+    seal_store *st = NULL;
+    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
+    return st;
+}
+
+/* Builds a record from "field=value" pairs, NULL-terminated. */
+static seal_record make(seal_store *st, const char *kind, ...)
+{
+    seal_record r;
+    memset(&r, 0, sizeof(r));
+    r.kind = seal_catalogue_kind(seal_store_catalogue(st), kind);
+    assert_non_null(r.kind);
+    va_list ap;
+    va_start(ap, kind);
+    const char *pair;
+    while ((pair = va_arg(ap, const char *)) != NULL) {
+        const char *eq = strchr(pair, '=');
+        int f = seal_kind_field(r.kind, pair, (size_t) (eq - pair));
+        assert_true(f >= 0);
+        r.v[f] = eq + 1;
+        r.n[f] = strlen(eq + 1);
+    }
+    va_end(ap);
+    return r;
+}
+
+static seal_put_outcome put(seal_store *st, const seal_record *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_put_outcome o;
+    assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
+    seal_status s = seal_store_put(st, r, &o, &err);
+    if (s != SEAL_OK) {
+        fail_msg("put: %s", err.msg);
+    }
+    assert_int_equal(seal_store_commit(st, &err), SEAL_OK);
+    return o;
+}
+
+typedef struct found {
+    int n;
+    char lines[16][512];
+} found;
+
+static seal_status collect(const seal_record *rec, int64_t id, void *ud)
+{
+    found *f = ud;
+    (void) id;
+    if (f->n < 16) {
+        char *p = f->lines[f->n];
+        size_t left = sizeof(f->lines[0]);
+        int w = snprintf(p, left, "%s", rec->kind->name);
+        for (size_t i = 0; i < rec->kind->nfields && w > 0 && (size_t) w < left; i++) {
+            if (rec->v[i] != NULL) {
+                w += snprintf(p + w, left - (size_t) w, " %s=%.*s", rec->kind->fields[i].name,
+                              (int) rec->n[i], rec->v[i]);
+            }
+        }
+    }
+    f->n++;
+    return SEAL_OK;
+}
+
+static found lookup(seal_store *st, seal_index_type t, const char *v)
+{
+    found f;
+    memset(&f, 0, sizeof(f));
+    seal_error err;
+    seal_error_init(&err);
+    seal_status s = seal_store_lookup(st, t, v, strlen(v), collect, &f, &err);
+    if (s != SEAL_OK) {
+        fail_msg("lookup: %s", err.msg);
+    }
+    return f;
+}
+
+static const char *ACC[] = {"account_id=AC-100",
+                            "name=Velora Quenhart",
+                            "opened_at=2024-03-04T05:06:07Z",
+                            "email=velora.q@mail.example",
+                            "phone=+1 (555) 014-2231",
+                            "mailing_address=418 N Brindle Ave Apt 7, Karsville OH 43001"};
+
+static seal_record account(seal_store *st)
+{
+    return make(st, "account", ACC[0], ACC[1], ACC[2], ACC[3], ACC[4], ACC[5], NULL);
+}
+
+static void test_round_trip_every_kind(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_record r = account(st);
+    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
+    r = make(st, "web_visit", "visit_id=WV-1", "account_id=AC-100", "at=2026-11-01T10:00:00Z",
+             "ip=198.51.100.23", "page=/track", "user_agent=Synthetic/1.0", NULL);
+    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
+    r = make(st, "tracking", "tracking_number=9400100000000000000001",
+             "event_at=2026-11-02T08:00:00Z", "facility=KARSVILLE OH 43001", "status=delivered",
+             "recipient_address=7 Quill Rd, Ambry WA 98001", NULL);
+    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
+    r = make(st, "payment", "payment_id=PM-1", "account_id=AC-100", "type=card", "card_brand=visa",
+             "card_last4=4242", "amount_cents=1250", "at=2026-11-03T09:00:00Z", NULL);
+    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
+    r = make(st, "address_change", "coa_id=COA-1", "name=Velora Quenhart", "scope=individual",
+             "old_address=418 N Brindle Ave Apt 7, Karsville OH 43001",
+             "new_address=9 Sorrel Way, Ambry WA 98001", "effective_date=2026-12-01",
+             "filed_at=2026-11-04T12:00:00Z", NULL);
+    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
+
+    found f = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
+    assert_int_equal(f.n, 3);
+    assert_string_equal(f.lines[0],
+                        "account account_id=AC-100 name=Velora Quenhart "
+                        "opened_at=2024-03-04T05:06:07Z email=velora.q@mail.example phone=+1 "
+                        "(555) 014-2231 mailing_address=418 N Brindle Ave Apt 7, Karsville OH "
+                        "43001");
+    assert_string_equal(f.lines[1], "web_visit visit_id=WV-1 account_id=AC-100 "
+                                    "at=2026-11-01T10:00:00Z ip=198.51.100.23 page=/track "
+                                    "user_agent=Synthetic/1.0");
+    assert_string_equal(f.lines[2], "payment payment_id=PM-1 account_id=AC-100 type=card "
+                                    "card_brand=visa card_last4=4242 amount_cents=1250 "
+                                    "at=2026-11-03T09:00:00Z");
+    f = lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.example");
+    assert_int_equal(f.n, 1);
+    f = lookup(st, SEAL_IDX_TRACKING, "9400100000000000000001");
+    assert_int_equal(f.n, 1);
+    assert_string_equal(f.lines[0], "tracking tracking_number=9400100000000000000001 "
+                                    "event_at=2026-11-02T08:00:00Z facility=KARSVILLE OH 43001 "
+                                    "status=delivered recipient_address=7 Quill Rd, Ambry WA "
+                                    "98001");
+    /* the old address owns the change of address; the account names it too */
+    f = lookup(st, SEAL_IDX_ADDRESS, "418 N Brindle Ave Apt 7, Karsville OH 43001");
+    assert_int_equal(f.n, 2);
+    assert_memory_equal(f.lines[0], "account ", 8);
+    assert_memory_equal(f.lines[1], "address_change ", 15);
+    /* exactly this identifier and nothing else */
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-10").n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.exampl").n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "%").n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100' OR '1'='1").n, 0);
+    seal_store_close(st);
+}
+
+static void test_idempotent_and_update(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_record r = account(st);
+    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
+    assert_int_equal(put(st, &r), SEAL_PUT_UNCHANGED);
+    r = make(st, "account", ACC[0], ACC[1], ACC[2], "email=velora.new@mail.example", ACC[5], NULL);
+    assert_int_equal(put(st, &r), SEAL_PUT_UPDATED);
+    assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.example").n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.new@mail.example").n, 1);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100").n, 1);
+    seal_store_close(st);
+}
+
+static void test_invalid_records(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_error err;
+    seal_error_init(&err);
+    seal_put_outcome o;
+    struct {
+        seal_record r;
+        const char *msg;
+    } cases[] = {
+        {make(st, "account", ACC[0], ACC[1], ACC[2], NULL),
+         "mailing_address: required field missing"},
+        {make(st, "account", ACC[0], ACC[1], "opened_at=2024-03-04", ACC[5], NULL),
+         "opened_at: not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)"},
+        {make(st, "account", "account_id=AC 1", ACC[1], ACC[2], ACC[5], NULL),
+         "account_id: not an identifier: only letters, digits, '.', '_' and '-' allowed"},
+        {make(st, "account", ACC[0], ACC[1], ACC[2], "email=no-at-sign", ACC[5], NULL),
+         "email: not an email address: needs exactly one '@' after a local part"},
+        {make(st, "payment", "payment_id=P", "type=bitcoin", "amount_cents=1",
+              "at=2026-01-01T00:00:00Z", "account_id=A", NULL),
+         "type: not one of the allowed values"},
+        {make(st, "payment", "payment_id=P", "type=card", "amount_cents=-1",
+              "at=2026-01-01T00:00:00Z", "account_id=A", NULL),
+         "amount_cents: not a non-negative whole number"},
+        {make(st, "payment", "payment_id=P", "type=card", "amount_cents=1",
+              "at=2026-01-01T00:00:00Z", NULL),
+         "account_id: required to name the record's owner"},
+        {make(st, "web_visit", "visit_id=V", "account_id=A", "at=2026-01-01T00:00:00Z",
+              "ip=10.0.0.256", "page=/", NULL),
+         "ip: not an IPv4 or IPv6 address"},
+    };
+    assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(seal_store_put(st, &cases[i].r, &o, &err), SEAL_INVALID);
+        assert_string_equal(err.msg, cases[i].msg);
+    }
+    /* a value with a NUL byte inside */
+    seal_record r = account(st);
+    r.v[1] = "Vel\0ora";
+    r.n[1] = 7;
+    assert_int_equal(seal_store_put(st, &r, &o, &err), SEAL_INVALID);
+    assert_string_equal(err.msg, "name: contains a NUL byte");
+    /* invalid UTF-8 */
+    r.v[1] = "Vel\xc3\x28ora";
+    r.n[1] = 8;
+    assert_int_equal(seal_store_put(st, &r, &o, &err), SEAL_INVALID);
+    assert_string_equal(err.msg, "name: not printable UTF-8");
+    seal_store_rollback(st);
+    seal_store_close(st);
+}
+
+static void test_tampered_ciphertext(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_record r = account(st);
+    put(st, &r);
+    seal_store_close(st);
+    /* An attacker with write access to store.db flips the last byte of the
+     * record's body (the AEAD tag of its last field). */
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/store.db", dir);
+    seal_error err;
+    seal_error_init(&err);
+    found f;
+    int rc = tu_run(NULL,
+                    "sqlite3 '%s' \"UPDATE record SET body = substr(body,1,length(body)-1) || "
+                    "CASE WHEN substr(body,-1) = x'00' THEN x'01' ELSE x'00' END;\"",
+                    path);
+    assert_int_equal(rc, 0);
+    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
+    seal_status s = seal_store_get(st, 1, collect, &f, &err);
+    assert_int_equal(s, SEAL_CRYPTO);
+    assert_string_equal(err.msg, "record 1: field mailing_address: authentication failed: data "
+                                 "tampered or wrong key");
+    seal_store_close(st);
+}
+
+static void test_shred(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_record r = account(st);
+    put(st, &r);
+    r = make(st, "web_visit", "visit_id=WV-1", "account_id=AC-100", "at=2026-11-01T10:00:00Z",
+             "ip=198.51.100.23", "page=/track", NULL);
+    put(st, &r);
+    seal_error err;
+    seal_error_init(&err);
+    int64_t n = 0;
+    assert_int_equal(seal_store_shred(st, SEAL_IDX_ACCOUNT, "AC-100", 6, &n, &err), SEAL_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100").n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.example").n, 0);
+    found f;
+    assert_int_equal(seal_store_get(st, 1, collect, &f, &err), SEAL_SHREDDED);
+    seal_store_close(st);
+    /* a fresh handle (no cached key) cannot read it either */
+    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
+    assert_int_equal(seal_store_get(st, 2, collect, &f, &err), SEAL_SHREDDED);
+    assert_int_equal(seal_store_shred(st, SEAL_IDX_EMAIL, "velora.q@mail.example", 21, &n, &err),
+                     SEAL_INVALID);
+    seal_store_close(st);
+}
+
+static void test_reindex(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal__store_force_version(st, seal_store_std_version() - 1);
+    seal_record r = account(st);
+    put(st, &r);
+    seal__store_force_version(st, 0);
+    r = make(st, "account", "account_id=AC-200", ACC[1], ACC[2], ACC[5], NULL);
+    put(st, &r);
+    seal_error err;
+    seal_error_init(&err);
+    int64_t n = -1;
+    assert_int_equal(seal_store_reindex(st, &n, &err), SEAL_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(seal_store_reindex(st, &n, &err), SEAL_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.example").n, 1);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100").n, 1);
+    seal_store_close(st);
+}
+
+static void test_no_plaintext_on_disk(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_record r = account(st);
+    put(st, &r);
+    seal_store_close(st);
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd),
+             "grep -r -a -l -i -e Quenhart -e velora -e Brindle -e AC-100 -e 014-2231 '%s'", dir);
+    assert_int_not_equal(tu_run(NULL, "%s", cmd), 0); /* grep finds nothing */
+}
+
+static void test_rotation_keeps_records(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_record r = account(st);
+    put(st, &r);
+    seal_store_close(st);
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/master.key", dir);
+    char *before = tu_read_file(path, NULL);
+    seal_error err;
+    seal_error_init(&err);
+    int64_t n = 0;
+    assert_int_equal(seal_store_rotate_master(dir, &n, &err), SEAL_OK);
+    assert_int_equal(n, 1);
+    char *after = tu_read_file(path, NULL);
+    assert_string_not_equal(before, after);
+    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100").n, 1);
+    seal_store_close(st);
+    /* the old key no longer opens the store */
+    tu_write_file(path, before);
+    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_KEY);
+    tu_write_file(path, after);
+    free(before);
+    free(after);
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_error err;
+    seal_error_init(&err);
+    assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
+    for (unsigned long n = 1; n < 40; n++) {
+        seal_record r =
+            make(st, "account", "account_id=AC-300", ACC[1], ACC[2], ACC[3], ACC[5], NULL);
+        seal_put_outcome o;
+        seal_alloc_fail_after(n);
+        seal_status s = seal_store_put(st, &r, &o, &err);
+        seal_alloc_fail_after(0);
+        assert_true(s == SEAL_OK || s == SEAL_NOMEM);
+    }
+    seal_store_rollback(st);
+    seal_store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_every_kind),
+        cmocka_unit_test(test_idempotent_and_update),
+        cmocka_unit_test(test_invalid_records),
+        cmocka_unit_test(test_tampered_ciphertext),
+        cmocka_unit_test(test_shred),
+        cmocka_unit_test(test_reindex),
+        cmocka_unit_test(test_no_plaintext_on_disk),
+        cmocka_unit_test(test_rotation_keeps_records),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -47,6 +47,28 @@ void seal__khash(uint8_t *out, size_t outlen, const uint8_t *key, const void *a,
     crypto_generichash_final(&st, out, outlen);
 }
 
+_Static_assert(sizeof(crypto_generichash_state) <= sizeof(((seal_khash_ctx *) 0)->opaque),
+               "seal_khash_ctx too small for libsodium's state");
+
+void seal__khash_ctx_init(seal_khash_ctx *ctx, const uint8_t *key, size_t outlen)
+{
+    crypto_generichash_init((crypto_generichash_state *) (void *) ctx->opaque, key, SEAL_KEY_BYTES,
+                            outlen);
+}
+
+void seal__khash_ctx_run(const seal_khash_ctx *ctx, uint8_t *out, size_t outlen, const void *a,
+                         size_t alen, const void *b, size_t blen)
+{
+    crypto_generichash_state st;
+    memcpy(&st, ctx->opaque, sizeof(st));
+    crypto_generichash_update(&st, a, alen);
+    if (blen > 0) {
+        crypto_generichash_update(&st, b, blen);
+    }
+    crypto_generichash_final(&st, out, outlen);
+    sodium_memzero(&st, sizeof(st));
+}
+
 seal_status seal__kdf(uint8_t *out, const uint8_t *root, uint64_t id, const char ctx[8])
 {
     return crypto_kdf_derive_from_key(out, SEAL_KEY_BYTES, id, ctx, root) == 0 ? SEAL_OK
@@ -75,7 +97,15 @@ seal_status seal__aead_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const
 void seal__key_wrap(uint8_t out[SEAL_WRAPPED_BYTES], const uint8_t *key, const uint8_t *kek,
                     const void *ad, size_t adlen)
 {
-    randombytes_buf(out, SEAL_NONCE_BYTES);
+    uint8_t nonce[SEAL_NONCE_BYTES];
+    randombytes_buf(nonce, sizeof(nonce));
+    seal__key_wrap_nonce(out, key, kek, ad, adlen, nonce);
+}
+
+void seal__key_wrap_nonce(uint8_t out[SEAL_WRAPPED_BYTES], const uint8_t *key, const uint8_t *kek,
+                          const void *ad, size_t adlen, const uint8_t nonce[SEAL_NONCE_BYTES])
+{
+    memcpy(out, nonce, SEAL_NONCE_BYTES);
     seal__aead_seal(out + SEAL_NONCE_BYTES, key, SEAL_KEY_BYTES, ad, adlen, out, kek);
 }
 

@@ -36,6 +36,17 @@ void seal__random(void *out, size_t n);
 void seal__khash(uint8_t *out, size_t outlen, const uint8_t *key, const void *a, size_t alen,
                  const void *b, size_t blen);
 
+/* A keyed hash with the key block already absorbed: one compression less
+ * per call on the ingest hot path. Holds key material: keep it in secret
+ * memory (seal__secret_alloc of a size that is a multiple of 64). */
+typedef struct seal_khash_ctx {
+    _Alignas(64) unsigned char opaque[384];
+} seal_khash_ctx;
+void seal__khash_ctx_init(seal_khash_ctx *ctx, const uint8_t *key, size_t outlen);
+/* outlen must equal the init's. */
+void seal__khash_ctx_run(const seal_khash_ctx *ctx, uint8_t *out, size_t outlen, const void *a,
+                         size_t alen, const void *b, size_t blen);
+
 /* Derives a 32-byte subkey from a root key, a numeric id and an 8-char context. */
 seal_status seal__kdf(uint8_t *out, const uint8_t *root, uint64_t id,
                       const char ctx[8]) SEAL_MUST_USE;
@@ -51,6 +62,9 @@ seal_status seal__aead_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const
 /* Wraps/unwraps a 32-byte key under a key-encryption key, bound to ad. */
 void seal__key_wrap(uint8_t out[SEAL_WRAPPED_BYTES], const uint8_t *key, const uint8_t *kek,
                     const void *ad, size_t adlen);
+/* The same with a caller-chosen random nonce (from a seal_rand_pool). */
+void seal__key_wrap_nonce(uint8_t out[SEAL_WRAPPED_BYTES], const uint8_t *key, const uint8_t *kek,
+                          const void *ad, size_t adlen, const uint8_t nonce[SEAL_NONCE_BYTES]);
 seal_status seal__key_unwrap(uint8_t *key, const uint8_t in[SEAL_WRAPPED_BYTES], const uint8_t *kek,
                              const void *ad, size_t adlen) SEAL_MUST_USE;
 

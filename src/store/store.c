@@ -42,6 +42,7 @@ typedef struct key_slot {
 
 /* Secrets, all in one guarded allocation. */
 typedef struct secrets {
+    seal_khash_ctx hashes[SUB_COUNT]; /* keyed hashes, 16-byte output */
     uint8_t master[SEAL_KEY_BYTES];
     uint8_t sub[SUB_COUNT][SEAL_KEY_BYTES];
     key_slot cache[CACHE_SLOTS];
@@ -175,6 +176,7 @@ static seal_status derive_subkeys(seal_store *st, const uint8_t *root)
         if (s != SEAL_OK) {
             return s;
         }
+        seal__khash_ctx_init(&st->sec->hashes[i], st->sec->sub[i], SEAL_HASH_BYTES);
     }
     return SEAL_OK;
 }
@@ -227,8 +229,10 @@ static seal_status subject_key(seal_store *st, const uint8_t *subject, bool crea
         }
     } else if (s == SEAL_NOTFOUND && create) {
         uint8_t wrapped[SEAL_WRAPPED_BYTES];
-        seal__random(slot->key, SEAL_KEY_BYTES);
-        seal__key_wrap(wrapped, slot->key, st->sec->master, ad, sizeof(ad));
+        uint8_t nonce[SEAL_NONCE_BYTES];
+        seal__rand_pool_take(&st->pool, slot->key, SEAL_KEY_BYTES);
+        seal__rand_pool_take(&st->pool, nonce, sizeof(nonce));
+        seal__key_wrap_nonce(wrapped, slot->key, st->sec->master, ad, sizeof(ad), nonce);
         s = st->ops->key_put(st->be, subject, wrapped, sizeof(wrapped), err);
         if (s != SEAL_OK) {
             slot->used = 0;
@@ -269,7 +273,9 @@ static seal_status store_alloc(const char *dir, seal_store **out, seal_error *er
     st->ops = &seal__sqlite_backend;
     seal__rand_pool_init(&st->pool);
     snprintf(st->dir, sizeof(st->dir), "%s", dir);
-    st->sec = seal__secret_alloc(sizeof(secrets));
+    /* a multiple of 64 keeps the hash states aligned (sodium_malloc places
+     * the block at the end of its page) */
+    st->sec = seal__secret_alloc((sizeof(secrets) + 63) & ~(size_t) 63);
     if (st->sec == NULL) {
         seal_free(st);
         return seal_error_set(err, SEAL_NOMEM, "cannot allocate secure memory");
@@ -478,7 +484,7 @@ void seal_store_rollback(seal_store *st)
 {
     st->ops->rollback(st->be);
     /* Keys created in the rolled-back batch are gone: forget cached ones. */
-    memset(st->sec->cache, 0, sizeof(st->sec->cache));
+    seal__wipe(st->sec->cache, sizeof(st->sec->cache));
 }
 
 /* ---- hashing of identifiers -------------------------------------------------- */
@@ -494,7 +500,8 @@ static seal_status std_value(seal_store *st, seal_index_type type, const char *v
 static void hash_std(seal_store *st, int sub, seal_index_type type, uint8_t *out)
 {
     uint8_t tag[2] = {(uint8_t) type, 0};
-    seal__khash(out, SEAL_HASH_BYTES, st->sec->sub[sub], tag, 2, st->std.data, st->std.len);
+    seal__khash_ctx_run(&st->sec->hashes[sub], out, SEAL_HASH_BYTES, tag, 2, st->std.data,
+                        st->std.len);
 }
 
 static seal_status subject_of(seal_store *st, const seal_record *rec, uint8_t *subject,
@@ -659,8 +666,8 @@ static void digest_of(seal_store *st, const seal_record *rec, uint8_t *out)
         }
     }
     uint8_t tag[1] = {(uint8_t) rec->kind->id};
-    seal__khash(out, SEAL_HASH_BYTES, st->sec->sub[SUB_DIGEST], tag, 1, st->scratch.data,
-                st->scratch.len);
+    seal__khash_ctx_run(&st->sec->hashes[SUB_DIGEST], out, SEAL_HASH_BYTES, tag, 1,
+                        st->scratch.data, st->scratch.len);
     seal__wipe(st->scratch.data, st->scratch.len);
 }
 
@@ -677,8 +684,8 @@ static void natkey_of(seal_store *st, const seal_record *rec, uint8_t *out)
         }
     }
     uint8_t tag[1] = {(uint8_t) k->id};
-    seal__khash(out, SEAL_HASH_BYTES, st->sec->sub[SUB_NATKEY], tag, 1, st->scratch.data,
-                st->scratch.len);
+    seal__khash_ctx_run(&st->sec->hashes[SUB_NATKEY], out, SEAL_HASH_BYTES, tag, 1,
+                        st->scratch.data, st->scratch.len);
 }
 
 static seal_status validate(const seal_record *rec, seal_error *err)

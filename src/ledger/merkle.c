@@ -9,6 +9,7 @@
 
 #include "core/crypto_sha256.h"
 #include "sealed/alloc.h"
+#include "ledger/ledger_int.h"
 #include "sealed/ledger.h"
 
 /* Hashes per chunk of a level; chunks never move, so growth copies nothing. */
@@ -408,5 +409,15 @@ seal_status seal_merkle_consistency_proof(const seal_merkle *m, uint64_t size1, 
     }
     reverse(proof, n);
     *proof_len = n;
+    return SEAL_OK;
+}
+
+seal_status seal__merkle_node(const seal_merkle *m, unsigned h, uint64_t i,
+                              uint8_t out[SEAL_HASH_SIZE])
+{
+    if (h >= MAX_LEVELS || i >= m->lv[h].count) {
+        return SEAL_INVALID;
+    }
+    memcpy(out, lv_get(&m->lv[h], i), SEAL_HASH_SIZE);
     return SEAL_OK;
 }

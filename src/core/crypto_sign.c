@@ -50,7 +50,7 @@ bool seal__sign_verify(const uint8_t sig[SEAL__ED25519_SIG], const void *msg, si
     return crypto_sign_ed25519_verify_detached(sig, (const unsigned char *) msg, len, pk) == 0;
 }
 
-void *seal__secure_alloc(size_t n)
+void *seal__sign_secure_alloc(size_t n)
 {
     if (init() != SEAL_OK) {
         return NULL;
@@ -58,19 +58,19 @@ void *seal__secure_alloc(size_t n)
     return sodium_malloc(n);
 }
 
-void seal__secure_free(void *p)
+void seal__sign_secure_free(void *p)
 {
     if (p != NULL) {
         sodium_free(p);
     }
 }
 
-void seal__memzero(void *p, size_t n)
+void seal__sign_memzero(void *p, size_t n)
 {
     sodium_memzero(p, n);
 }
 
-bool seal__ct_equal(const void *a, const void *b, size_t n)
+bool seal__sign_ct_equal(const void *a, const void *b, size_t n)
 {
     return sodium_memcmp(a, b, n) == 0;
 }

@@ -31,11 +31,11 @@ bool seal__sign_verify(const uint8_t sig[SEAL__ED25519_SIG], const void *msg, si
                        const uint8_t pk[SEAL__ED25519_PK]);
 
 /* Guarded, locked memory for secrets; NULL on failure. free wipes; NULL ok. */
-void *seal__secure_alloc(size_t n) __attribute__((malloc, warn_unused_result));
-void seal__secure_free(void *p);
-void seal__memzero(void *p, size_t n);
+void *seal__sign_secure_alloc(size_t n) __attribute__((malloc, warn_unused_result));
+void seal__sign_secure_free(void *p);
+void seal__sign_memzero(void *p, size_t n);
 /* Constant-time equality of n bytes. */
-bool seal__ct_equal(const void *a, const void *b, size_t n);
+bool seal__sign_ct_equal(const void *a, const void *b, size_t n);
 
 /* Standard base64 with padding (RFC 4648 §4). encoded_len includes the NUL. */
 size_t seal__base64_encoded_len(size_t n);

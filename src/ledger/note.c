@@ -161,7 +161,7 @@ static seal_status parse_key(const char *s, size_t n, char name[NAME_MAX_LEN + 1
     name[nl] = '\0';
     *id = ((uint32_t) idb[0] << 24) | ((uint32_t) idb[1] << 16) | ((uint32_t) idb[2] << 8) | idb[3];
     memcpy(key, raw + 1, 32);
-    seal__memzero(raw, sizeof(raw));
+    seal__sign_memzero(raw, sizeof(raw));
     return SEAL_OK;
 }
 
@@ -173,16 +173,16 @@ static seal_status append_key(seal_buf *out, const char *prefix, const char *nam
     raw[0] = ALG_ED25519;
     memcpy(raw + 1, key, 32);
     seal__base64_encode(b64, sizeof(b64), raw, sizeof(raw));
-    seal__memzero(raw, sizeof(raw));
+    seal__sign_memzero(raw, sizeof(raw));
     seal_status s = seal_buf_printf(out, "%s%s+%08x+%s", prefix, name, (unsigned) id, b64);
-    seal__memzero(b64, sizeof(b64));
+    seal__sign_memzero(b64, sizeof(b64));
     return s;
 }
 
 void seal_note_wipe(seal_buf *b)
 {
     if (b->data != NULL) {
-        seal__memzero(b->data, b->cap);
+        seal__sign_memzero(b->data, b->cap);
     }
     b->len = 0;
 }
@@ -196,7 +196,7 @@ seal_status seal_note_generate_key(const char *name, seal_buf *skey, seal_buf *v
                               "key name must be 1..255 bytes of UTF-8 without spaces or '+'");
     }
     seal_status s;
-    uint8_t *secret = seal__secure_alloc(SEAL__ED25519_SEED + SEAL__ED25519_SK);
+    uint8_t *secret = seal__sign_secure_alloc(SEAL__ED25519_SEED + SEAL__ED25519_SK);
     uint8_t pk[SEAL__ED25519_PK];
     if (secret == NULL) {
         return seal_error_set(err, SEAL_NOMEM, "no secure memory for a key");
@@ -218,7 +218,7 @@ seal_status seal_note_generate_key(const char *name, seal_buf *skey, seal_buf *v
         seal_error_set(err, s, "out of memory");
     }
 out:
-    seal__secure_free(secret);
+    seal__sign_secure_free(secret);
     return s;
 }
 
@@ -234,8 +234,9 @@ seal_status seal_note_signer_new(const char *skey, size_t len, seal_note_signer 
         return seal_error_set(err, SEAL_INVALID, "signer key: missing PRIVATE+KEY+ prefix");
     }
     sg = seal_calloc(1, sizeof(*sg));
-    seed = seal__secure_alloc(32);
-    if (sg == NULL || seed == NULL || (sg->sk = seal__secure_alloc(SEAL__ED25519_SK)) == NULL) {
+    seed = seal__sign_secure_alloc(32);
+    if (sg == NULL || seed == NULL ||
+        (sg->sk = seal__sign_secure_alloc(SEAL__ED25519_SK)) == NULL) {
         s = seal_error_set(err, SEAL_NOMEM, "out of memory");
         goto out;
     }
@@ -256,7 +257,7 @@ seal_status seal_note_signer_new(const char *skey, size_t len, seal_note_signer 
     *out = sg;
     sg = NULL;
 out:
-    seal__secure_free(seed);
+    seal__sign_secure_free(seed);
     seal_note_signer_free(sg);
     return s;
 }
@@ -266,7 +267,7 @@ void seal_note_signer_free(seal_note_signer *s)
     if (s == NULL) {
         return;
     }
-    seal__secure_free(s->sk);
+    seal__sign_secure_free(s->sk);
     seal_free(s);
 }
 

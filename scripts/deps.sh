@@ -23,6 +23,7 @@ need_tool make make
 need_tool clang clang
 need_tool clang-format-14 clang-format-14
 need_tool sqlite3 sqlite3
+need_file /usr/bin/time time
 need_tool go golang-go
 need_lib libsodium libsodium-dev
 need_lib libcrypto libssl-dev

@@ -150,5 +150,18 @@ esac
 check missing-store "1||sealctl: stats: $T/none: no sealed store here (run \`sealctl --data $T/none init\`)" \
     "$(run $S --data $T/none stats)"
 
+# configuration: errors name file and line; docs/config.md is generated
+cp $D/sealed.conf $T/conf.bak
+printf 'backend = sqlite\nmaster_key = x\n' > $D/sealed.conf
+check conf-unknown "1||sealctl: stats: $D/sealed.conf:2: master_key: unknown setting" "$(run $S --data $D stats)"
+printf 'backend = oracle\n' > $D/sealed.conf
+check conf-value "1||sealctl: stats: $D/sealed.conf:1: backend: must be one of: sqlite" "$(run $S --data $D stats)"
+mv $D/master.key $T/elsewhere.key
+printf 'master_key_file = %s\n' "$T/elsewhere.key" > $D/sealed.conf
+check conf-keypath "0|master key opens the key store|" "$(run $S --data $D keys check)"
+mv $T/elsewhere.key $D/master.key
+cp $T/conf.bak $D/sealed.conf
+check config-doc "$(cat "${SEAL_SOURCE_DIR:-.}/docs/config.md")" "$($S config --doc)"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -47,6 +47,7 @@ int seal__cmd_lookup(seal_cli *cli, int argc, char **argv);
 int seal__cmd_shred(seal_cli *cli, int argc, char **argv);
 int seal__cmd_reindex(seal_cli *cli, int argc, char **argv);
 int seal__cmd_keys(seal_cli *cli, int argc, char **argv);
+int seal__cmd_config(seal_cli *cli, int argc, char **argv);
 int seal__cmd_gen(seal_cli *cli, int argc, char **argv);
 int seal__cmd_log(seal_cli *cli, int argc, char **argv);
 int seal__cmd_address(seal_cli *cli, int argc, char **argv);

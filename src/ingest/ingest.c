@@ -136,6 +136,9 @@ static seal_status split_csv(reader *r, const char *line, size_t n, size_t *ncel
     size_t cap = sizeof(r->cell_off) / sizeof(r->cell_off[0]);
     size_t i = 0, c = 0;
     seal_buf_reset(&r->cells);
+    if (seal_buf_reserve(&r->cells, n) != SEAL_OK) { /* cells never outgrow the line */
+        return seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
     for (;;) {
         if (c == cap) {
             return seal_error_set(err, SEAL_INVALID, "more than %zu columns", cap);

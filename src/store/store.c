@@ -20,6 +20,7 @@
 
 #include "core/crypto.h"
 #include "sealed/alloc.h"
+#include "sealed/config.h"
 #include "sealed/log.h"
 #include "sealed/store.h"
 #include "sealed/time.h"
@@ -92,6 +93,23 @@ static seal_status path_join(char *out, size_t n, const char *dir, const char *f
         return seal_error_set(err, SEAL_INVALID, "path too long: %s/%s", dir, file);
     }
     return SEAL_OK;
+}
+
+/* The master key file named by DIR/sealed.conf. */
+static seal_status master_path(const char *dir, char *path, size_t n, seal_error *err)
+{
+    seal_config cfg;
+    seal_config_init(&cfg);
+    seal_status s = seal_config_load(&cfg, dir, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (cfg.master_key_file[0] == '/') {
+        int w = snprintf(path, n, "%s", cfg.master_key_file);
+        return w > 0 && (size_t) w < n ? SEAL_OK
+                                       : seal_error_set(err, SEAL_INVALID, "key path too long");
+    }
+    return path_join(path, n, dir, cfg.master_key_file, err);
 }
 
 static seal_status read_master(const char *path, uint8_t *key, seal_error *err)
@@ -439,8 +457,10 @@ seal_status seal_store_open(const char *dir, seal_store **out, seal_error *err)
     if ((s = store_alloc(dir, &st, err)) != SEAL_OK) {
         return s;
     }
+    if ((s = master_path(dir, path, sizeof(path), err)) != SEAL_OK) {
+        goto out;
+    }
     if ((s = st->ops->open(dir, false, &st->be, err)) != SEAL_OK ||
-        (s = path_join(path, sizeof(path), dir, MASTER_FILE, err)) != SEAL_OK ||
         (s = recover_rotation(st, path, err)) != SEAL_OK ||
         (s = read_master(path, st->sec->master, err)) != SEAL_OK ||
         (s = check_master(st, st->sec->master, err)) != SEAL_OK) {
@@ -1100,7 +1120,7 @@ seal_status seal_store_rotate_master(const char *dir, int64_t *keys, seal_error 
     }
     seal__random(new_master, SEAL_KEY_BYTES);
     rc = (rotate_ctx){.st = st, .new_master = new_master, .err = err};
-    if ((s = path_join(path, sizeof(path), dir, MASTER_FILE, err)) != SEAL_OK) {
+    if ((s = master_path(dir, path, sizeof(path), err)) != SEAL_OK) {
         goto out;
     }
     snprintf(next, sizeof(next), "%s.next", path);

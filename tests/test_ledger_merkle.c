@@ -5,9 +5,9 @@
  * transparency-dev inclusion/consistency cases, happy and tampered), then a
  * sweep over tree sizes: every proof verifies and single-bit changes to a
  * proof, root or leaf fail. SEAL_STRESS=1 sweeps every size up to 300 and
- * random sizes up to 10^6; make test runs a sample.
+ * random sizes up to 10^6 (tests/ledger_stress.sh, label stress); make
+ * test runs a sample.
  */
-// labels: stress
 #include <dirent.h>
 #include <jansson.h>
 #include <setjmp.h>

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Output of a parsed address: the USPS-standard line (Pub 28 §211, §212:
+ * delivery address line, then CITY ST ZIP+4) and the delivery-point match
+ * key, in which every word with a standard abbreviation is canonicalised
+ * wherever it stands, so spellings of one delivery point give one key.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "address/address_int.h"
+#include "sealed/address.h"
+
+static seal_status app(seal_buf *out, const char *s, bool *first)
+{
+    if (s[0] == '\0') {
+        return SEAL_OK;
+    }
+    seal_status st = SEAL_OK;
+    if (!*first) {
+        st = seal_buf_append_byte(out, ' ');
+    }
+    *first = false;
+    if (st == SEAL_OK) {
+        st = seal_buf_append_str(out, s);
+    }
+    return st;
+}
+
+static seal_status delivery(const seal_address *a, seal_buf *out)
+{
+    bool first = true;
+    seal_status st = SEAL_OK;
+    switch (a->kind) {
+    case SEAL_ADDRESS_PO_BOX:
+        /* Pub 28 §281: PO BOX 123 */
+        st = app(out, "PO BOX", &first);
+        break;
+    case SEAL_ADDRESS_RURAL_ROUTE:
+    case SEAL_ADDRESS_HIGHWAY_ROUTE:
+        /* Pub 28 §241, §251: RR 2 BOX 152, HC 68 BOX 23 */
+        st = app(out, a->kind == SEAL_ADDRESS_RURAL_ROUTE ? "RR" : "HC", &first);
+        if (st == SEAL_OK) {
+            st = app(out, a->route, &first);
+        }
+        if (st == SEAL_OK) {
+            st = app(out, "BOX", &first);
+        }
+        break;
+    case SEAL_ADDRESS_STREET:
+        break;
+    }
+    const char *parts[] = {a->number,  a->predir,    a->street, a->suffix,
+                           a->postdir, a->unit_type, a->unit};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && st == SEAL_OK; i++) {
+        st = app(out, parts[i], &first);
+    }
+    return st;
+}
+
+seal_status seal_address_format(const seal_address *a, seal_buf *out)
+{
+    seal_buf_reset(out);
+    seal_status st = delivery(a, out);
+    if (st == SEAL_OK && (a->city[0] || a->state[0] || a->zip5[0])) {
+        bool first = true;
+        st = seal_buf_append_str(out, ",");
+        if (st == SEAL_OK) {
+            first = false;
+            st = app(out, a->city, &first);
+        }
+        if (st == SEAL_OK) {
+            st = app(out, a->state, &first);
+        }
+        if (st == SEAL_OK) {
+            st = app(out, a->zip5, &first);
+        }
+        if (st == SEAL_OK && a->zip4[0]) {
+            st = seal_buf_append_byte(out, '-');
+            if (st == SEAL_OK) {
+                st = seal_buf_append_str(out, a->zip4);
+            }
+        }
+    }
+    if (st != SEAL_OK) {
+        seal_buf_reset(out);
+    }
+    return st;
+}
+
+/* Appends the key form of each space-separated word of s: the C1 suffix
+ * abbreviation, the directional, or the key word of words.tsv (SAINT -> ST,
+ * FIFTH -> 5TH), else the word itself. */
+static seal_status key_words(seal_buf *out, const char *s, bool *first)
+{
+    seal_status st = SEAL_OK;
+    while (*s != '\0' && st == SEAL_OK) {
+        const char *e = strchr(s, ' ');
+        size_t n = e != NULL ? (size_t) (e - s) : strlen(s);
+        const seal__lex *l = seal__lex_find(s, n);
+        const char *w = NULL;
+        if (l != NULL) {
+            if (l->suffix >= 0) {
+                w = seal__suffixes[l->suffix].abbr;
+            } else if (l->dir >= 0) {
+                w = seal__dirs[l->dir];
+            } else if (l->canon != NULL) {
+                w = l->canon;
+            }
+        }
+        if (!*first) {
+            st = seal_buf_append_byte(out, ' ');
+        }
+        *first = false;
+        if (st == SEAL_OK) {
+            st = w != NULL ? seal_buf_append_str(out, w) : seal_buf_append(out, s, n);
+        }
+        s += n;
+        while (*s == ' ') {
+            s++;
+        }
+    }
+    return st;
+}
+
+seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error *err)
+{
+    seal_buf_reset(out);
+    bool first = true;
+    seal_status st;
+    if (a->zip5[0] != '\0') {
+        st = seal_buf_append_str(out, a->zip5);
+    } else if (a->city[0] != '\0' && a->state[0] != '\0') {
+        st = key_words(out, a->city, &first);
+        if (st == SEAL_OK) {
+            st = seal_buf_append_byte(out, ' ');
+        }
+        if (st == SEAL_OK) {
+            st = seal_buf_append_str(out, a->state);
+        }
+    } else {
+        return seal_error_set(err, SEAL_INVALID,
+                              "address: neither a ZIP Code nor a city and state, so no key");
+    }
+    if (st == SEAL_OK) {
+        st = seal_buf_append_byte(out, '|');
+    }
+    if (st == SEAL_OK) {
+        st = seal_buf_append_str(out, a->number);
+    }
+    if (st == SEAL_OK) {
+        st = seal_buf_append_byte(out, '|');
+    }
+    first = true;
+    switch (a->kind) {
+    case SEAL_ADDRESS_PO_BOX:
+        if (st == SEAL_OK) {
+            st = key_words(out, "PO BOX", &first);
+        }
+        break;
+    case SEAL_ADDRESS_RURAL_ROUTE:
+    case SEAL_ADDRESS_HIGHWAY_ROUTE:
+        if (st == SEAL_OK) {
+            st = key_words(out, a->kind == SEAL_ADDRESS_RURAL_ROUTE ? "RR" : "HC", &first);
+        }
+        if (st == SEAL_OK) {
+            st = key_words(out, a->route, &first);
+        }
+        break;
+    case SEAL_ADDRESS_STREET:
+        break;
+    }
+    const char *parts[] = {a->predir, a->street, a->suffix, a->postdir};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && st == SEAL_OK; i++) {
+        st = key_words(out, parts[i], &first);
+    }
+    if (st == SEAL_OK) {
+        st = seal_buf_append_byte(out, '|');
+    }
+    if (st == SEAL_OK) {
+        /* #3 = APT 3 = UNIT 3; a unit without a number keeps its designator */
+        st = seal_buf_append_str(out, a->unit[0] != '\0' ? a->unit : a->unit_type);
+    }
+    if (st != SEAL_OK) {
+        seal_buf_reset(out);
+        return seal_error_set(err, st, "address: out of memory");
+    }
+    return SEAL_OK;
+}
+
+seal_status seal_address_normalize(const char *in, size_t n, seal_buf *out, seal_error *err)
+{
+    seal_address a;
+    seal_buf_reset(out);
+    seal_status st = seal_address_parse(in, n, &a, err);
+    if (st != SEAL_OK) {
+        return st;
+    }
+    st = seal_address_format(&a, out);
+    if (st != SEAL_OK) {
+        return seal_error_set(err, st, "address: out of memory");
+    }
+    return SEAL_OK;
+}
+
+seal_status seal_address_key(const char *in, size_t n, seal_buf *out, seal_error *err)
+{
+    seal_address a;
+    seal_buf_reset(out);
+    seal_status st = seal_address_parse(in, n, &a, err);
+    if (st != SEAL_OK) {
+        return st;
+    }
+    return seal_address_key_of(&a, out, err);
+}

@@ -1,0 +1,774 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The address parser: one printed line in, a seal_address out. It works in
+ * two passes over fixed-size stack buffers (no allocation): a tokenizer that
+ * applies Pub 28 §212/§222 (upper case, punctuation, spacing) and folds
+ * Latin diacritics, then a parser that reads the last line from the right
+ * (ZIP, state, city) and the delivery address line from the left (Pub 28
+ * §231: primary number, predirectional, street name, suffix,
+ * postdirectional, secondary unit), with PO Box (§281), rural route (§241)
+ * and highway contract route (§251) forms. Words are classified through the
+ * generated Publication 28 lexicon (pub28_tables.c).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "address/address_int.h"
+#include "core/ident_int.h"
+#include "sealed/address.h"
+
+#define MAX_TOKENS 48
+#define MAX_WORD 64
+
+enum {
+    T_COMMA = 1, /* a comma (or semicolon) separates it from the previous token */
+    T_HASH = 2,  /* the token is "#" */
+    T_DIGIT = 4, /* holds at least one digit */
+    T_ALLDIGIT = 8
+};
+
+typedef struct tok {
+    uint16_t off;
+    uint8_t len;
+    uint8_t flags;
+    const seal__lex *lex;
+} tok;
+
+typedef struct toks {
+    char text[2 * SEAL_ADDRESS_MAX_INPUT + 2 * MAX_TOKENS];
+    size_t tlen;
+    tok t[MAX_TOKENS];
+    size_t n;
+    bool cur;   /* a token is open */
+    bool comma; /* a comma was seen since the last token */
+} toks;
+
+const seal__lex *seal__lex_find(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t) w[i];
+        h *= 16777619u;
+    }
+    for (uint32_t s = h & seal__lexicon_mask;; s = (s + 1) & seal__lexicon_mask) {
+        uint16_t idx = seal__lexicon_slots[s];
+        if (idx == 0) {
+            return NULL;
+        }
+        const seal__lex *e = &seal__lexicon[idx - 1];
+        if (e->len == n && memcmp(e->word, w, n) == 0) {
+            return e;
+        }
+    }
+}
+
+static bool is_alnum(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static const char *tok_text(const toks *T, size_t i)
+{
+    return &T->text[T->t[i].off];
+}
+
+static seal_status tok_end(toks *T, seal_error *err)
+{
+    if (!T->cur) {
+        return SEAL_OK;
+    }
+    tok *t = &T->t[T->n];
+    t->len = (uint8_t) (T->tlen - t->off);
+    T->text[T->tlen++] = '\0';
+    const char *w = &T->text[t->off];
+    size_t digits = 0;
+    for (size_t i = 0; i < t->len; i++) {
+        if (w[i] >= '0' && w[i] <= '9') {
+            digits++;
+        }
+    }
+    if (digits > 0) {
+        t->flags |= T_DIGIT;
+    }
+    if (digits == t->len) {
+        t->flags |= T_ALLDIGIT;
+    }
+    t->lex = digits == 0 ? seal__lex_find(w, t->len) : NULL;
+    T->n++;
+    T->cur = false;
+    (void) err;
+    return SEAL_OK;
+}
+
+static seal_status tok_char(toks *T, char c, seal_error *err)
+{
+    if (!T->cur) {
+        if (T->n == MAX_TOKENS) {
+            return seal_error_set(err, SEAL_INVALID, "address: more than %d words", MAX_TOKENS);
+        }
+        tok *t = &T->t[T->n];
+        t->off = (uint16_t) T->tlen;
+        t->flags = (uint8_t) (T->comma && T->n > 0 ? T_COMMA : 0);
+        t->lex = NULL;
+        T->comma = false;
+        T->cur = true;
+    }
+    if (T->tlen - T->t[T->n].off >= MAX_WORD) {
+        return seal_error_set(err, SEAL_INVALID, "address: a word longer than %d characters",
+                              MAX_WORD);
+    }
+    T->text[T->tlen++] = c;
+    return SEAL_OK;
+}
+
+static size_t cur_len(const toks *T)
+{
+    return T->cur ? T->tlen - T->t[T->n].off : 0;
+}
+
+static char cur_last(const toks *T)
+{
+    return T->cur ? T->text[T->tlen - 1] : '\0';
+}
+
+/* Pub 28 §212: upper case, no punctuation except the hyphen inside numbers
+ * and words (ZIP+4, 12-14, WINSTON-SALEM) and the slash of fractions;
+ * periods of initialisms join (P.O. -> PO, N.W. -> NW). */
+static seal_status tokenize(const char *in, size_t n, toks *T, seal_error *err)
+{
+    const uint8_t *s = (const uint8_t *) in;
+    size_t pos = 0;
+    seal_status st = SEAL_OK;
+    T->tlen = 0;
+    T->n = 0;
+    T->cur = false;
+    T->comma = false;
+    while (pos < n && st == SEAL_OK) {
+        uint32_t cp;
+        if (!seal__utf8_next(s, n, &pos, &cp)) {
+            return seal_error_set(err, SEAL_INVALID, "address: invalid UTF-8");
+        }
+        uint8_t next = pos < n ? s[pos] : 0;
+        uint8_t next2 = pos + 1 < n ? s[pos + 1] : 0;
+        int punct = 0;
+        if (cp >= 0x80) {
+            const char *f = seal__latin_fold(cp);
+            if (f != NULL) {
+                for (; *f != '\0' && st == SEAL_OK; f++) {
+                    st = tok_char(T, *f, err);
+                }
+                continue;
+            }
+            punct = seal__unicode_punct(cp);
+            if (punct == 0) {
+                return seal_error_set(err, SEAL_INVALID,
+                                      "address: character outside the Latin script");
+            }
+        } else {
+            punct = (int) cp;
+        }
+        uint8_t c = (uint8_t) punct;
+        if (c >= 'a' && c <= 'z') {
+            st = tok_char(T, (char) (c - 'a' + 'A'), err);
+        } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            st = tok_char(T, (char) c, err);
+        } else if (c == '.') {
+            char l = cur_last(T);
+            bool letter = (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z');
+            bool joins = cur_len(T) == 1 && l >= 'A' && l <= 'Z' && letter && next2 == '.';
+            if (!joins) {
+                st = tok_end(T, err);
+            }
+        } else if (c == '\'' || c == '`') {
+            /* O'BRIEN -> OBRIEN */
+        } else if (c == '-') {
+            if (cur_len(T) > 0 && is_alnum(next)) {
+                st = tok_char(T, '-', err);
+            } else {
+                st = tok_end(T, err);
+            }
+        } else if (c == '/') {
+            char l = cur_last(T);
+            if (l >= '0' && l <= '9' && next >= '0' && next <= '9') {
+                st = tok_char(T, '/', err);
+            } else {
+                st = tok_end(T, err);
+            }
+        } else if (c == '#') {
+            st = tok_end(T, err);
+            if (st == SEAL_OK) {
+                st = tok_char(T, '#', err);
+            }
+            if (st == SEAL_OK) {
+                T->t[T->n].flags |= T_HASH;
+                st = tok_end(T, err);
+            }
+        } else if (c == ',' || c == ';') {
+            st = tok_end(T, err);
+            T->comma = true;
+        } else if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') {
+            return seal_error_set(err, SEAL_INVALID, "address: control character");
+        } else if (c == 0x7f) {
+            return seal_error_set(err, SEAL_INVALID, "address: control character");
+        } else {
+            st = tok_end(T, err);
+        }
+    }
+    if (st == SEAL_OK) {
+        st = tok_end(T, err);
+    }
+    return st;
+}
+
+/* ---- token predicates ---- */
+
+static bool is_dir(const toks *T, size_t i)
+{
+    return T->t[i].lex != NULL && T->t[i].lex->dir >= 0;
+}
+
+static bool is_suffix(const toks *T, size_t i)
+{
+    return T->t[i].lex != NULL && T->t[i].lex->suffix >= 0;
+}
+
+static int unit_of(const toks *T, size_t i)
+{
+    return T->t[i].lex != NULL ? T->t[i].lex->unit : -1;
+}
+
+static bool is_hash(const toks *T, size_t i)
+{
+    return (T->t[i].flags & T_HASH) != 0;
+}
+
+static bool tok_is(const toks *T, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    return T->t[i].len == n && memcmp(tok_text(T, i), w, n) == 0;
+}
+
+/* Streets whose type names end the street name so often that, with no comma
+ * between street and city, the first of them is taken as the suffix. */
+static bool is_strong_suffix(const toks *T, size_t i)
+{
+    static const char *const strong[] = {"ST",   "AVE",  "RD",   "DR",   "BLVD", "LN",  "CT",
+                                         "PL",   "WAY",  "CIR",  "TER",  "PKWY", "HWY", "TRL",
+                                         "SQ",   "LOOP", "PIKE", "TPKE", "EXPY", "FWY", "ALY",
+                                         "XING", "CV",   "HOLW", "PLZ"};
+    if (!is_suffix(T, i)) {
+        return false;
+    }
+    const char *abbr = seal__suffixes[T->t[i].lex->suffix].abbr;
+    for (size_t k = 0; k < sizeof(strong) / sizeof(strong[0]); k++) {
+        if (strcmp(abbr, strong[k]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A unit number: has a digit, or is one letter (APT B). */
+static bool is_unit_number(const toks *T, size_t i)
+{
+    return (T->t[i].flags & T_DIGIT) != 0 || (T->t[i].len == 1 && !is_hash(T, i));
+}
+
+static bool is_zip(const toks *T, size_t i)
+{
+    const tok *t = &T->t[i];
+    const char *w = tok_text(T, i);
+    if ((t->flags & T_ALLDIGIT) && (t->len == 5 || t->len == 9)) {
+        return true;
+    }
+    if (t->len != 10 || w[5] != '-') {
+        return false;
+    }
+    for (size_t k = 0; k < 10; k++) {
+        if (k != 5 && !(w[k] >= '0' && w[k] <= '9')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Directional index of a pair such as N E / NORTH WEST, or -1 (Pub 28 §233:
+ * the two-letter directionals NE NW SE SW). */
+static int compound_dir(const toks *T, size_t i)
+{
+    if (!is_dir(T, i) || !is_dir(T, i + 1)) {
+        return -1;
+    }
+    int a = T->t[i].lex->dir;
+    int b = T->t[i + 1].lex->dir;
+    if (a > 1 || b < 2 || b > 3) {
+        return -1;
+    }
+    return 4 + a * 2 + (b - 2); /* NE NW SE SW follow N S E W in the table */
+}
+
+/* ---- field output ---- */
+
+static bool put(char *dst, size_t cap, const char *src, size_t n)
+{
+    size_t have = strlen(dst);
+    size_t sep = have > 0 ? 1 : 0;
+    if (have + sep + n + 1 > cap) {
+        return false;
+    }
+    if (sep) {
+        dst[have++] = ' ';
+    }
+    memcpy(dst + have, src, n);
+    dst[have + n] = '\0';
+    return true;
+}
+
+static seal_status put_tok(char *dst, size_t cap, const toks *T, size_t i, const char *what,
+                           seal_error *err)
+{
+    if (!put(dst, cap, tok_text(T, i), T->t[i].len)) {
+        return seal_error_set(err, SEAL_INVALID, "address: %s too long", what);
+    }
+    return SEAL_OK;
+}
+
+static seal_status put_range(char *dst, size_t cap, const toks *T, size_t a, size_t b,
+                             const char *what, seal_error *err)
+{
+    for (size_t i = a; i < b; i++) {
+        seal_status st = put_tok(dst, cap, T, i, what, err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+    }
+    return SEAL_OK;
+}
+
+static void put_str(char *dst, size_t cap, const char *s)
+{
+    (void) put(dst, cap, s, strlen(s));
+}
+
+/* ---- the delivery address line ---- */
+
+/* Pub 28 §213: a secondary unit starts at token j when j is '#' or a C2
+ * designator, after at least one street word that is not a directional, and
+ * (for designators that need one) followed by a unit number. Designators
+ * without a number (REAR, PH) count only at the end of the line or right
+ * after a suffix or directional, so FRONT ST and LOWER RD stay streets. */
+static bool unit_starts(const toks *T, size_t i, size_t j, size_t de)
+{
+    bool word = false;
+    for (size_t k = i; k < j; k++) {
+        if (!is_dir(T, k)) {
+            word = true;
+            break;
+        }
+    }
+    if (!word) {
+        return false;
+    }
+    if (is_hash(T, j)) {
+        return true;
+    }
+    int u = unit_of(T, j);
+    if (u < 0) {
+        return false;
+    }
+    if (seal__units[u].needs_number) {
+        return j + 1 < de && (is_unit_number(T, j + 1) || is_hash(T, j + 1));
+    }
+    if (j + 1 == de) {
+        return true;
+    }
+    if (is_suffix(T, j + 1)) {
+        return false;
+    }
+    return is_suffix(T, j - 1) || is_dir(T, j - 1) || (T->t[j + 1].flags & T_DIGIT);
+}
+
+/* Pub 28 §231-§235 on the street tokens [a, b): postdirectional, suffix and
+ * predirectional are taken from the ends only when a street name remains. */
+static seal_status street_fields(const toks *T, size_t a, size_t b, seal_address *out,
+                                 seal_error *err)
+{
+    if (b - a >= 3 && is_suffix(T, b - 3) && compound_dir(T, b - 2) >= 0) {
+        put_str(out->postdir, sizeof(out->postdir), seal__dirs[compound_dir(T, b - 2)]);
+        b -= 2;
+    } else if (b - a >= 2 && is_dir(T, b - 1) && (b - 2 > a || !is_suffix(T, b - 2))) {
+        put_str(out->postdir, sizeof(out->postdir), seal__dirs[T->t[b - 1].lex->dir]);
+        b--;
+    }
+    if (b - a >= 2 && is_suffix(T, b - 1)) {
+        put_str(out->suffix, sizeof(out->suffix), seal__suffixes[T->t[b - 1].lex->suffix].abbr);
+        b--;
+    }
+    if (b - a >= 3 && compound_dir(T, a) >= 0) {
+        put_str(out->predir, sizeof(out->predir), seal__dirs[compound_dir(T, a)]);
+        a += 2;
+    } else if (b - a >= 2 && is_dir(T, a)) {
+        put_str(out->predir, sizeof(out->predir), seal__dirs[T->t[a].lex->dir]);
+        a++;
+    }
+    if (a >= b) {
+        return seal_error_set(err, SEAL_INVALID, "address: no street name");
+    }
+    for (size_t i = a; i < b; i++) {
+        /* Pub 28 §235: ordinal words of numbered streets as numerals */
+        const seal__lex *l = T->t[i].lex;
+        if (l != NULL && l->canon != NULL && l->canon[0] >= '0' && l->canon[0] <= '9') {
+            if (!put(out->street, sizeof(out->street), l->canon, strlen(l->canon))) {
+                return seal_error_set(err, SEAL_INVALID, "address: street name too long");
+            }
+            continue;
+        }
+        seal_status st = put_tok(out->street, sizeof(out->street), T, i, "street name", err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+    }
+    return SEAL_OK;
+}
+
+/* Parses the secondary unit starting at *k (a '#' or designator). */
+static seal_status unit_fields(const toks *T, size_t *k, size_t de, seal_address *out,
+                               seal_error *err)
+{
+    size_t j = *k;
+    if (is_hash(T, j)) {
+        j++;
+        if (j >= de || !is_unit_number(T, j)) {
+            return seal_error_set(err, SEAL_INVALID, "address: '#' without a unit number");
+        }
+        put_str(out->unit_type, sizeof(out->unit_type), "#");
+    } else {
+        const seal__unit *u = &seal__units[unit_of(T, j)];
+        put_str(out->unit_type, sizeof(out->unit_type), u->abbr);
+        j++;
+        if (j < de && is_hash(T, j)) {
+            j++;
+        }
+        if (j >= de || !is_unit_number(T, j) || (!u->needs_number && !(T->t[j].flags & T_DIGIT))) {
+            if (u->needs_number) {
+                return seal_error_set(err, SEAL_INVALID,
+                                      "address: unit designator %s without a unit number", u->abbr);
+            }
+            *k = j;
+            return SEAL_OK;
+        }
+    }
+    seal_status st = put_tok(out->unit, sizeof(out->unit), T, j, "unit number", err);
+    *k = j + 1;
+    return st;
+}
+
+/* PO BOX, P O BOX, POST OFFICE BOX, POB, POBOX, BOX: the number of tokens
+ * of the box prefix at i, or 0 (Pub 28 §281, §283). */
+static size_t po_box_prefix(const toks *T, size_t i, size_t de)
+{
+    size_t left = de - i;
+    if (left >= 2 && tok_is(T, i, "PO") && tok_is(T, i + 1, "BOX")) {
+        return 2;
+    }
+    if (left >= 3 && tok_is(T, i, "P") && tok_is(T, i + 1, "O") && tok_is(T, i + 2, "BOX")) {
+        return 3;
+    }
+    if (left >= 3 && tok_is(T, i, "POST") && tok_is(T, i + 1, "OFFICE") &&
+        tok_is(T, i + 2, "BOX")) {
+        return 3;
+    }
+    if (left >= 2 && (tok_is(T, i, "POB") || tok_is(T, i, "POBOX") || tok_is(T, i, "BOX") ||
+                      tok_is(T, i, "PO") || tok_is(T, i, "POSTOFFICEBOX"))) {
+        return 1;
+    }
+    return 0;
+}
+
+/* RR / RURAL ROUTE / RFD / R R (Pub 28 §241, §244) -> 1; HC / HCR /
+ * HIGHWAY CONTRACT / STAR ROUTE (Pub 28 §251, §254) -> 2; with the prefix
+ * length in *len. */
+static int route_prefix(const toks *T, size_t i, size_t de, size_t *len)
+{
+    size_t left = de - i;
+    if (left >= 3 && tok_is(T, i, "RURAL") &&
+        (tok_is(T, i + 1, "ROUTE") || tok_is(T, i + 1, "RTE"))) {
+        *len = 2;
+        return 1;
+    }
+    if (left >= 3 && tok_is(T, i, "R") && tok_is(T, i + 1, "R")) {
+        *len = 2;
+        return 1;
+    }
+    if (left >= 2 && (tok_is(T, i, "RR") || tok_is(T, i, "RFD"))) {
+        *len = 1;
+        return 1;
+    }
+    if (left >= 3 && ((tok_is(T, i, "HIGHWAY") && tok_is(T, i + 1, "CONTRACT")) ||
+                      (tok_is(T, i, "STAR") && tok_is(T, i + 1, "ROUTE")))) {
+        *len = 2;
+        return 2;
+    }
+    if (left >= 2 && (tok_is(T, i, "HC") || tok_is(T, i, "HCR"))) {
+        *len = 1;
+        return 2;
+    }
+    return 0;
+}
+
+static seal_status box_number(const toks *T, size_t *k, size_t de, seal_address *out,
+                              const char *what, seal_error *err)
+{
+    size_t j = *k;
+    if (j < de && is_hash(T, j)) {
+        j++;
+    }
+    if (j >= de || !(T->t[j].flags & T_DIGIT)) {
+        return seal_error_set(err, SEAL_INVALID, "address: %s without a box number", what);
+    }
+    *k = j + 1;
+    return put_tok(out->number, sizeof(out->number), T, j, "box number", err);
+}
+
+/* Parses [0, de). With fixed_end the line ends at de (a comma follows);
+ * otherwise the words after the delivery line are the city, returned in
+ * *city_lo. */
+static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_address *out,
+                                 size_t *city_lo, seal_error *err)
+{
+    size_t i = 0;
+    size_t k;
+    size_t plen;
+    seal_status st;
+    int route;
+    if ((plen = po_box_prefix(T, 0, de)) > 0) {
+        out->kind = SEAL_ADDRESS_PO_BOX;
+        k = plen;
+        st = box_number(T, &k, de, out, "PO Box", err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+    } else if ((route = route_prefix(T, 0, de, &plen)) > 0) {
+        out->kind = route == 1 ? SEAL_ADDRESS_RURAL_ROUTE : SEAL_ADDRESS_HIGHWAY_ROUTE;
+        k = plen;
+        if (!(T->t[k].flags & T_DIGIT)) {
+            return seal_error_set(err, SEAL_INVALID, "address: route without a route number");
+        }
+        st = put_tok(out->route, sizeof(out->route), T, k, "route number", err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+        k++;
+        if (k < de && tok_is(T, k, "BOX")) {
+            k++;
+        } else if (!(k < de && is_hash(T, k))) {
+            return seal_error_set(err, SEAL_INVALID, "address: route without a box number");
+        }
+        st = box_number(T, &k, de, out, "route", err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+    } else {
+        /* Pub 28 §231: the primary address number comes first */
+        if (!(T->t[0].flags & T_DIGIT)) {
+            return seal_error_set(err, SEAL_INVALID, "address: no primary address number");
+        }
+        st = put_tok(out->number, sizeof(out->number), T, 0, "primary number", err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+        i = 1;
+        if (i < de && memchr(tok_text(T, i), '/', T->t[i].len) != NULL &&
+            (T->t[i].flags & T_DIGIT)) {
+            st = put_tok(out->number, sizeof(out->number), T, i, "primary number", err);
+            if (st != SEAL_OK) {
+                return st;
+            }
+            i++;
+        }
+        if (i >= de) {
+            return seal_error_set(err, SEAL_INVALID, "address: no street name");
+        }
+        size_t u = de;
+        for (size_t j = i + 1; j < de; j++) {
+            if (unit_starts(T, i, j, de)) {
+                u = j;
+                break;
+            }
+        }
+        size_t se = u;
+        if (u == de && !fixed_end) {
+            size_t sfx = de;
+            for (size_t j = i + 1; j < de && sfx == de; j++) {
+                if (is_strong_suffix(T, j)) {
+                    sfx = j;
+                }
+            }
+            for (size_t j = i + 1; j < de && sfx == de; j++) {
+                if (is_suffix(T, j)) {
+                    sfx = j;
+                }
+            }
+            if (sfx < de) {
+                se = sfx + 1;
+                if (se + 1 < de && T->t[se].len == 1 && T->t[se + 1].len == 1 &&
+                    compound_dir(T, se) >= 0) {
+                    se += 2;
+                } else if (se < de && is_dir(T, se) && (T->t[se].len <= 2 || se + 1 == de)) {
+                    se++;
+                }
+            }
+        }
+        st = street_fields(T, i, se, out, err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+        k = se;
+        if (u < de) {
+            st = unit_fields(T, &k, de, out, err);
+            if (st != SEAL_OK) {
+                return st;
+            }
+        }
+    }
+    if (k < de && unit_of(T, k) >= 0 && seal__units[unit_of(T, k)].needs_number &&
+        (k + 1 == de || is_hash(T, k + 1))) {
+        return seal_error_set(err, SEAL_INVALID,
+                              "address: unit designator %s without a unit number",
+                              seal__units[unit_of(T, k)].abbr);
+    }
+    if (k < de && fixed_end) {
+        return seal_error_set(err, SEAL_INVALID,
+                              "address: unexpected words at the end of the delivery line");
+    }
+    *city_lo = k;
+    return SEAL_OK;
+}
+
+/* ---- the last line ---- */
+
+/* The state of Pub 28 Appendix B spelled by tokens [a, b), or -1. */
+static int state_of(const toks *T, size_t a, size_t b)
+{
+    if (b - a == 1) {
+        return T->t[a].lex != NULL ? T->t[a].lex->state : -1;
+    }
+    char buf[MAX_WORD];
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) {
+        if (n + T->t[i].len + 1 > sizeof(buf) || (T->t[i].flags & T_DIGIT)) {
+            return -1;
+        }
+        if (i > a) {
+            buf[n++] = ' ';
+        }
+        memcpy(buf + n, tok_text(T, i), T->t[i].len);
+        n += T->t[i].len;
+    }
+    const seal__lex *l = seal__lex_find(buf, n);
+    return l != NULL ? l->state : -1;
+}
+
+static bool comma_in(const toks *T, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++) {
+        if (T->t[i].flags & T_COMMA) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Without a ZIP or comma, a final state code counts only when a street
+ * suffix or unit stands before it with a city word in between
+ * ("123 MAIN ST FORT WORTH TX"), so "123 OAK CT" keeps its suffix. */
+static bool street_before_city(const toks *T, size_t s)
+{
+    for (size_t i = 2; i + 1 < s; i++) {
+        if (is_strong_suffix(T, i) || is_hash(T, i) || unit_of(T, i) >= 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal_error *err)
+{
+    toks T;
+    memset(out, 0, sizeof(*out));
+    if (in == NULL && n > 0) {
+        return seal_error_set(err, SEAL_INVALID, "address: no input");
+    }
+    if (n > SEAL_ADDRESS_MAX_INPUT) {
+        return seal_error_set(err, SEAL_INVALID, "address: longer than %d bytes",
+                              SEAL_ADDRESS_MAX_INPUT);
+    }
+    seal_status st = tokenize(in, n, &T, err);
+    if (st != SEAL_OK) {
+        return st;
+    }
+    if (T.n == 0) {
+        return seal_error_set(err, SEAL_INVALID, "address: empty");
+    }
+    size_t end = T.n;
+
+    /* ZIP Code or ZIP+4 (Pub 28 §224), last on the last line */
+    if (end >= 2 && is_zip(&T, end - 1) && !is_hash(&T, end - 2) && unit_of(&T, end - 2) < 0 &&
+        !tok_is(&T, end - 2, "BOX")) {
+        const char *z = tok_text(&T, end - 1);
+        memcpy(out->zip5, z, 5);
+        if (T.t[end - 1].len == 9) {
+            memcpy(out->zip4, z + 5, 4);
+        } else if (T.t[end - 1].len == 10) {
+            memcpy(out->zip4, z + 6, 4);
+        }
+        end--;
+    } else if (end >= 3 && (T.t[end - 1].flags & T_ALLDIGIT) && T.t[end - 2].len == 2 &&
+               state_of(&T, end - 2, end - 1) >= 0 && T.t[end - 1].len != 5 &&
+               comma_in(&T, 1, end - 1)) {
+        return seal_error_set(err, SEAL_INVALID, "address: ZIP Code must have 5 or 9 digits");
+    }
+
+    /* State (Appendix B), name or code, longest match first; without a ZIP
+     * only when a comma sets the last line off from the street. */
+    for (size_t k = end - 1 < 4 ? end - 1 : 4; k >= 1 && end >= 2; k--) {
+        size_t s = end - k;
+        if (s < 1 ||
+            (out->zip5[0] == '\0' && !comma_in(&T, 1, s + 1) && !street_before_city(&T, s))) {
+            continue;
+        }
+        int si = state_of(&T, s, end);
+        if (si >= 0) {
+            put_str(out->state, sizeof(out->state), seal__states[si]);
+            end = s;
+            break;
+        }
+    }
+
+    /* City: after the last comma, unless that part starts a unit. */
+    size_t c = 0;
+    for (size_t i = end; i-- > 1;) {
+        if (T.t[i].flags & T_COMMA) {
+            c = i;
+            break;
+        }
+    }
+    bool fixed = false;
+    size_t de = end;
+    if (c > 0 && !is_hash(&T, c) && !(unit_of(&T, c) >= 0 && c + 1 < end)) {
+        fixed = true;
+        de = c;
+    }
+    size_t city_lo = de;
+    st = delivery_line(&T, de, fixed, out, &city_lo, err);
+    if (st != SEAL_OK) {
+        return st;
+    }
+    size_t city_hi = fixed ? end : de;
+    if (fixed) {
+        city_lo = c;
+    }
+    st = put_range(out->city, sizeof(out->city), &T, city_lo, city_hi, "city name", err);
+    return st;
+}

@@ -105,8 +105,8 @@ check stdin "0|account: 2 records: 0 inserted, 2 unchanged, 0 updated, 0 dropped
     "$(run $S --data $D ingest --format ndjson account - < $T/account.ndjson)"
 
 # exact lookups, and nothing for near misses
-check lookup-email '0|{"record":1,"kind":"account","account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2025-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-013-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}|' \
-    "$(run $S --data $D lookup --email ORLEN.V@post.example)"
+check lookup-email '0|{"record":N,"kind":"account","account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2025-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-013-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}|' \
+    "$(run $S --data $D lookup --email ORLEN.V@post.example | sed 's/"record":[0-9]*/"record":N/')"
 check lookup-miss "0||" "$(run $S --data $D lookup --email orlen.v@post.exampl)"
 check lookup-inject "0||" "$(run $S --data $D lookup --account "AC-1' OR 1=1 --")"
 check lookup-two "2||sealctl: lookup: give exactly one identifier" "$(run $S --data $D lookup --account AC-1 --email x@y.z)"

@@ -16,6 +16,7 @@
 
 #include "sealed/alloc.h"
 #include "sealed/store.h"
+#include "store/backend.h"
 #include "testutil.h"
 
 static char dir[1024];
@@ -69,14 +70,15 @@ static seal_put_outcome put(seal_store *st, const seal_record *r)
 
 typedef struct found {
     int n;
+    int64_t ids[16];
     char lines[16][512];
 } found;
 
 static seal_status collect(const seal_record *rec, int64_t id, void *ud)
 {
     found *f = ud;
-    (void) id;
     if (f->n < 16) {
+        f->ids[f->n] = id;
         char *p = f->lines[f->n];
         size_t left = sizeof(f->lines[0]);
         int w = snprintf(p, left, "%s", rec->kind->name);
@@ -252,17 +254,25 @@ static void test_tampered_ciphertext(void **state)
     snprintf(path, sizeof(path), "%s/store.db", dir);
     seal_error err;
     seal_error_init(&err);
-    found f;
+    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
+    found f = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
+    assert_int_equal(f.n, 1);
+    int64_t id = f.ids[0];
+    seal_store_close(st);
     int rc = tu_run(NULL,
                     "sqlite3 '%s' \"UPDATE record SET body = substr(body,1,length(body)-1) || "
                     "CASE WHEN substr(body,-1) = x'00' THEN x'01' ELSE x'00' END;\"",
                     path);
     assert_int_equal(rc, 0);
     assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
-    seal_status s = seal_store_get(st, 1, collect, &f, &err);
+    seal_status s = seal_store_get(st, id, collect, &f, &err);
     assert_int_equal(s, SEAL_CRYPTO);
-    assert_string_equal(err.msg, "record 1: field mailing_address: authentication failed: data "
-                                 "tampered or wrong key");
+    char want[256];
+    snprintf(want, sizeof(want),
+             "record %lld: field mailing_address: authentication failed: data tampered or "
+             "wrong key",
+             (long long) id);
+    assert_string_equal(err.msg, want);
     seal_store_close(st);
 }
 
@@ -275,6 +285,8 @@ static void test_shred(void **state)
     r = make(st, "web_visit", "visit_id=WV-1", "account_id=AC-100", "at=2026-11-01T10:00:00Z",
              "ip=198.51.100.23", "page=/track", NULL);
     put(st, &r);
+    found before = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
+    assert_int_equal(before.n, 2);
     seal_error err;
     seal_error_init(&err);
     int64_t n = 0;
@@ -283,11 +295,11 @@ static void test_shred(void **state)
     assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100").n, 0);
     assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.example").n, 0);
     found f;
-    assert_int_equal(seal_store_get(st, 1, collect, &f, &err), SEAL_SHREDDED);
+    assert_int_equal(seal_store_get(st, before.ids[0], collect, &f, &err), SEAL_SHREDDED);
     seal_store_close(st);
     /* a fresh handle (no cached key) cannot read it either */
     assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
-    assert_int_equal(seal_store_get(st, 2, collect, &f, &err), SEAL_SHREDDED);
+    assert_int_equal(seal_store_get(st, before.ids[1], collect, &f, &err), SEAL_SHREDDED);
     assert_int_equal(seal_store_shred(st, SEAL_IDX_EMAIL, "velora.q@mail.example", 21, &n, &err),
                      SEAL_INVALID);
     seal_store_close(st);
@@ -376,6 +388,52 @@ static void test_allocation_failures(void **state)
     seal_store_close(st);
 }
 
+/* Two natural keys whose derived ids collide are both kept, apart. */
+static void test_backend_id_collision(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_store_close(st);
+    seal_backend *be = NULL;
+    seal_error err;
+    seal_error_init(&err);
+    const seal_backend_ops *ops = &seal__sqlite_backend;
+    assert_int_equal(ops->open(dir, false, &be, &err), SEAL_OK);
+    assert_int_equal(ops->begin(be, &err), SEAL_OK);
+    seal_record_row a, b;
+    memset(&a, 0, sizeof(a));
+    a.kind = 1;
+    memset(a.natkey, 0x11, sizeof(a.natkey));
+    a.expires = a.truncate_at = SEAL_DAY_NONE;
+    a.body = (const uint8_t *) "A";
+    a.body_len = 1;
+    b = a;
+    b.natkey[15] = 0x22; /* same first 8 bytes: same derived id */
+    b.body = (const uint8_t *) "B";
+    seal_upsert up;
+    assert_int_equal(ops->record_upsert(be, &a, &up, &err), SEAL_OK);
+    assert_int_equal(up, SEAL_UPSERT_INSERTED);
+    assert_int_equal(ops->record_upsert(be, &b, &up, &err), SEAL_OK);
+    assert_int_equal(up, SEAL_UPSERT_INSERTED);
+    assert_int_equal(b.id, a.id + 1);
+    assert_int_equal(ops->record_upsert(be, &b, &up, &err), SEAL_OK);
+    assert_int_equal(up, SEAL_UPSERT_UNCHANGED);
+    b.digest[0] = 1;
+    assert_int_equal(ops->record_upsert(be, &b, &up, &err), SEAL_OK);
+    assert_int_equal(up, SEAL_UPSERT_UPDATED);
+    assert_int_equal(b.id, a.id + 1);
+    seal_record_row got;
+    seal_buf body;
+    seal_buf_init(&body);
+    assert_int_equal(ops->record_get(be, a.id, &got, &body, &err), SEAL_OK);
+    assert_memory_equal(body.data, "A", 1);
+    assert_int_equal(ops->record_get(be, b.id, &got, &body, &err), SEAL_OK);
+    assert_memory_equal(body.data, "B", 1);
+    seal_buf_cleanup(&body);
+    ops->rollback(be);
+    ops->close(be);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_no_plaintext_on_disk),
         cmocka_unit_test(test_rotation_keeps_records),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_backend_id_collision),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -919,6 +919,58 @@ static int cmp_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+typedef struct order_key {
+    int kind;
+    int64_t day;
+    int64_t id;
+} order_key;
+
+static int cmp_order(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    if (x->kind != y->kind) {
+        return x->kind < y->kind ? -1 : 1;
+    }
+    if (x->day != y->day) {
+        return x->day < y->day ? -1 : 1;
+    }
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Record ids are derived from keyed hashes, so they carry no order: results
+ * come back by kind (catalogue order), then record day, then id. */
+static seal_status read_in_order(seal_store *st, id_list *ids, read_ctx *rc, seal_error *err)
+{
+    seal_status s = SEAL_OK;
+    order_key *keys = seal_calloc(ids->n == 0 ? 1 : ids->n, sizeof(*keys));
+    seal_buf body;
+    seal_buf_init(&body);
+    size_t n = 0;
+    if (keys == NULL) {
+        return seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
+    if (ids->n > 1) {
+        qsort(ids->v, ids->n, sizeof(int64_t), cmp_id);
+    }
+    for (size_t i = 0; s == SEAL_OK && i < ids->n; i++) {
+        seal_record_row row;
+        if (i > 0 && ids->v[i] == ids->v[i - 1]) {
+            continue; /* found through the index and as the subject's own */
+        }
+        s = st->ops->record_get(st->be, ids->v[i], &row, &body, err);
+        keys[n++] = (order_key){row.kind, row.day, ids->v[i]};
+    }
+    seal_buf_cleanup(&body);
+    if (s == SEAL_OK && n > 1) {
+        qsort(keys, n, sizeof(*keys), cmp_order);
+    }
+    for (size_t i = 0; s == SEAL_OK && i < n; i++) {
+        s = read_one(keys[i].id, rc);
+    }
+    seal_free(keys);
+    return s;
+}
+
 seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *value, size_t n,
                               seal_record_cb cb, void *ud, seal_error *err)
 {
@@ -935,16 +987,8 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
         s = st->ops->records_by_subject(st->be, hash, collect_id, &ids, err);
     }
     if (s == SEAL_OK) {
-        if (ids.n > 1) {
-            qsort(ids.v, ids.n, sizeof(int64_t), cmp_id);
-        }
         read_ctx rc = {st, cb, ud, err, true, 0};
-        for (size_t i = 0; s == SEAL_OK && i < ids.n; i++) {
-            if (i > 0 && ids.v[i] == ids.v[i - 1]) {
-                continue;
-            }
-            s = read_one(ids.v[i], &rc);
-        }
+        s = read_in_order(st, &ids, &rc, err);
     } else if (s == SEAL_NOMEM) {
         seal_error_set(err, s, "out of memory");
     }

@@ -36,14 +36,16 @@ typedef enum {
  * Caller-allocated value type (about 400 bytes); needs no cleanup. */
 typedef struct seal_address {
     seal_address_kind kind;
-    char number[24];   /* primary number ("1400", "123 1/2"), or the box number */
-    char route[12];    /* rural / highway contract route number */
-    char predir[3];    /* N S E W NE NW SE SW */
-    char street[128];  /* street name words as written (ordinals as 5TH) */
-    char suffix[5];    /* Pub 28 C1 standard abbreviation: AVE */
-    char postdir[3];   /* N S E W NE NW SE SW */
-    char unit_type[5]; /* Pub 28 C2 standard designator (APT, STE, REAR) or "#" */
-    char unit[16];     /* unit number without its designator: "3", "12B" */
+    char number[24];    /* primary number ("1400", "123 1/2"), or the box number */
+    char route[12];     /* rural / highway contract route number */
+    char predir[3];     /* N S E W NE NW SE SW */
+    char street[128];   /* street name words as written (ordinals as 5TH) */
+    char suffix[5];     /* Pub 28 C1 standard abbreviation: AVE */
+    char postdir[3];    /* N S E W NE NW SE SW */
+    char unit_type[5];  /* Pub 28 C2 standard designator (APT, STE, REAR) or "#" */
+    char unit[16];      /* unit number without its designator: "3", "12B" */
+    char unit2_type[5]; /* a second unit (BLDG 3 APT 1): APT */
+    char unit2[16];     /* 1 */
     char city[64];
     char state[3]; /* Pub 28 Appendix B code */
     char zip5[6];

@@ -50,8 +50,8 @@ static seal_status delivery(const seal_address *a, seal_buf *out)
     case SEAL_ADDRESS_STREET:
         break;
     }
-    const char *parts[] = {a->number,  a->predir,    a->street, a->suffix,
-                           a->postdir, a->unit_type, a->unit};
+    const char *parts[] = {a->number,    a->predir, a->street,     a->suffix, a->postdir,
+                           a->unit_type, a->unit,   a->unit2_type, a->unit2};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && st == SEAL_OK; i++) {
         st = app(out, parts[i], &first);
     }
@@ -180,6 +180,12 @@ seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error
     if (st == SEAL_OK) {
         /* #3 = APT 3 = UNIT 3; a unit without a number keeps its designator */
         st = seal_buf_append_str(out, a->unit[0] != '\0' ? a->unit : a->unit_type);
+    }
+    if (st == SEAL_OK && a->unit2_type[0] != '\0') {
+        st = seal_buf_append_byte(out, ' ');
+        if (st == SEAL_OK) {
+            st = seal_buf_append_str(out, a->unit2[0] != '\0' ? a->unit2 : a->unit2_type);
+        }
     }
     if (st != SEAL_OK) {
         seal_buf_reset(out);

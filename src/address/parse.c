@@ -433,7 +433,7 @@ static seal_status street_fields(const toks *T, size_t a, size_t b, seal_address
 }
 
 /* Parses the secondary unit starting at *k (a '#' or designator). */
-static seal_status unit_fields(const toks *T, size_t *k, size_t de, seal_address *out,
+static seal_status unit_fields(const toks *T, size_t *k, size_t de, char *type, char *unit,
                                seal_error *err)
 {
     size_t j = *k;
@@ -442,10 +442,10 @@ static seal_status unit_fields(const toks *T, size_t *k, size_t de, seal_address
         if (j >= de || !is_unit_number(T, j)) {
             return seal_error_set(err, SEAL_INVALID, "address: '#' without a unit number");
         }
-        put_str(out->unit_type, sizeof(out->unit_type), "#");
+        put_str(type, sizeof(((seal_address *) 0)->unit_type), "#");
     } else {
         const seal__unit *u = &seal__units[unit_of(T, j)];
-        put_str(out->unit_type, sizeof(out->unit_type), u->abbr);
+        put_str(type, sizeof(((seal_address *) 0)->unit_type), u->abbr);
         j++;
         if (j < de && is_hash(T, j)) {
             j++;
@@ -459,7 +459,7 @@ static seal_status unit_fields(const toks *T, size_t *k, size_t de, seal_address
             return SEAL_OK;
         }
     }
-    seal_status st = put_tok(out->unit, sizeof(out->unit), T, j, "unit number", err);
+    seal_status st = put_tok(unit, sizeof(((seal_address *) 0)->unit), T, j, "unit number", err);
     *k = j + 1;
     return st;
 }
@@ -626,10 +626,20 @@ static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_
         }
         k = se;
         if (u < de) {
-            st = unit_fields(T, &k, de, out, err);
+            st = unit_fields(T, &k, de, out->unit_type, out->unit, err);
+            /* BLDG 3 APT 1: a second designator right after the first */
+            if (st == SEAL_OK && k < de && (is_hash(T, k) || unit_of(T, k) >= 0) &&
+                unit_starts(T, i, k, de)) {
+                st = unit_fields(T, &k, de, out->unit2_type, out->unit2, err);
+            }
             if (st != SEAL_OK) {
                 return st;
             }
+        } else if (fixed_end && de - 1 > i && unit_of(T, de - 1) >= 0 &&
+                   seal__units[unit_of(T, de - 1)].needs_number) {
+            return seal_error_set(err, SEAL_INVALID,
+                                  "address: unit designator %s without a unit number",
+                                  seal__units[unit_of(T, de - 1)].abbr);
         }
     }
     if (k < de && unit_of(T, k) >= 0 && seal__units[unit_of(T, k)].needs_number &&

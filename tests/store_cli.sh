@@ -27,7 +27,7 @@ check init-again "1||sealctl: init: $D: already holds a sealed store" "$(run $S 
 check perms "700 600 600 600" "$(stat -c %a $D $D/master.key $D/store.db $D/keys.db | tr '\n' ' ' | sed 's/ $//')"
 
 cat > $T/account.ndjson <<'J'
-{"account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2025-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-013-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}
+{"account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2025-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-213-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}
 {"account_id":"AC-2","name":"Ima Drovenko","opened_at":"2025-03-03T04:05:06Z","mailing_address":"19 Wexley Rd, Brantmoor VT 05001","closed_at":"2025-06-01T00:00:00Z"}
 J
 check ingest "0|account: 2 records: 2 inserted, 0 unchanged, 0 updated, 0 dropped (anonymous); 1 batch committed|" \
@@ -105,14 +105,15 @@ check stdin "0|account: 2 records: 0 inserted, 2 unchanged, 0 updated, 0 dropped
     "$(run $S --data $D ingest --format ndjson account - < $T/account.ndjson)"
 
 # exact lookups, and nothing for near misses
-check lookup-email '0|{"record":N,"kind":"account","account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2025-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-013-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}|' \
+check lookup-email '0|{"record":N,"kind":"account","account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2025-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-213-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}|' \
     "$(run $S --data $D lookup --email ORLEN.V@post.example | sed 's/"record":[0-9]*/"record":N/')"
 check lookup-miss "0||" "$(run $S --data $D lookup --email orlen.v@post.exampl)"
-check lookup-inject "0||" "$(run $S --data $D lookup --account "AC-1' OR 1=1 --")"
+check lookup-inject "1||sealctl: lookup: account id: character not allowed (A-Z 0-9 - _ . / :)" \
+    "$(run $S --data $D lookup --account "AC-1' OR 1=1 --")"
 check lookup-two "2||sealctl: lookup: give exactly one identifier" "$(run $S --data $D lookup --account AC-1 --email x@y.z)"
 
 # no plaintext identifier anywhere in the data directory
-if grep -r -a -l -i -e Vasquiel -e Drovenko -e orlen.v -e Tamber -e 013-7788 -e '198.51.100' -e 'AC-1' $D; then
+if grep -r -a -l -i -e Vasquiel -e Drovenko -e orlen.v -e Tamber -e 213-7788 -e '198.51.100' -e 'AC-1' $D; then
     echo "FAIL plaintext found on disk"; fails=$((fails + 1)); else pass=$((pass + 1)); fi
 
 # key file permissions, wrong key, rotation

@@ -524,6 +524,25 @@ static void hash_std(seal_store *st, int sub, seal_index_type type, uint8_t *out
                         st->std.len);
 }
 
+/* Standardiser messages start with their type ("email: ..."); a record's
+ * error names the field instead: "business_address: no ZIP or city". */
+static void field_error(seal_error *err, const char *field)
+{
+    if (err == NULL) {
+        return;
+    }
+    static const char *const types[] = {
+        "email: ", "phone: ", "address: ", "account: ", "tracking: ", "name: "};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        size_t n = strlen(types[i]);
+        if (strncmp(err->msg, types[i], n) == 0) {
+            memmove(err->msg, err->msg + n, strlen(err->msg + n) + 1);
+            break;
+        }
+    }
+    seal_error_prefix(err, "%s", field);
+}
+
 static seal_status subject_of(seal_store *st, const seal_record *rec, uint8_t *subject,
                               int *owner_field, seal_error *err)
 {
@@ -535,7 +554,7 @@ static seal_status subject_of(seal_store *st, const seal_record *rec, uint8_t *s
         }
         seal_status s = std_value(st, k->owners[i].subject, rec->v[f], rec->n[f], err);
         if (s != SEAL_OK) {
-            seal_error_prefix(err, "%s", k->fields[f].name);
+            field_error(err, k->fields[f].name);
             return s;
         }
         hash_std(st, SUB_SUBJECT, k->owners[i].subject, subject);
@@ -785,7 +804,7 @@ static seal_status put_index(seal_store *st, const seal_record *rec, const seal_
         seal_index_row ir;
         seal_status s = std_value(st, f->index, rec->v[i], rec->n[i], err);
         if (s != SEAL_OK) {
-            seal_error_prefix(err, "%s", f->name);
+            field_error(err, f->name);
             return s;
         }
         hash_std(st, SUB_INDEX, f->index, ir.hash);

@@ -78,6 +78,10 @@ static void test_determinism(void **state)
     char *a = dir_for("det-a"), *b = dir_for("det-b"), *c = dir_for("det-c");
     gen_into(&o, a, NULL);
     gen_into(&o, b, NULL);
+    char *t = dir_for("det-truth");
+    o.truth = true;
+    gen_into(&o, t, NULL);
+    o.truth = false;
     o.seed = 43;
     gen_into(&o, c, NULL);
     for (size_t i = 0; i < sizeof(all_files) / sizeof(all_files[0]); i++) {
@@ -89,6 +93,12 @@ static void test_determinism(void **state)
         assert_int_equal(la, lb);
         assert_memory_equal(fa, fb, la);
         assert_false(la == lc && memcmp(fa, fc, la) == 0);
+        /* asking for the truth file changes no other byte */
+        size_t lt;
+        char *ft = read_out(t, all_files[i], &lt);
+        assert_int_equal(la, lt);
+        assert_memory_equal(fa, ft, la);
+        free(ft);
         free(fa);
         free(fb);
         free(fc);
@@ -301,6 +311,54 @@ static void test_mail_scans(void **state)
     free(text);
 }
 
+/* mail_scan_truth.csv: one row per scan, in order, whose code agrees with
+ * the scan's barcode and whose accounts exist. */
+static void test_scan_truth(void **state)
+{
+    (void) state;
+    seal_gen_options o;
+    small_options(&o, 9);
+    o.truth = true;
+    char *d = dir_for("truth");
+    gen_into(&o, d, NULL);
+    char *scan = read_out(d, "mail_scan.csv", NULL);
+    char *truth = read_out(d, "mail_scan_truth.csv", NULL);
+    char *acct = read_out(d, "account.ndjson", NULL);
+    const char *hdr = "piece_id,relation,account_id,dpc\n";
+    assert_memory_equal(truth, hdr, strlen(hdr));
+    const char *sp = strchr(scan, '\n') + 1, *tp = truth + strlen(hdr);
+    size_t home = 0, near = 0, stranger = 0;
+    while (*sp != '\0') {
+        const char *snl = strchr(sp, '\n'), *tnl = strchr(tp, '\n');
+        assert_non_null(tnl);
+        char f[10][320], t[5][320];
+        assert_int_equal(csv_split(sp, (size_t) (snl - sp), f, 10), 9);
+        assert_int_equal(csv_split(tp, (size_t) (tnl - tp), t, 5), 4);
+        assert_string_equal(f[0], t[0]);
+        assert_int_equal(strlen(t[3]), 11);
+        if (f[8][0] != '\0') {
+            assert_string_equal(f[8], t[3]);
+        }
+        if (strcmp(t[1], "stranger") == 0) {
+            assert_string_equal(t[2], "");
+            stranger++;
+        } else {
+            char needle[400];
+            snprintf(needle, sizeof(needle), "\"account_id\":\"%s\"", t[2]);
+            assert_non_null(strstr(acct, needle));
+            home += strcmp(t[1], "home") == 0 || strcmp(t[1], "business") == 0;
+            near += strcmp(t[1], "near_miss") == 0;
+        }
+        sp = snl + 1;
+        tp = tnl + 1;
+    }
+    assert_int_equal(*tp, '\0');
+    assert_true(home > 30 && near > 5 && stranger > 400);
+    free(scan);
+    free(truth);
+    free(acct);
+}
+
 static bool any_line_has(const char *text, const char *needle)
 {
     return strstr(text, needle) != NULL;
@@ -480,11 +538,11 @@ static void test_progress(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_determinism),       cmocka_unit_test(test_catalogue_conformance),
-        cmocka_unit_test(test_mail_scans),        cmocka_unit_test(test_address_variety),
-        cmocka_unit_test(test_counts_and_volume), cmocka_unit_test(test_bad_options),
-        cmocka_unit_test(test_unwritable),        cmocka_unit_test(test_alloc_failure),
-        cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_determinism),     cmocka_unit_test(test_catalogue_conformance),
+        cmocka_unit_test(test_mail_scans),      cmocka_unit_test(test_scan_truth),
+        cmocka_unit_test(test_address_variety), cmocka_unit_test(test_counts_and_volume),
+        cmocka_unit_test(test_bad_options),     cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_alloc_failure),   cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #ifndef SEALED_GEN_H
 #define SEALED_GEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sealed/status.h"
@@ -33,10 +34,12 @@ typedef struct seal_gen_options {
     uint64_t scans;             /* mail scans; SEAL_GEN_AUTO = one per person */
     uint64_t visits_per_person; /* average web visits per person over the window;
                                    SEAL_GEN_AUTO = days / 3 (at least 1) */
+    bool truth;                 /* also write mail_scan_truth.csv: for each scan, whom
+                                   it is really addressed to (for matcher tests) */
 } seal_gen_options;
 
 /* Defaults: seed 1, 1000 people, 30 days from 2026-01-01, scans and visits
- * SEAL_GEN_AUTO. */
+ * SEAL_GEN_AUTO, no truth file. */
 void seal_gen_options_init(seal_gen_options *opt) SEAL_NONNULL(1);
 
 /* Checks ranges; SEAL_INVALID with a message naming the option otherwise. */
@@ -58,10 +61,10 @@ typedef struct seal_gen_counts {
  * (static strings). */
 typedef void (*seal_gen_progress_fn)(const char *phase, uint64_t done, uint64_t total, void *ud);
 
-/* Writes the six files into out_dir (created if missing, mode 0755; existing
- * files of those names are replaced). Each file is written under a temporary
- * name and renamed into place only when all six are complete, so a failed run
- * leaves no partial output. cb may be NULL; counts may be NULL. */
+/* Writes the six files (seven with opt->truth) into out_dir (created if missing, mode 0755;
+ * existing files of those names are replaced). Each file is written under a temporary name and
+ * renamed into place only when all six are complete, so a failed run leaves no partial output. cb
+ * may be NULL; counts may be NULL. */
 seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
                            seal_gen_progress_fn cb, void *ud, seal_gen_counts *counts,
                            seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);

@@ -20,7 +20,7 @@ static const char help[] =
     "\n"
     "SYNOPSIS\n"
     "    sealctl gen --out DIR [--seed S] [--people N] [--days D] [--start DATE]\n"
-    "                [--scans N] [--visits-per-person N]\n"
+    "                [--scans N] [--visits-per-person N] [--truth]\n"
     "\n"
     "DESCRIPTION\n"
     "    Writes one file per record kind of the catalogue into DIR, ready for\n"
@@ -59,6 +59,10 @@ static const char help[] =
     "    --visits-per-person N     average web visits per person over the window\n"
     "                              (default: D/3, so 1M people over 30 days give\n"
     "                              about 10M visits)\n"
+    "    --truth                   also write mail_scan_truth.csv: for each scan\n"
+    "                              piece_id, relation (home, business, near_miss,\n"
+    "                              stranger), the account it concerns and the true\n"
+    "                              11-digit delivery point code, to score a matcher\n"
     "    -h, --help                this help\n"
     "\n"
     "    With --quiet, or when stderr is not a terminal, no progress is shown.\n"
@@ -126,6 +130,10 @@ int seal__cmd_gen(seal_cli *cli, int argc, char **argv)
     const char *out = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        if (strcmp(a, "--truth") == 0) {
+            opt.truth = true;
+            continue;
+        }
         static const char *const names[] = {"--out",   "--seed",  "--people",           "--days",
                                             "--start", "--scans", "--visits-per-person"};
         size_t which = sizeof(names) / sizeof(names[0]);
@@ -221,5 +229,8 @@ int seal__cmd_gen(seal_cli *cli, int argc, char **argv)
            (unsigned long long) n.accounts, (unsigned long long) n.web_visits,
            (unsigned long long) n.tracking, (unsigned long long) n.payments,
            (unsigned long long) n.address_changes, (unsigned long long) n.scans);
+    if (opt.truth) {
+        printf("%12llu mail_scan_truth.csv\n", (unsigned long long) n.scans);
+    }
     return 0;
 }

@@ -39,11 +39,11 @@ enum {
     TAG_SERIAL,
 };
 
-enum { F_ACCOUNT, F_VISIT, F_TRACK, F_PAY, F_COA, F_SCAN, F_COUNT };
+enum { F_ACCOUNT, F_VISIT, F_TRACK, F_PAY, F_COA, F_SCAN, F_TRUTH, F_COUNT };
 
 static const char *const file_names[F_COUNT] = {
-    "account.ndjson", "web_visit.ndjson",      "tracking.ndjson",
-    "payment.ndjson", "address_change.ndjson", "mail_scan.csv",
+    "account.ndjson",        "web_visit.ndjson", "tracking.ndjson",     "payment.ndjson",
+    "address_change.ndjson", "mail_scan.csv",    "mail_scan_truth.csv",
 };
 
 typedef struct person {
@@ -86,6 +86,7 @@ void seal_gen_options_init(seal_gen_options *opt)
     opt->start = seal_days_from_civil(2026, 1, 1) * 86400;
     opt->scans = SEAL_GEN_AUTO;
     opt->visits_per_person = SEAL_GEN_AUTO;
+    opt->truth = false;
 }
 
 seal_status seal_gen_options_check(const seal_gen_options *opt, seal_error *err)
@@ -845,13 +846,19 @@ static void write_scan(ctx *c, uint64_t k, uint64_t total)
     /* recipient: some generated customers (spelled their own way), some
      * near misses next door, most strangers */
     unsigned rk = (unsigned) gen_below(&r, 100);
+    const char *relation = "stranger";
+    char who[20] = "";
     if (opt->people > 0 && rk < 17) {
         person p;
         make_person(c, gen_below(&r, opt->people), &p);
+        memcpy(who, p.account_id, sizeof(who));
         if (rk < 12) {
-            a = p.has_business && gen_pct(&r, 15) ? p.business : p.home;
+            bool biz = p.has_business && gen_pct(&r, 15);
+            a = biz ? p.business : p.home;
+            relation = biz ? "business" : "home";
             name_variant(&r, &p, rname, sizeof(rname));
         } else {
+            relation = "near_miss";
             seal__gen_addr_near(&r, &p.home, &a);
             random_name(&r, rname, sizeof(rname));
         }
@@ -868,8 +875,21 @@ static void write_scan(ctx *c, uint64_t k, uint64_t total)
     }
     seal__gen_addr_render(&r, &a, how, raddr, sizeof(raddr));
     unsigned dpc_pct = bulk ? 90 : cls >= 3 ? 80 : hand ? 10 : 70;
+    char true_dpc[12];
+    seal__gen_dpc(&a, true_dpc);
     if (gen_pct(&r, dpc_pct)) {
-        seal__gen_dpc(&a, dpc);
+        memcpy(dpc, true_dpc, sizeof(dpc));
+    }
+    if (opt->truth) {
+        gen_out *tr = &c->out[F_TRUTH];
+        gen_puts(tr, id);
+        gen_putc(tr, ',');
+        gen_puts(tr, relation);
+        gen_putc(tr, ',');
+        gen_puts(tr, who);
+        gen_putc(tr, ',');
+        gen_put(tr, true_dpc, 11);
+        gen_putc(tr, '\n');
     }
 
     gen_put(o, id, strlen(id));
@@ -924,6 +944,7 @@ seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
     seal_buf_init(&path);
     seal_buf_init(&path2);
     bool renamed = false;
+    int nfiles = opt->truth ? F_COUNT : F_TRUTH;
     if (c == NULL) {
         return seal_error_set(err, SEAL_NOMEM, "generator: out of memory");
     }
@@ -939,7 +960,7 @@ seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
                            strerror(errno));
         goto out;
     }
-    for (int f = 0; f < F_COUNT; f++) {
+    for (int f = 0; f < nfiles; f++) {
         s = path_join(&path, out_dir, file_names[f], ".tmp");
         if (s != SEAL_OK) {
             s = seal_error_set(err, s, "generator: out of memory");
@@ -958,6 +979,9 @@ seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
         }
     }
 
+    if (opt->truth) {
+        gen_puts(&c->out[F_TRUTH], "piece_id,relation,account_id,dpc\n");
+    }
     gen_puts(&c->out[F_SCAN], "piece_id,scanned_at,facility,class,sender_name,sender_address,"
                               "recipient_name,recipient_address,recipient_dpc\n");
     for (uint64_t i = 0; i < opt->people; i++) {
@@ -985,7 +1009,7 @@ seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
         cb("scans", scans, scans, ud);
     }
 
-    for (int f = 0; f < F_COUNT; f++) {
+    for (int f = 0; f < nfiles; f++) {
         gen_out *o = &c->out[f];
         seal__gen_out_flush(o);
         bool bad = o->failed || ferror(o->f) != 0;
@@ -1000,7 +1024,7 @@ seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
             goto out;
         }
     }
-    for (int f = 0; f < F_COUNT; f++) {
+    for (int f = 0; f < nfiles; f++) {
         if (path_join(&path, out_dir, file_names[f], ".tmp") != SEAL_OK ||
             path_join(&path2, out_dir, file_names[f], "") != SEAL_OK) {
             s = seal_error_set(err, SEAL_NOMEM, "generator: out of memory");
@@ -1013,6 +1037,9 @@ seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
         }
     }
     renamed = true;
+    if (!opt->truth && path_join(&path, out_dir, file_names[F_TRUTH], "") == SEAL_OK) {
+        (void) unlink(seal_buf_str(&path)); /* a stale truth would lie about these scans */
+    }
     if (counts != NULL) {
         *counts = c->counts;
     }
@@ -1020,6 +1047,9 @@ seal_status seal_gen_write(const seal_gen_options *opt, const char *out_dir,
 
 out:
     for (int f = 0; f < F_COUNT; f++) {
+        if (c->out[f].buf == NULL) {
+            continue; /* never opened */
+        }
         if (c->out[f].f != NULL) {
             fclose(c->out[f].f);
         }

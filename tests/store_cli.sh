@@ -24,7 +24,7 @@ run() { # captures "rc|stdout|stderr"
 
 check init "0|initialised $D|" "$(run $S --data $D init)"
 check init-again "1||sealctl: init: $D: already holds a sealed store" "$(run $S --data $D init)"
-check perms "700 600 600 600" "$(stat -c %a $D $D/master.key $D/store.db $D/keys.db | tr '\n' ' ' | sed 's/ $//')"
+check perms "700 600 600 600 600" "$(stat -c %a $D $D/master.key $D/store.db $D/keys.db $D/ledger/key | tr '\n' ' ' | sed 's/ $//')"
 
 cat > $T/account.ndjson <<'J'
 {"account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2025-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-213-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}
@@ -135,6 +135,9 @@ check key-check "0|master key opens the key store|" "$(run $S --data $D keys che
 # shredding
 check shred "0|shredded: data key and index rows deleted; 5 records now unreadable|" \
     "$(run $S --data $D shred --account AC-1)"
+r=$($S log verify --dir $D/ledger)
+case "$r" in "ok: size 1 root "*) pass=$((pass + 1)) ;; *) fails=$((fails + 1)); echo "FAIL ledger after shred: $r" ;; esac
+if grep -r -a -q -e AC-1 -e Vasquiel $D/ledger; then fails=$((fails + 1)); echo "FAIL identifier in ledger"; else pass=$((pass + 1)); fi
 check shred-lookup "0||" "$(run $S --data $D lookup --email orlen.v@post.example)"
 check shred-stats "account                  2            1            0            0            0            1" \
     "$($S --data $D --now 2026-11-24 stats | grep ^account)"

@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/crypto.h"
 #include "sealed/alloc.h"
 #include "sealed/config.h"
+#include "sealed/ledger.h"
 #include "sealed/log.h"
 #include "sealed/store.h"
 #include "sealed/time.h"
@@ -400,6 +402,15 @@ seal_status seal_store_create(const char *dir, seal_error *err)
         s = st->ops->commit(st->be, err);
     } else {
         st->ops->rollback(st->be);
+    }
+    if (s == SEAL_OK) {
+        /* the system's own ledger: every shredding (and, later, request,
+         * decision and disclosure) is a leaf of it */
+        seal_ledger *led = NULL;
+        if ((s = path_join(path, sizeof(path), dir, "ledger", err)) == SEAL_OK) {
+            s = seal_ledger_create(path, NULL, &led, err);
+        }
+        seal_ledger_close(led);
     }
     if (s == SEAL_OK) {
         s = fsync_dir(dir, err);
@@ -1017,6 +1028,31 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
 
 /* ---- shredding, stats, reindex, commitments --------------------------------------- */
 
+/* Appends one event to DIR/ledger, durably. */
+static seal_status log_event(seal_store *st, const seal_event *ev, seal_error *err)
+{
+    char path[1100];
+    seal_ledger *led = NULL;
+    seal_buf enc;
+    seal_buf_init(&enc);
+    uint64_t index;
+    seal_status s = path_join(path, sizeof(path), st->dir, "ledger", err);
+    if (s == SEAL_OK && (s = seal_event_encode(ev, &enc, err)) == SEAL_OK &&
+        (s = seal_ledger_open(path, NULL, &led, err)) == SEAL_OK) {
+        s = seal_ledger_append(led, enc.data, enc.len, &index, err);
+        if (s == SEAL_OK) { /* a fresh checkpoint, so auditors see it at once */
+            seal_buf_reset(&enc);
+            s = seal_ledger_checkpoint(led, &enc, err);
+        }
+    }
+    if (s != SEAL_OK) {
+        seal_error_prefix(err, "ledger");
+    }
+    seal_ledger_close(led);
+    seal_buf_cleanup(&enc);
+    return s;
+}
+
 seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
                              int64_t *records, seal_error *err)
 {
@@ -1029,6 +1065,23 @@ seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *v
         return s;
     }
     hash_std(st, SUB_SUBJECT, type, subject);
+    /* The ledger entry comes first: a crash after it and before the shred
+     * leaves a logged intent that a repeated shred completes, never an
+     * unlogged destruction. The entry holds a keyed commitment only. */
+    seal_event_commit commit = {.name = "subject"};
+    uint8_t tag[2] = {(uint8_t) type, 0};
+    seal__khash(commit.value, sizeof(commit.value), st->sec->sub[SUB_COMMIT], tag, 2, st->std.data,
+                st->std.len);
+    seal_event_id kind = {"subject_type", seal_index_type_name(type)};
+    seal_event ev = {.type = "subject.shredded",
+                     .time = (int64_t) time(NULL),
+                     .ids = &kind,
+                     .n_ids = 1,
+                     .commits = &commit,
+                     .n_commits = 1};
+    if ((s = log_event(st, &ev, err)) != SEAL_OK) {
+        return s;
+    }
     if ((s = st->ops->begin(st->be, err)) != SEAL_OK) {
         return s;
     }

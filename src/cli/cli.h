@@ -52,4 +52,8 @@ int seal__cmd_gen(seal_cli *cli, int argc, char **argv);
 int seal__cmd_log(seal_cli *cli, int argc, char **argv);
 int seal__cmd_address(seal_cli *cli, int argc, char **argv);
 
+int seal__cmd_request(seal_cli *cli, int argc, char **argv);
+int seal__cmd_policy(seal_cli *cli, int argc, char **argv);
+int seal__cmd_order(seal_cli *cli, int argc, char **argv);
+
 #endif

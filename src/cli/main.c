@@ -26,6 +26,9 @@ static const seal_cli_command commands[] = {
     {"gen", seal__cmd_gen, "write a deterministic synthetic population"},
     {"log", seal__cmd_log, "raw Merkle logs: init, append, checkpoint, proofs, verify"},
     {"address", seal__cmd_address, "standardise addresses and make match keys"},
+    {"request", seal__cmd_request, "check a request document against a policy (no side effects)"},
+    {"policy", seal__cmd_policy, "verify a policy's invariants, diff two policies"},
+    {"order", seal__cmd_order, "issuer keys and signed orders for requests"},
 };
 
 static void usage(FILE *out)

@@ -778,6 +778,18 @@ seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal
     size_t city_hi = fixed ? end : de;
     if (fixed) {
         city_lo = c;
+    } else if (out->state[0] == '\0' && out->zip5[0] == '\0') {
+        /* The delivery line has ended, so a state closing the city is as
+         * certain as after a comma; this keeps normalising idempotent
+         * (the normalised line has that comma). */
+        for (size_t k = city_hi - city_lo < 4 ? city_hi - city_lo : 4; k >= 1; k--) {
+            int si = state_of(&T, city_hi - k, city_hi);
+            if (si >= 0) {
+                put_str(out->state, sizeof(out->state), seal__states[si]);
+                city_hi -= k;
+                break;
+            }
+        }
     }
     st = put_range(out->city, sizeof(out->city), &T, city_lo, city_hi, "city name", err);
     return st;

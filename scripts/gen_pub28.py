@@ -51,6 +51,13 @@ def main():
     for i, (code, name) in enumerate(states):
         ent(code)['state'] = i
         ent(name)['state'] = i
+    for code, name in states:
+        # words of multi-word names: state -2 marks "part of a state name",
+        # so the parser tries multi-word lookups only on such words
+        if ' ' in name:
+            for w in name.split():
+                if ent(w)['state'] == -1:
+                    ent(w)['state'] = -2
     for canon, spellings in rows('words.tsv'):
         for w in spellings.split():
             ent(w)['canon'] = canon

@@ -46,7 +46,10 @@ static const ident_case cases[] = {
     {seal_email_std, "maria@-example.com", NULL, "'-'"},
     {seal_email_std, "maria@example.123", NULL, "all digits"},
     {seal_email_std, "maria@exa_mple.com", NULL, "domain"},
-    {seal_email_std, "mar\xc3\xad" "a@example.com", NULL, "non-ASCII"},
+    {seal_email_std,
+     "mar\xc3\xad"
+     "a@example.com",
+     NULL, "non-ASCII"},
     /* phone */
     {seal_phone_std, "(303) 555-0123", "3035550123", NULL},
     {seal_phone_std, "303.555.0123", "3035550123", NULL},

@@ -243,9 +243,11 @@ static bool is_hash(const toks *T, size_t i)
     return (T->t[i].flags & T_HASH) != 0;
 }
 
-static bool tok_is(const toks *T, size_t i, const char *w)
+/* TOK_IS(T, i, "LITERAL"): token i is exactly that word. */
+#define TOK_IS(T, i, w) tok_is((T), (i), (w), sizeof(w) - 1)
+
+static bool tok_is(const toks *T, size_t i, const char *w, size_t n)
 {
-    size_t n = strlen(w);
     return T->t[i].len == n && memcmp(tok_text(T, i), w, n) == 0;
 }
 
@@ -469,18 +471,18 @@ static seal_status unit_fields(const toks *T, size_t *k, size_t de, char *type, 
 static size_t po_box_prefix(const toks *T, size_t i, size_t de)
 {
     size_t left = de - i;
-    if (left >= 2 && tok_is(T, i, "PO") && tok_is(T, i + 1, "BOX")) {
+    if (left >= 2 && TOK_IS(T, i, "PO") && TOK_IS(T, i + 1, "BOX")) {
         return 2;
     }
-    if (left >= 3 && tok_is(T, i, "P") && tok_is(T, i + 1, "O") && tok_is(T, i + 2, "BOX")) {
+    if (left >= 3 && TOK_IS(T, i, "P") && TOK_IS(T, i + 1, "O") && TOK_IS(T, i + 2, "BOX")) {
         return 3;
     }
-    if (left >= 3 && tok_is(T, i, "POST") && tok_is(T, i + 1, "OFFICE") &&
-        tok_is(T, i + 2, "BOX")) {
+    if (left >= 3 && TOK_IS(T, i, "POST") && TOK_IS(T, i + 1, "OFFICE") &&
+        TOK_IS(T, i + 2, "BOX")) {
         return 3;
     }
-    if (left >= 2 && (tok_is(T, i, "POB") || tok_is(T, i, "POBOX") || tok_is(T, i, "BOX") ||
-                      tok_is(T, i, "PO") || tok_is(T, i, "POSTOFFICEBOX"))) {
+    if (left >= 2 && (TOK_IS(T, i, "POB") || TOK_IS(T, i, "POBOX") || TOK_IS(T, i, "BOX") ||
+                      TOK_IS(T, i, "PO") || TOK_IS(T, i, "POSTOFFICEBOX"))) {
         return 1;
     }
     return 0;
@@ -492,25 +494,25 @@ static size_t po_box_prefix(const toks *T, size_t i, size_t de)
 static int route_prefix(const toks *T, size_t i, size_t de, size_t *len)
 {
     size_t left = de - i;
-    if (left >= 3 && tok_is(T, i, "RURAL") &&
-        (tok_is(T, i + 1, "ROUTE") || tok_is(T, i + 1, "RTE"))) {
+    if (left >= 3 && TOK_IS(T, i, "RURAL") &&
+        (TOK_IS(T, i + 1, "ROUTE") || TOK_IS(T, i + 1, "RTE"))) {
         *len = 2;
         return 1;
     }
-    if (left >= 3 && tok_is(T, i, "R") && tok_is(T, i + 1, "R")) {
+    if (left >= 3 && TOK_IS(T, i, "R") && TOK_IS(T, i + 1, "R")) {
         *len = 2;
         return 1;
     }
-    if (left >= 2 && (tok_is(T, i, "RR") || tok_is(T, i, "RFD"))) {
+    if (left >= 2 && (TOK_IS(T, i, "RR") || TOK_IS(T, i, "RFD"))) {
         *len = 1;
         return 1;
     }
-    if (left >= 3 && ((tok_is(T, i, "HIGHWAY") && tok_is(T, i + 1, "CONTRACT")) ||
-                      (tok_is(T, i, "STAR") && tok_is(T, i + 1, "ROUTE")))) {
+    if (left >= 3 && ((TOK_IS(T, i, "HIGHWAY") && TOK_IS(T, i + 1, "CONTRACT")) ||
+                      (TOK_IS(T, i, "STAR") && TOK_IS(T, i + 1, "ROUTE")))) {
         *len = 2;
         return 2;
     }
-    if (left >= 2 && (tok_is(T, i, "HC") || tok_is(T, i, "HCR"))) {
+    if (left >= 2 && (TOK_IS(T, i, "HC") || TOK_IS(T, i, "HCR"))) {
         *len = 1;
         return 2;
     }
@@ -560,7 +562,7 @@ static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_
             return st;
         }
         k++;
-        if (k < de && tok_is(T, k, "BOX")) {
+        if (k < de && TOK_IS(T, k, "BOX")) {
             k++;
         } else if (!(k < de && is_hash(T, k))) {
             return seal_error_set(err, SEAL_INVALID, "address: route without a box number");
@@ -662,7 +664,12 @@ static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_
 static int state_of(const toks *T, size_t a, size_t b)
 {
     if (b - a == 1) {
-        return T->t[a].lex != NULL ? T->t[a].lex->state : -1;
+        return T->t[a].lex != NULL && T->t[a].lex->state >= 0 ? T->t[a].lex->state : -1;
+    }
+    for (size_t i = a; i < b; i++) {
+        if (T->t[i].lex == NULL || T->t[i].lex->state == -1) {
+            return -1;
+        }
     }
     char buf[MAX_WORD];
     size_t n = 0;
@@ -677,7 +684,7 @@ static int state_of(const toks *T, size_t a, size_t b)
         n += T->t[i].len;
     }
     const seal__lex *l = seal__lex_find(buf, n);
-    return l != NULL ? l->state : -1;
+    return l != NULL && l->state >= 0 ? l->state : -1;
 }
 
 static bool comma_in(const toks *T, size_t a, size_t b)
@@ -725,7 +732,7 @@ seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal
 
     /* ZIP Code or ZIP+4 (Pub 28 §224), last on the last line */
     if (end >= 2 && is_zip(&T, end - 1) && !is_hash(&T, end - 2) && unit_of(&T, end - 2) < 0 &&
-        !tok_is(&T, end - 2, "BOX")) {
+        !TOK_IS(&T, end - 2, "BOX")) {
         const char *z = tok_text(&T, end - 1);
         memcpy(out->zip5, z, 5);
         if (T.t[end - 1].len == 9) {
@@ -782,6 +789,10 @@ seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal
         /* The delivery line has ended, so a state closing the city is as
          * certain as after a comma; this keeps normalising idempotent
          * (the normalised line has that comma). */
+        if (city_hi - city_lo >= 2 && (T.t[city_hi - 1].flags & T_ALLDIGIT) &&
+            T.t[city_hi - 2].len == 2 && state_of(&T, city_hi - 2, city_hi - 1) >= 0) {
+            return seal_error_set(err, SEAL_INVALID, "address: ZIP Code must have 5 or 9 digits");
+        }
         for (size_t k = city_hi - city_lo < 4 ? city_hi - city_lo : 4; k >= 1; k--) {
             int si = state_of(&T, city_hi - k, city_hi);
             if (si >= 0) {

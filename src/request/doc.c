@@ -906,10 +906,13 @@ static void document(seal_request *r, json_t *root)
             }
         }
     }
-    if (t[T_COVER] != NULL) {
+    /* a cover or emergency object under a basis that takes none is refused
+     * as a whole below; its fields are not worth a reason each */
+    if (t[T_COVER] != NULL && (r->basis < 0 || r->basis == SEAL_BASIS_MAIL_COVER)) {
         cover_parse(r, t[T_COVER]);
     }
-    if (t[T_EMERG] != NULL) {
+    if (t[T_EMERG] != NULL &&
+        (r->basis < 0 || r->basis == SEAL_BASIS_MAIL_COVER || r->basis == SEAL_BASIS_EMERGENCY)) {
         r->emergency_present = true;
         walk(r, t[T_EMERG], emergency_fields, 1, "/emergency", "PA-7", e);
         r->attestation = str(e[0]);

@@ -77,6 +77,9 @@ static const io_case normalize_cases[] = {
 static const io_case key_cases[] = {
     {"1400 W Colfax Ave Apt 3, Denver CO 80204", "80204|1400|W COLFAX AVE|3"},
     {"1400 west colfax avenue #3 denver, co 80204-1234", "80204|1400|W COLFAX AVE|3"},
+    /* FL is Florida before a ZIP Code, a floor before a small number */
+    {"4234  Norrin St., Vandrley FL 33542", "33542|4234|NORRIN ST|"},
+    {"12 Main St Fl 3, Denver CO 80204", "80204|12|MAIN ST|3"},
     {"PO Box 123, Springfield IL 62704", "62704|123|PO BOX|"},
     {"100 Avenue of the Americas, New York, NY 10013", "10013|100|AVE OF THE AMERICAS|"},
     {"12 Mount Vernon St, Boston MA 02108", "02108|12|MT VERNON ST|"},

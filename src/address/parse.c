@@ -731,7 +731,10 @@ seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal
     size_t end = T.n;
 
     /* ZIP Code or ZIP+4 (Pub 28 §224), last on the last line */
-    if (end >= 2 && is_zip(&T, end - 1) && !is_hash(&T, end - 2) && unit_of(&T, end - 2) < 0 &&
+    /* FL is both Florida and a floor (Pub 28 C2): before five digits it is
+     * the state, as no floor is numbered like a ZIP Code. */
+    if (end >= 2 && is_zip(&T, end - 1) && !is_hash(&T, end - 2) &&
+        (unit_of(&T, end - 2) < 0 || state_of(&T, end - 2, end - 1) >= 0) &&
         !TOK_IS(&T, end - 2, "BOX")) {
         const char *z = tok_text(&T, end - 1);
         memcpy(out->zip5, z, 5);

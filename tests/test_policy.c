@@ -151,6 +151,12 @@ static const tcase cases[] = {
     {"PA-5", P_STRICT, SUB, "/legal_basis/type=\"consent\";/categories=[\"mail_exterior\"]", false,
      "refused", "order.required@/legal_basis/order,category.locked@/categories/0"},
     /* PA-6: particular subjects, bounded window, the cap */
+    {"PA-6", P_BOTH, SUB, "/subjects/0/address=\"PSC 1234 Box 5678, APO AE 09204\"", false,
+     "review", REVIEW},
+    {"PA-6", P_BOTH, SUB, "/subjects/0/address=\"PO Box 123, Quellford MN 55001\"", false, "review",
+     REVIEW},
+    {"PA-6", P_BOTH, SUB, "/subjects/0/address=\"PSC 1234 Box 5678, APO\"", false, "refused",
+     "subject.address@/subjects/0/address"},
     {"PA-6", P_BOTH, SUB, "/subjects/0/name=\"I* Drovenko\"", false, "refused",
      "subject.pattern@/subjects/0/name"},
     {"PA-6", P_BOTH, SUB, "/subjects/0/address=\"200..299 S Tamber St, Quellford MN 55001\"", false,

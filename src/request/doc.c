@@ -387,6 +387,62 @@ static bool looks_like_area(const char *s)
     return true;
 }
 
+/* Military addresses (USPS Publication 28 §225): "PSC 1234 BOX 5678, APO AE
+ * 09204", also UNIT and CMR, with APO/FPO/DPO and AA/AE/AP. The street
+ * standardiser does not know them; they are one delivery point each, keyed
+ * "<ZIP5>|<PSC|UNIT|CMR> <n>|BOX <n>". */
+static bool military_key(const char *s, seal_buf *out)
+{
+    char tok[8][16];
+    size_t nt = 0;
+    const char *p = s;
+    while (*p != '\0' && nt < 8) {
+        while (*p == ' ' || *p == ',') {
+            p++;
+        }
+        if (*p == '\0') {
+            break;
+        }
+        size_t n = 0;
+        while (p[n] != '\0' && p[n] != ' ' && p[n] != ',') {
+            n++;
+        }
+        if (n >= sizeof(tok[0])) {
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            char c = p[i];
+            tok[nt][i] = (char) (c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+        }
+        tok[nt][n] = '\0';
+        nt++;
+        p += n;
+    }
+    while (*p == ' ' || *p == ',') {
+        p++;
+    }
+    if (*p != '\0' || nt != 7) {
+        return false;
+    }
+    bool unit =
+        strcmp(tok[0], "PSC") == 0 || strcmp(tok[0], "UNIT") == 0 || strcmp(tok[0], "CMR") == 0;
+    bool post =
+        strcmp(tok[4], "APO") == 0 || strcmp(tok[4], "FPO") == 0 || strcmp(tok[4], "DPO") == 0;
+    bool region =
+        strcmp(tok[5], "AA") == 0 || strcmp(tok[5], "AE") == 0 || strcmp(tok[5], "AP") == 0;
+    size_t zl = strlen(tok[6]);
+    if (!unit || !post || !region || strcmp(tok[2], "BOX") != 0 || tok[1][0] == '\0' ||
+        strspn(tok[1], "0123456789") != strlen(tok[1]) || tok[3][0] == '\0' ||
+        strspn(tok[3], "0123456789") != strlen(tok[3]) ||
+        !((zl == 5 && strspn(tok[6], "0123456789") == 5) ||
+          (zl == 10 && strspn(tok[6], "0123456789") == 5 && tok[6][5] == '-' &&
+           strspn(tok[6] + 6, "0123456789") == 4))) {
+        return false;
+    }
+    seal_buf_reset(out);
+    return seal_buf_printf(out, "%.5s|%s %s|BOX %s", tok[6], tok[0], tok[1], tok[3]) == SEAL_OK;
+}
+
 static uint32_t keep_key(seal_request *r, const seal_buf *k)
 {
     uint32_t off = (uint32_t) r->keys.len;
@@ -410,6 +466,9 @@ static uint32_t address_check(seal_request *r, const char *addr, const char *ptr
         problem(r, "subject.range", "PA-6", ptr,
                 "a subject must be one exact identifier, not a range");
         return SEAL__NO_KEY;
+    }
+    if (military_key(addr, tmp)) {
+        return keep_key(r, tmp);
     }
     seal_address a;
     if (seal_address_parse(addr, strlen(addr), &a, NULL) != SEAL_OK) {

@@ -427,8 +427,14 @@ static void test_backend_id_collision(void **state)
     assert_int_equal(up, SEAL_UPSERT_UNCHANGED);
     b.digest[0] = 1;
     assert_int_equal(ops->record_upsert(be, &b, &up, &err), SEAL_OK);
-    assert_int_equal(up, SEAL_UPSERT_UPDATED);
+    assert_int_equal(up, SEAL_UPSERT_DIFFERENT); /* reported, not replaced */
     assert_int_equal(b.id, a.id + 1);
+    /* the same natural key under another subject is another record */
+    seal_record_row c = a;
+    c.subject[0] = 0x80;
+    assert_int_equal(ops->record_upsert(be, &c, &up, &err), SEAL_OK);
+    assert_int_equal(up, SEAL_UPSERT_INSERTED);
+    assert_true(c.id != a.id);
     seal_record_row got;
     seal_buf body;
     seal_buf_init(&body);

@@ -53,7 +53,9 @@ typedef struct seal_index_row {
     int version;
 } seal_index_row;
 
-typedef enum { SEAL_UPSERT_INSERTED, SEAL_UPSERT_UNCHANGED, SEAL_UPSERT_UPDATED } seal_upsert;
+/* DIFFERENT: a record with this natural key exists with other content; the
+ * backend changed nothing and row->id names it. */
+typedef enum { SEAL_UPSERT_INSERTED, SEAL_UPSERT_UNCHANGED, SEAL_UPSERT_DIFFERENT } seal_upsert;
 
 typedef seal_status (*seal_id_cb)(int64_t id, void *ud);
 typedef seal_status (*seal_key_cb)(const uint8_t *subject, const uint8_t *wrapped, size_t len,
@@ -71,6 +73,10 @@ typedef struct seal_backend_ops {
     seal_status (*begin)(seal_backend *b, seal_error *err);
     seal_status (*commit)(seal_backend *b, seal_error *err);
     void (*rollback)(seal_backend *b);
+    /* A read-only snapshot over both stores: one lock acquisition for a whole
+     * lookup instead of one per statement. Not nested with begin. */
+    seal_status (*read_begin)(seal_backend *b, seal_error *err);
+    void (*read_end)(seal_backend *b);
 
     /* Key store. Named entries (check value, wrapped index root) and data keys. */
     seal_status (*keymeta_get)(seal_backend *b, const char *name, seal_buf *out, seal_error *err);
@@ -87,7 +93,9 @@ typedef struct seal_backend_ops {
     seal_status (*meta_get)(seal_backend *b, const char *name, seal_buf *out, seal_error *err);
     seal_status (*meta_put)(seal_backend *b, const char *name, const uint8_t *v, size_t n,
                             seal_error *err);
-    /* Inserts, or replaces when (kind, natkey) exists with another digest. */
+    /* Inserts unless (subject, kind, natkey) exists. A record's id is
+     * derived from its subject and natural key, so one subject's records are
+     * one id range: no secondary index is needed for either. */
     seal_status (*record_upsert)(seal_backend *b, seal_record_row *row, seal_upsert *outcome,
                                  seal_error *err);
     seal_status (*record_get)(seal_backend *b, int64_t id, seal_record_row *row, seal_buf *body_buf,
@@ -98,10 +106,15 @@ typedef struct seal_backend_ops {
     seal_status (*records_stale)(seal_backend *b, int version, seal_id_cb cb, void *ud,
                                  seal_error *err);
     seal_status (*index_put)(seal_backend *b, const seal_index_row *row, seal_error *err);
-    seal_status (*index_delete_record)(seal_backend *b, int64_t record, seal_error *err);
+    seal_status (*record_delete)(seal_backend *b, int64_t id, seal_error *err);
+    seal_status (*index_delete)(seal_backend *b, const uint8_t *hash, int64_t record,
+                                seal_error *err);
+    /* Deletes every index row made by a standardiser older than version. */
+    seal_status (*index_delete_stale)(seal_backend *b, int version, seal_error *err);
     seal_status (*index_lookup)(seal_backend *b, const uint8_t *hash, seal_id_cb cb, void *ud,
                                 seal_error *err);
-    /* Deletes the subject's index rows and marks its records shredded. */
+    /* Marks the subject's records shredded (the store deletes their index
+     * rows first, while it can still read them). */
     seal_status (*subject_shred)(seal_backend *b, const uint8_t *subject, int64_t *records,
                                  seal_error *err);
     seal_status (*stats)(seal_backend *b, int64_t today, seal_stats_cb cb, void *ud,

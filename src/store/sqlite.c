@@ -16,6 +16,8 @@
 
 enum {
     Q_BEGIN_R,
+    Q_READ_R,
+    Q_READ_K,
     Q_COMMIT_R,
     Q_ROLLBACK_R,
     Q_BEGIN_K,
@@ -31,15 +33,15 @@ enum {
     Q_META_PUT,
     Q_REC_INSERT,
     Q_REC_FIND,
-    Q_REC_REPLACE,
     Q_REC_GET,
     Q_REC_UPDATE,
     Q_REC_BY_SUBJECT,
     Q_REC_STALE,
+    Q_REC_DELETE,
     Q_IDX_PUT,
-    Q_IDX_DEL_REC,
+    Q_IDX_DEL,
+    Q_IDX_DEL_STALE,
     Q_IDX_LOOKUP,
-    Q_IDX_DEL_SUBJECT,
     Q_REC_SHRED,
     Q_STATS,
     Q_COUNT
@@ -51,6 +53,8 @@ static const struct {
     const char *sql;
 } queries[Q_COUNT] = {
     [Q_BEGIN_R] = {0, "BEGIN IMMEDIATE"},
+    [Q_READ_R] = {0, "BEGIN DEFERRED"},
+    [Q_READ_K] = {1, "BEGIN DEFERRED"},
     [Q_COMMIT_R] = {0, "COMMIT"},
     [Q_ROLLBACK_R] = {0, "ROLLBACK"},
     [Q_BEGIN_K] = {1, "BEGIN IMMEDIATE"},
@@ -67,23 +71,23 @@ static const struct {
     [Q_REC_INSERT] = {0, "INSERT INTO record(id, kind, natkey, subject, day, expires, "
                          "truncate_at, state, version, digest, body) VALUES (?11, ?1, ?2, ?3, ?4, "
                          "?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO NOTHING"},
-    [Q_REC_FIND] = {0, "SELECT kind, natkey, digest FROM record WHERE id = ?1"},
-    [Q_REC_REPLACE] = {0, "UPDATE record SET subject = ?2, day = ?3, expires = ?4, "
-                          "truncate_at = ?5, state = ?6, version = ?7, digest = ?8, body = ?9 "
-                          "WHERE id = ?1"},
+    [Q_REC_FIND] = {0, "SELECT kind, natkey, digest, subject FROM record WHERE id = ?1"},
     [Q_REC_GET] = {0, "SELECT kind, natkey, subject, day, expires, truncate_at, state, version, "
                       "digest, body FROM record WHERE id = ?1"},
     [Q_REC_UPDATE] = {0, "UPDATE record SET subject = ?2, day = ?3, expires = ?4, "
                          "truncate_at = ?5, state = ?6, version = ?7, digest = ?8, body = ?9, "
                          "natkey = ?10 WHERE id = ?1"},
-    [Q_REC_BY_SUBJECT] = {0, "SELECT id FROM record WHERE subject = ?1 ORDER BY id"},
+    [Q_REC_BY_SUBJECT] = {0, "SELECT id FROM record WHERE id BETWEEN ?2 AND ?3 AND subject = ?1 "
+                             "ORDER BY id"},
     [Q_REC_STALE] = {0, "SELECT id FROM record WHERE version < ?1 AND state != 2 ORDER BY id"},
     [Q_IDX_PUT] = {0, "INSERT OR IGNORE INTO idx(hash, record, subject, version) "
                       "VALUES (?1, ?2, ?3, ?4)"},
-    [Q_IDX_DEL_REC] = {0, "DELETE FROM idx WHERE record = ?1"},
+    [Q_REC_DELETE] = {0, "DELETE FROM record WHERE id = ?1"},
+    [Q_IDX_DEL] = {0, "DELETE FROM idx WHERE hash = ?1 AND record = ?2"},
+    [Q_IDX_DEL_STALE] = {0, "DELETE FROM idx WHERE version < ?1"},
     [Q_IDX_LOOKUP] = {0, "SELECT record FROM idx WHERE hash = ?1 ORDER BY record"},
-    [Q_IDX_DEL_SUBJECT] = {0, "DELETE FROM idx WHERE subject = ?1"},
-    [Q_REC_SHRED] = {0, "UPDATE record SET state = 2, truncate_at = NULL WHERE subject = ?1"},
+    [Q_REC_SHRED] = {0, "UPDATE record SET state = 2, truncate_at = NULL WHERE id BETWEEN ?2 AND "
+                        "?3 AND subject = ?1"},
     [Q_STATS] = {0, "SELECT kind, CASE WHEN state = 2 THEN 4 "
                     "WHEN expires IS NOT NULL AND expires <= ?1 THEN 3 "
                     "WHEN truncate_at IS NOT NULL AND truncate_at <= ?1 THEN 1 "
@@ -105,15 +109,13 @@ static const char records_schema[] =
     " version INTEGER NOT NULL,"
     " digest BLOB NOT NULL,"
     " body BLOB NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS record_subject ON record(subject);"
+
     "CREATE TABLE IF NOT EXISTS idx("
     " hash BLOB NOT NULL,"
     " record INTEGER NOT NULL,"
     " subject BLOB NOT NULL,"
     " version INTEGER NOT NULL,"
-    " PRIMARY KEY(hash, record)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS idx_record ON idx(record);"
-    "CREATE INDEX IF NOT EXISTS idx_subject ON idx(subject);";
+    " PRIMARY KEY(hash, record)) WITHOUT ROWID;";
 
 static const char keys_schema[] =
     "CREATE TABLE IF NOT EXISTS keymeta(name TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -247,6 +249,21 @@ static seal_status sqlite_begin(seal_backend *b, seal_error *err)
     }
     b->in_tx = true;
     return SEAL_OK;
+}
+
+static seal_status sqlite_read_begin(seal_backend *b, seal_error *err)
+{
+    seal_status s = run(b, Q_READ_K, err);
+    if (s == SEAL_OK && (s = run(b, Q_READ_R, err)) != SEAL_OK) {
+        sqlite3_exec(b->db[1], "COMMIT", NULL, NULL, NULL);
+    }
+    return s;
+}
+
+static void sqlite_read_end(seal_backend *b)
+{
+    sqlite3_exec(b->db[0], "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(b->db[1], "COMMIT", NULL, NULL, NULL);
 }
 
 static void sqlite_rollback(seal_backend *b)
@@ -388,25 +405,36 @@ static int64_t column_day(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? SEAL_DAY_NONE : sqlite3_column_int64(st, i);
 }
 
-/* A record's id is derived from its keyed natural-key hash, so the table's
- * own key enforces "one record per natural key" without a second index (that
- * index halved ingest speed). Distinct natural keys whose ids collide are
- * told apart by the stored natkey and placed at the next free id. */
-static int64_t natkey_id(const uint8_t *natkey)
+/* A record's id is its subject's first 32 bits followed by 31 bits of its
+ * keyed natural-key hash. The table's own key then does the work of two
+ * indexes: "one record per natural key" (an ON CONFLICT on the id), and
+ * "the records of this subject" (an id range, filtered by the stored
+ * subject). Either index cost about a third of ingest time. Ids that
+ * collide within a range are told apart by the stored subject, kind and
+ * natkey, and the newcomer takes the next free id of the range. */
+#define NAT_BITS 31
+#define NAT_MASK ((INT64_C(1) << NAT_BITS) - 1)
+
+static int64_t subject_base(const uint8_t *subject)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) {
-        v = v << 8 | natkey[i];
-    }
-    v &= INT64_MAX;
-    return v == 0 ? 1 : (int64_t) v;
+    uint64_t v = (uint64_t) subject[0] << 24 | (uint64_t) subject[1] << 16 |
+                 (uint64_t) subject[2] << 8 | subject[3];
+    return (int64_t) (v << NAT_BITS);
+}
+
+static int64_t record_id(const uint8_t *subject, const uint8_t *natkey)
+{
+    uint64_t n = (uint64_t) natkey[0] << 24 | (uint64_t) natkey[1] << 16 |
+                 (uint64_t) natkey[2] << 8 | natkey[3];
+    return subject_base(subject) | (int64_t) (n & NAT_MASK);
 }
 
 static seal_status sqlite_record_upsert(seal_backend *b, seal_record_row *row, seal_upsert *outcome,
                                         seal_error *err)
 {
-    int64_t id = natkey_id(row->natkey);
-    for (int probe = 0; probe < 64; probe++, id = id == INT64_MAX ? 1 : id + 1) {
+    int64_t base = subject_base(row->subject);
+    int64_t id = record_id(row->subject, row->natkey);
+    for (int probe = 0; probe < 64; probe++, id = base | ((id + 1) & NAT_MASK)) {
         sqlite3_stmt *st = stmt(b, Q_REC_INSERT);
         sqlite3_bind_int(st, 1, row->kind);
         sqlite3_bind_blob(st, 2, row->natkey, SEAL_HASH_BYTES, SQLITE_STATIC);
@@ -436,33 +464,17 @@ static seal_status sqlite_record_upsert(seal_backend *b, seal_record_row *row, s
         }
         bool mine = sqlite3_column_int(st, 0) == row->kind &&
                     sqlite3_column_bytes(st, 1) == SEAL_HASH_BYTES &&
-                    memcmp(sqlite3_column_blob(st, 1), row->natkey, SEAL_HASH_BYTES) == 0;
+                    memcmp(sqlite3_column_blob(st, 1), row->natkey, SEAL_HASH_BYTES) == 0 &&
+                    sqlite3_column_bytes(st, 3) == SEAL_HASH_BYTES &&
+                    memcmp(sqlite3_column_blob(st, 3), row->subject, SEAL_HASH_BYTES) == 0;
         bool same = mine && sqlite3_column_bytes(st, 2) == SEAL_HASH_BYTES &&
                     memcmp(sqlite3_column_blob(st, 2), row->digest, SEAL_HASH_BYTES) == 0;
         sqlite3_reset(st);
-        if (!mine) {
-            continue; /* another natural key holds this id: probe the next */
-        }
-        row->id = id;
-        if (same) {
-            *outcome = SEAL_UPSERT_UNCHANGED;
+        if (mine) {
+            row->id = id;
+            *outcome = same ? SEAL_UPSERT_UNCHANGED : SEAL_UPSERT_DIFFERENT;
             return SEAL_OK;
         }
-        st = stmt(b, Q_REC_REPLACE);
-        sqlite3_bind_int64(st, 1, row->id);
-        sqlite3_bind_blob(st, 2, row->subject, SEAL_HASH_BYTES, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, row->day);
-        bind_day(st, 4, row->expires);
-        bind_day(st, 5, row->truncate_at);
-        sqlite3_bind_int(st, 6, row->state);
-        sqlite3_bind_int(st, 7, row->version);
-        sqlite3_bind_blob(st, 8, row->digest, SEAL_HASH_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 9, row->body, (int) row->body_len, SQLITE_STATIC);
-        s = run(b, Q_REC_REPLACE, err);
-        if (s == SEAL_OK) {
-            *outcome = SEAL_UPSERT_UPDATED;
-        }
-        return s;
     }
     return seal_error_set(err, SEAL_STORE, "%s: no free record id after 64 probes", b->path[0]);
 }
@@ -570,6 +582,8 @@ static seal_status sqlite_records_by_subject(seal_backend *b, const uint8_t *sub
 {
     sqlite3_stmt *st = stmt(b, Q_REC_BY_SUBJECT);
     sqlite3_bind_blob(st, 1, subject, SEAL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, subject_base(subject));
+    sqlite3_bind_int64(st, 3, subject_base(subject) | NAT_MASK);
     return each_id(b, Q_REC_BY_SUBJECT, st, cb, ud, err);
 }
 
@@ -591,11 +605,27 @@ static seal_status sqlite_index_put(seal_backend *b, const seal_index_row *row, 
     return run(b, Q_IDX_PUT, err);
 }
 
-static seal_status sqlite_index_delete_record(seal_backend *b, int64_t record, seal_error *err)
+static seal_status sqlite_record_delete(seal_backend *b, int64_t id, seal_error *err)
 {
-    sqlite3_stmt *st = stmt(b, Q_IDX_DEL_REC);
-    sqlite3_bind_int64(st, 1, record);
-    return run(b, Q_IDX_DEL_REC, err);
+    sqlite3_stmt *st = stmt(b, Q_REC_DELETE);
+    sqlite3_bind_int64(st, 1, id);
+    return run(b, Q_REC_DELETE, err);
+}
+
+static seal_status sqlite_index_delete(seal_backend *b, const uint8_t *hash, int64_t record,
+                                       seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_IDX_DEL);
+    sqlite3_bind_blob(st, 1, hash, SEAL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, record);
+    return run(b, Q_IDX_DEL, err);
+}
+
+static seal_status sqlite_index_delete_stale(seal_backend *b, int version, seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_IDX_DEL_STALE);
+    sqlite3_bind_int(st, 1, version);
+    return run(b, Q_IDX_DEL_STALE, err);
 }
 
 static seal_status sqlite_index_lookup(seal_backend *b, const uint8_t *hash, seal_id_cb cb,
@@ -609,15 +639,11 @@ static seal_status sqlite_index_lookup(seal_backend *b, const uint8_t *hash, sea
 static seal_status sqlite_subject_shred(seal_backend *b, const uint8_t *subject, int64_t *records,
                                         seal_error *err)
 {
-    sqlite3_stmt *st = stmt(b, Q_IDX_DEL_SUBJECT);
+    sqlite3_stmt *st = stmt(b, Q_REC_SHRED);
     sqlite3_bind_blob(st, 1, subject, SEAL_HASH_BYTES, SQLITE_STATIC);
-    seal_status s = run(b, Q_IDX_DEL_SUBJECT, err);
-    if (s != SEAL_OK) {
-        return s;
-    }
-    st = stmt(b, Q_REC_SHRED);
-    sqlite3_bind_blob(st, 1, subject, SEAL_HASH_BYTES, SQLITE_STATIC);
-    s = run(b, Q_REC_SHRED, err);
+    sqlite3_bind_int64(st, 2, subject_base(subject));
+    sqlite3_bind_int64(st, 3, subject_base(subject) | NAT_MASK);
+    seal_status s = run(b, Q_REC_SHRED, err);
     *records = sqlite3_changes(b->db[0]);
     return s;
 }
@@ -643,6 +669,8 @@ const seal_backend_ops seal__sqlite_backend = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .read_begin = sqlite_read_begin,
+    .read_end = sqlite_read_end,
     .keymeta_get = sqlite_keymeta_get,
     .keymeta_put = sqlite_keymeta_put,
     .key_get = sqlite_key_get,
@@ -657,7 +685,9 @@ const seal_backend_ops seal__sqlite_backend = {
     .records_by_subject = sqlite_records_by_subject,
     .records_stale = sqlite_records_stale,
     .index_put = sqlite_index_put,
-    .index_delete_record = sqlite_index_delete_record,
+    .record_delete = sqlite_record_delete,
+    .index_delete = sqlite_index_delete,
+    .index_delete_stale = sqlite_index_delete_stale,
     .index_lookup = sqlite_index_lookup,
     .subject_shred = sqlite_subject_shred,
     .stats = sqlite_stats,

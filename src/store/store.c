@@ -800,10 +800,24 @@ static seal_status prepare_row(seal_store *st, const seal_record *rec, seal_reco
     return SEAL_OK;
 }
 
-static seal_status put_index(seal_store *st, const seal_record *rec, const seal_record_row *row,
-                             int owner_field, seal_error *err)
+/* The field that names the record's owner, or -1. */
+static int owner_field_of(const seal_record *rec)
 {
     const seal_kind *k = rec->kind;
+    for (size_t i = 0; i < k->nowners; i++) {
+        if (rec->v[k->owners[i].field] != NULL) {
+            return k->owners[i].field;
+        }
+    }
+    return -1;
+}
+
+/* Adds (put) or removes the blind-index rows of a record. */
+static seal_status index_rows(seal_store *st, const seal_record *rec, const seal_record_row *row,
+                              bool put, seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    int owner_field = owner_field_of(rec);
     for (size_t i = 0; i < k->nfields; i++) {
         const seal_field *f = &k->fields[i];
         if (f->index == SEAL_IDX_NONE || rec->v[i] == NULL) {
@@ -822,11 +836,44 @@ static seal_status put_index(seal_store *st, const seal_record *rec, const seal_
         ir.record = row->id;
         memcpy(ir.subject, row->subject, SEAL_HASH_BYTES);
         ir.version = row->version;
-        if ((s = st->ops->index_put(st->be, &ir, err)) != SEAL_OK) {
+        s = put ? st->ops->index_put(st->be, &ir, err)
+                : st->ops->index_delete(st->be, ir.hash, ir.record, err);
+        if (s != SEAL_OK) {
             return s;
         }
     }
     return SEAL_OK;
+}
+
+static seal_status read_one(int64_t id, void *ud);
+
+typedef struct read_ctx {
+    seal_store *st;
+    seal_record_cb cb;
+    void *ud;
+    seal_error *err;
+    bool skip_shredded;
+    int64_t last;
+} read_ctx;
+
+typedef struct unindex_ctx {
+    seal_store *st;
+    seal_error *err;
+} unindex_ctx;
+
+static seal_status unindex_record(const seal_record *rec, int64_t id, void *ud)
+{
+    unindex_ctx *u = ud;
+    seal_record_row row = {.id = id};
+    return index_rows(u->st, rec, &row, false, u->err);
+}
+
+/* Removes the index rows of a stored record; it must still be readable. */
+static seal_status unindex_id(int64_t id, void *ud)
+{
+    unindex_ctx *u = ud;
+    read_ctx rc = {u->st, unindex_record, u, u->err, true, 0};
+    return read_one(id, &rc);
 }
 
 seal_status seal_store_put(seal_store *st, const seal_record *rec, seal_put_outcome *outcome,
@@ -852,64 +899,61 @@ seal_status seal_store_put(seal_store *st, const seal_record *rec, seal_put_outc
         *outcome = SEAL_PUT_UNCHANGED;
         return SEAL_OK;
     }
-    if (up == SEAL_UPSERT_UPDATED &&
-        (s = st->ops->index_delete_record(st->be, row.id, err)) != SEAL_OK) {
-        return s;
+    if (up == SEAL_UPSERT_DIFFERENT) {
+        /* a new version of a stored record: its old index rows go first */
+        unindex_ctx u = {st, err};
+        if ((s = unindex_id(row.id, &u)) != SEAL_OK ||
+            (s = st->ops->record_update(st->be, &row, err)) != SEAL_OK) {
+            return s;
+        }
     }
-    *outcome = up == SEAL_UPSERT_UPDATED ? SEAL_PUT_UPDATED : SEAL_PUT_INSERTED;
-    return put_index(st, rec, &row, owner_field, err);
+    *outcome = up == SEAL_UPSERT_DIFFERENT ? SEAL_PUT_UPDATED : SEAL_PUT_INSERTED;
+    return index_rows(st, rec, &row, true, err);
 }
 
 /* ---- reading ---------------------------------------------------------------------- */
 
-typedef struct read_ctx {
-    seal_store *st;
-    seal_record_cb cb;
-    void *ud;
-    seal_error *err;
-    bool skip_shredded;
-    int64_t last;
-} read_ctx;
+/* Decrypts a fetched row and hands it to rc->cb. */
+static seal_status decode_row(read_ctx *rc, const seal_record_row *row)
+{
+    seal_store *st = rc->st;
+    seal_record rec;
+    const uint8_t *key;
+    const seal_kind *k = seal_catalogue_kind_by_id(st->cat, row->kind);
+    if (k == NULL) {
+        return seal_error_set(rc->err, SEAL_CORRUPT, "record %lld: unknown kind %d",
+                              (long long) row->id, row->kind);
+    }
+    if (row->state == SEAL_REC_SHREDDED) {
+        return rc->skip_shredded
+                   ? SEAL_OK
+                   : seal_error_set(rc->err, SEAL_SHREDDED, "record %lld: %s", (long long) row->id,
+                                    seal_status_message(SEAL_SHREDDED));
+    }
+    seal_status s = subject_key(st, row->subject, false, &key, rc->err);
+    if (s == SEAL_OK) {
+        s = decrypt_body(st, k, row->subject, row->body, row->body_len, key, &rec, rc->err);
+    }
+    if (s == SEAL_SHREDDED && rc->skip_shredded) {
+        return SEAL_OK;
+    }
+    if (s != SEAL_OK) {
+        seal_error_prefix(rc->err, "record %lld", (long long) row->id);
+        return s;
+    }
+    return rc->cb(&rec, row->id, rc->ud);
+}
 
 static seal_status read_one(int64_t id, void *ud)
 {
     read_ctx *rc = ud;
-    seal_store *st = rc->st;
     seal_record_row row;
-    seal_record rec;
-    const uint8_t *key;
     seal_buf body;
     seal_buf_init(&body);
-    seal_status s = st->ops->record_get(st->be, id, &row, &body, rc->err);
-    if (s != SEAL_OK) {
-        goto out;
-    }
-    const seal_kind *k = seal_catalogue_kind_by_id(st->cat, row.kind);
-    if (k == NULL) {
-        s = seal_error_set(rc->err, SEAL_CORRUPT, "record %lld: unknown kind %d", (long long) id,
-                           row.kind);
-        goto out;
-    }
-    if (row.state == SEAL_REC_SHREDDED) {
-        s = rc->skip_shredded ? SEAL_OK
-                              : seal_error_set(rc->err, SEAL_SHREDDED, "record %lld: %s",
-                                               (long long) id, seal_status_message(SEAL_SHREDDED));
-        goto out;
-    }
-    s = subject_key(st, row.subject, false, &key, rc->err);
+    seal_status s = rc->st->ops->record_get(rc->st->be, id, &row, &body, rc->err);
     if (s == SEAL_OK) {
-        s = decrypt_body(st, k, row.subject, row.body, row.body_len, key, &rec, rc->err);
+        s = decode_row(rc, &row);
     }
-    if (s != SEAL_OK) {
-        if (s == SEAL_SHREDDED && rc->skip_shredded) {
-            s = SEAL_OK;
-            goto out;
-        }
-        seal_error_prefix(rc->err, "record %lld", (long long) id);
-        goto out;
-    }
-    s = rc->cb(&rec, id, rc->ud);
-out:
     seal_buf_cleanup(&body);
     return s;
 }
@@ -950,14 +994,13 @@ static int cmp_id(const void *a, const void *b)
 }
 
 typedef struct order_key {
-    int kind;
-    int64_t day;
-    int64_t id;
+    seal_record_row row; /* body offset kept in body_len's place until decode */
+    size_t off;
 } order_key;
 
 static int cmp_order(const void *a, const void *b)
 {
-    const order_key *x = a, *y = b;
+    const seal_record_row *x = &((const order_key *) a)->row, *y = &((const order_key *) b)->row;
     if (x->kind != y->kind) {
         return x->kind < y->kind ? -1 : 1;
     }
@@ -967,14 +1010,16 @@ static int cmp_order(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Record ids are derived from keyed hashes, so they carry no order: results
- * come back by kind (catalogue order), then record day, then id. */
+/* Record ids carry no order (they are keyed hashes), so results come back by
+ * kind (catalogue order), then record day, then id. Each row is fetched once;
+ * bodies wait in one arena while the rows are sorted. */
 static seal_status read_in_order(seal_store *st, id_list *ids, read_ctx *rc, seal_error *err)
 {
     seal_status s = SEAL_OK;
     order_key *keys = seal_calloc(ids->n == 0 ? 1 : ids->n, sizeof(*keys));
-    seal_buf body;
+    seal_buf body, arena;
     seal_buf_init(&body);
+    seal_buf_init(&arena);
     size_t n = 0;
     if (keys == NULL) {
         return seal_error_set(err, SEAL_NOMEM, "out of memory");
@@ -983,20 +1028,26 @@ static seal_status read_in_order(seal_store *st, id_list *ids, read_ctx *rc, sea
         qsort(ids->v, ids->n, sizeof(int64_t), cmp_id);
     }
     for (size_t i = 0; s == SEAL_OK && i < ids->n; i++) {
-        seal_record_row row;
         if (i > 0 && ids->v[i] == ids->v[i - 1]) {
             continue; /* found through the index and as the subject's own */
         }
-        s = st->ops->record_get(st->be, ids->v[i], &row, &body, err);
-        keys[n++] = (order_key){row.kind, row.day, ids->v[i]};
+        order_key *k = &keys[n];
+        s = st->ops->record_get(st->be, ids->v[i], &k->row, &body, err);
+        if (s == SEAL_OK) {
+            k->off = arena.len;
+            s = seal_buf_append(&arena, body.data, body.len);
+            n++;
+        }
     }
-    seal_buf_cleanup(&body);
     if (s == SEAL_OK && n > 1) {
         qsort(keys, n, sizeof(*keys), cmp_order);
     }
     for (size_t i = 0; s == SEAL_OK && i < n; i++) {
-        s = read_one(keys[i].id, rc);
+        keys[i].row.body = arena.data + keys[i].off;
+        s = decode_row(rc, &keys[i].row);
     }
+    seal_buf_cleanup(&body);
+    seal_buf_cleanup(&arena);
     seal_free(keys);
     return s;
 }
@@ -1011,6 +1062,9 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
         return s;
     }
     hash_std(st, SUB_INDEX, type, hash);
+    if ((s = st->ops->read_begin(st->be, err)) != SEAL_OK) {
+        return s;
+    }
     s = st->ops->index_lookup(st->be, hash, collect_id, &ids, err);
     if (s == SEAL_OK && (type == SEAL_IDX_ACCOUNT || type == SEAL_IDX_ADDRESS)) {
         hash_std(st, SUB_SUBJECT, type, hash);
@@ -1022,6 +1076,7 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
     } else if (s == SEAL_NOMEM) {
         seal_error_set(err, s, "out of memory");
     }
+    st->ops->read_end(st->be);
     seal_free(ids.v);
     return s;
 }
@@ -1085,7 +1140,9 @@ seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *v
     if ((s = st->ops->begin(st->be, err)) != SEAL_OK) {
         return s;
     }
-    if ((s = st->ops->key_delete(st->be, subject, err)) != SEAL_OK ||
+    unindex_ctx u = {st, err};
+    if ((s = st->ops->records_by_subject(st->be, subject, unindex_id, &u, err)) != SEAL_OK ||
+        (s = st->ops->key_delete(st->be, subject, err)) != SEAL_OK ||
         (s = st->ops->subject_shred(st->be, subject, records, err)) != SEAL_OK ||
         (s = st->ops->commit(st->be, err)) != SEAL_OK) {
         st->ops->rollback(st->be);
@@ -1124,22 +1181,26 @@ typedef struct reindex_ctx {
 } reindex_ctx;
 
 /* Re-derives subject, natural key and index rows of one record with the
- * current standardiser; re-encrypts when its subject changed. */
+ * current standardiser and stores it again (re-encrypted under its subject's
+ * key: the subject may have changed, and with it the record's id). */
 static seal_status reindex_record(const seal_record *rec, int64_t id, void *ud)
 {
     reindex_ctx *rc = ud;
     seal_store *st = rc->st;
     seal_record_row row;
     int owner_field = -1;
+    seal_upsert up;
     /* rec's values live in st->plain, which prepare_row does not touch */
     seal_status s = prepare_row(st, rec, &row, &owner_field, rc->err);
-    if (s != SEAL_OK) {
+    if (s != SEAL_OK || (s = st->ops->record_delete(st->be, id, rc->err)) != SEAL_OK ||
+        (s = st->ops->record_upsert(st->be, &row, &up, rc->err)) != SEAL_OK) {
         return s;
     }
-    row.id = id;
-    if ((s = st->ops->record_update(st->be, &row, rc->err)) != SEAL_OK ||
-        (s = st->ops->index_delete_record(st->be, id, rc->err)) != SEAL_OK ||
-        (s = put_index(st, rec, &row, owner_field, rc->err)) != SEAL_OK) {
+    if (up == SEAL_UPSERT_DIFFERENT &&
+        (s = st->ops->record_update(st->be, &row, rc->err)) != SEAL_OK) {
+        return s;
+    }
+    if ((s = index_rows(st, rec, &row, true, rc->err)) != SEAL_OK) {
         return s;
     }
     rc->count++;
@@ -1160,7 +1221,10 @@ seal_status seal_store_reindex(seal_store *st, int64_t *records, seal_error *err
     if (s != SEAL_OK) {
         return s;
     }
-    s = st->ops->records_stale(st->be, row_version(st), reindex_id, &rc, err);
+    s = st->ops->index_delete_stale(st->be, row_version(st), err);
+    if (s == SEAL_OK) {
+        s = st->ops->records_stale(st->be, row_version(st), reindex_id, &rc, err);
+    }
     if (s == SEAL_OK) {
         s = st->ops->commit(st->be, err);
     }

@@ -367,8 +367,8 @@ seal_status seal_policy_diff(const seal_policy *a, const seal_policy *b, seal_bu
                         /* equal classes (refused / served / may approve / may not) are
                          * no difference, whatever reason each refusal gives */
                         size_t ka = strcspn(da, " ("), kb = strcspn(db, " (");
-                        bool both_refused = strncmp(da, "refused", 7) == 0 &&
-                                            strncmp(db, "refused", 7) == 0;
+                        bool both_refused =
+                            strncmp(da, "refused", 7) == 0 && strncmp(db, "refused", 7) == 0;
                         if (both_refused || (ka == kb && strcmp(da, db) == 0)) {
                             continue;
                         }

@@ -94,6 +94,26 @@ seal_status seal__aead_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const
     return SEAL_OK;
 }
 
+void seal__field_seal(uint8_t *out, const uint8_t *pt, size_t ptlen, const uint8_t *ad,
+                      size_t adlen, const uint8_t nonce[SEAL_FIELD_NONCE_BYTES], const uint8_t *key)
+{
+    crypto_aead_chacha20poly1305_ietf_encrypt(out, NULL, pt, ptlen, ad, adlen, NULL, nonce, key);
+}
+
+seal_status seal__field_open(uint8_t *out, const uint8_t *ct, size_t ctlen, const uint8_t *ad,
+                             size_t adlen, const uint8_t nonce[SEAL_FIELD_NONCE_BYTES],
+                             const uint8_t *key)
+{
+    if (ctlen < SEAL_TAG_BYTES) {
+        return SEAL_CORRUPT;
+    }
+    if (crypto_aead_chacha20poly1305_ietf_decrypt(out, NULL, NULL, ct, ctlen, ad, adlen, nonce,
+                                                  key) != 0) {
+        return SEAL_CRYPTO;
+    }
+    return SEAL_OK;
+}
+
 void seal__key_wrap(uint8_t out[SEAL_WRAPPED_BYTES], const uint8_t *key, const uint8_t *kek,
                     const void *ad, size_t adlen)
 {

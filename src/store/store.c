@@ -5,8 +5,9 @@
  * everything persistent goes through the backend table (backend.h).
  *
  * Record body, version 1:
- *   u8 1 | nonce_base[16] | u8 count | count x (u8 field | u16le len | ct[len])
- * where ct is XChaCha20-Poly1305 of the value with nonce nonce_base||u64le(field)
+ *   u8 1 | nonce_base[8] | u8 count | count x (u8 field | u16le len | ct[len])
+ * where ct is ChaCha20-Poly1305 (IETF) of the value with the 96-bit nonce
+ * nonce_base||u32le(field) under the subject's data key
  * and associated data "sealed.field.v1" 0 subject[16] kind 0 field-name, so a
  * ciphertext moved to another subject, kind or field no longer opens.
  */
@@ -598,11 +599,13 @@ static size_t field_ad(uint8_t *ad, size_t cap, const uint8_t *subject, const se
     return n;
 }
 
+#define NONCE_BASE_BYTES 8
+
 static void field_nonce(uint8_t *nonce, const uint8_t *base, size_t field)
 {
-    memcpy(nonce, base, 16);
-    for (int i = 0; i < 8; i++) {
-        nonce[16 + i] = (uint8_t) ((uint64_t) field >> (8 * i));
+    memcpy(nonce, base, NONCE_BASE_BYTES);
+    for (int i = 0; i < 4; i++) {
+        nonce[NONCE_BASE_BYTES + i] = (uint8_t) ((uint32_t) field >> (8 * i));
     }
 }
 
@@ -610,7 +613,7 @@ static seal_status encrypt_body(seal_store *st, const seal_record *rec, const ui
                                 const uint8_t *key, seal_error *err)
 {
     const seal_kind *k = rec->kind;
-    uint8_t base[16], nonce[SEAL_NONCE_BYTES], ad[256];
+    uint8_t base[NONCE_BASE_BYTES], nonce[SEAL_FIELD_NONCE_BYTES], ad[256];
     seal__rand_pool_take(&st->pool, base, sizeof(base));
     seal_buf_reset(&st->body);
     size_t count = 0;
@@ -639,8 +642,8 @@ static seal_status encrypt_body(seal_store *st, const seal_record *rec, const ui
             break;
         }
         field_nonce(nonce, base, i);
-        seal__aead_seal(st->body.data + st->body.len, (const uint8_t *) rec->v[i], n, ad, adlen,
-                        nonce, key);
+        seal__field_seal(st->body.data + st->body.len, (const uint8_t *) rec->v[i], n, ad, adlen,
+                         nonce, key);
         st->body.len += n + SEAL_TAG_BYTES;
     }
     if (s != SEAL_OK) {
@@ -655,7 +658,7 @@ static seal_status decrypt_body(seal_store *st, const seal_kind *k, const uint8_
                                 seal_record *out, seal_error *err)
 {
     seal_cursor c;
-    uint8_t ver, count, base[16], nonce[SEAL_NONCE_BYTES], ad[256];
+    uint8_t ver, count, base[NONCE_BASE_BYTES], nonce[SEAL_FIELD_NONCE_BYTES], ad[256];
     size_t offs[SEAL_MAX_FIELDS];
     seal_cursor_init(&c, body, len);
     memset(out, 0, sizeof(*out));
@@ -681,7 +684,7 @@ static seal_status decrypt_body(seal_store *st, const seal_kind *k, const uint8_
         size_t adlen = field_ad(ad, sizeof(ad), subject, k, &k->fields[f]);
         field_nonce(nonce, base, f);
         size_t at = st->plain.len;
-        if (seal__aead_open(st->plain.data + at, ct, n, ad, adlen, nonce, key) != SEAL_OK) {
+        if (seal__field_open(st->plain.data + at, ct, n, ad, adlen, nonce, key) != SEAL_OK) {
             return seal_error_set(err, SEAL_CRYPTO, "field %s: %s", k->fields[f].name,
                                   seal_status_message(SEAL_CRYPTO));
         }

@@ -55,5 +55,14 @@ int seal__cmd_address(seal_cli *cli, int argc, char **argv);
 int seal__cmd_request(seal_cli *cli, int argc, char **argv);
 int seal__cmd_policy(seal_cli *cli, int argc, char **argv);
 int seal__cmd_order(seal_cli *cli, int argc, char **argv);
+/* `sealctl cover ...` (src/cli/cmd_cover.c) hands `cover indict` to this one
+ * (src/cli/cmd_cover_indict.c), which belongs with the request lifecycle. */
+int seal__cmd_cover(seal_cli *cli, int argc, char **argv);
+int seal__cmd_cover_indict(seal_cli *cli, int argc, char **argv);
+/* registries of the legal process (src/cli/cmd_registry.c) */
+int seal__cmd_agency(seal_cli *cli, int argc, char **argv);
+int seal__cmd_issuer(seal_cli *cli, int argc, char **argv);
+int seal__cmd_principal(seal_cli *cli, int argc, char **argv);
+int seal__cmd_protect(seal_cli *cli, int argc, char **argv);
 
 #endif

@@ -29,6 +29,11 @@ static const seal_cli_command commands[] = {
     {"request", seal__cmd_request, "check a request document against a policy (no side effects)"},
     {"policy", seal__cmd_policy, "verify a policy's invariants, diff two policies"},
     {"order", seal__cmd_order, "issuer keys and signed orders for requests"},
+    {"agency", seal__cmd_agency, "register agencies that may send requests"},
+    {"issuer", seal__cmd_issuer, "register courts and authorities and their verifier keys"},
+    {"principal", seal__cmd_principal, "register principals, their agency, roles and validity"},
+    {"protect", seal__cmd_protect, "register addresses under a protective order"},
+    {"cover", seal__cmd_cover, "mail covers: run the stream matcher, indict"},
 };
 
 static void usage(FILE *out)

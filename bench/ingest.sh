@@ -49,7 +49,7 @@ for r in $(seq 1 "$RUNS"); do
         echo "$a $v" | awk '{ print $1 + $2 }' >> "$W/nd"
         rm -rf "$W/var2"
     fi
-    [ "$r" -lt "$RUNS" ] && rm -rf "$W/var"
+    if [ "$r" -lt "$RUNS" ]; then rm -rf "$W/var"; fi
 done
 peer=$(median < "$W/peer"); csv=$(median < "$W/csv"); nd=$(median < "$W/nd")
 

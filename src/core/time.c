@@ -92,9 +92,9 @@ seal_status seal_time_parse_n(const char *s, size_t n, int64_t *out)
 {
     int64_t days;
     unsigned hh, mm, ss;
-    if (n < 20 || parse_date_part(s, &days) != SEAL_OK || s[10] != 'T' ||
-        digits(s + 11, 2, &hh) || s[13] != ':' || digits(s + 14, 2, &mm) || s[16] != ':' ||
-        digits(s + 17, 2, &ss) || hh > 23 || mm > 59 || ss > 59) {
+    if (n < 20 || parse_date_part(s, &days) != SEAL_OK || s[10] != 'T' || digits(s + 11, 2, &hh) ||
+        s[13] != ':' || digits(s + 14, 2, &mm) || s[16] != ':' || digits(s + 17, 2, &ss) ||
+        hh > 23 || mm > 59 || ss > 59) {
         return SEAL_INVALID;
     }
     size_t i = 19;

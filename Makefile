@@ -32,6 +32,7 @@ run: deps build
 test: deps
 	@$(MAKE) --no-print-directory build build-asan
 	@sh scripts/banned.sh
+	@$(MAKE) --no-print-directory format-check
 	ctest --test-dir build --output-on-failure -j$(JOBS) -LE 'fuzz|stress'
 	ctest --test-dir build-asan --output-on-failure -j$(JOBS) -LE stress
 

@@ -25,6 +25,9 @@ need_tool clang-format-14 clang-format-14
 need_tool sqlite3 sqlite3
 need_file /usr/bin/time time
 need_tool go golang-go
+need_tool python3 python3
+need_tool node nodejs
+need_tool npm npm
 need_lib libsodium libsodium-dev
 need_lib libcrypto libssl-dev
 need_lib sqlite3 libsqlite3-dev

@@ -46,7 +46,8 @@ fuzz: deps build-asan
 	  $$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 fuzz/corpus/$$n || exit 1; \
 	done
 
-bench: deps build
+bench: build
+	@sh scripts/deps.sh bench
 	@sh bench/run.sh
 
 format:

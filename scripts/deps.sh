@@ -3,6 +3,7 @@
 # Installs what sealed needs to build and test on Debian 12, and nothing that is
 # already there. Libraries are checked with pkg-config, tools with command -v.
 # Without root it prints the exact apt-get line and stops.
+# usage: deps.sh [bench]   (bench adds what only the benchmarks' peers need)
 set -eu
 
 pkgs=""
@@ -26,8 +27,11 @@ need_tool sqlite3 sqlite3
 need_file /usr/bin/time time
 need_tool go golang-go
 need_tool python3 python3
-need_tool node nodejs
-need_tool npm npm
+# peers of the benches only (`make bench` passes "bench")
+if [ "${1:-}" = bench ]; then
+    need_tool node nodejs
+    need_tool npm npm
+fi
 need_lib libsodium libsodium-dev
 need_lib libcrypto libssl-dev
 need_lib sqlite3 libsqlite3-dev

@@ -11,9 +11,10 @@ DATA=${SEALED_DATA:-./var}
 GEN=$DATA.demo-input
 say() { printf '\n== %s\n' "$*"; }
 
-say "generating a synthetic population (seed 42, 2,000 people, 30 days) into $GEN"
+START=$(date -u -d '45 days ago' +%F)
+say "generating a synthetic population (seed 42, 2,000 people, 30 days from $START) into $GEN"
 rm -rf "$GEN"
-$S gen --seed 42 --people 2000 --days 30 --out "$GEN"
+$S gen --seed 42 --people 2000 --days 30 --start "$START" --out "$GEN"
 ls -l "$GEN"
 
 if [ -e "$DATA/store.db" ]; then

@@ -395,6 +395,32 @@ static void test_allocation_failures(void **state)
     seal_store_close(st);
 }
 
+/* Results come back by kind, then by the record's own time. */
+static void test_lookup_order(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    const char *times[] = {"at=2026-11-01T20:04:31Z", "at=2026-11-01T20:01:38Z",
+                           "at=2026-10-30T08:00:00Z", "at=2026-11-01T20:04:30Z"};
+    char id[4][32];
+    for (int i = 0; i < 4; i++) {
+        snprintf(id[i], sizeof(id[i]), "visit_id=WV-%d", i);
+        seal_record r = make(st, "web_visit", id[i], "account_id=AC-100", times[i],
+                             "ip=198.51.100.23", "page=/", NULL);
+        put(st, &r);
+    }
+    seal_record r = account(st);
+    put(st, &r);
+    found f = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
+    assert_int_equal(f.n, 5);
+    assert_memory_equal(f.lines[0], "account ", 8);
+    assert_non_null(strstr(f.lines[1], "visit_id=WV-2 "));
+    assert_non_null(strstr(f.lines[2], "visit_id=WV-1 "));
+    assert_non_null(strstr(f.lines[3], "visit_id=WV-3 "));
+    assert_non_null(strstr(f.lines[4], "visit_id=WV-0 "));
+    seal_store_close(st);
+}
+
 /* Two natural keys whose derived ids collide are both kept, apart. */
 static void test_backend_id_collision(void **state)
 {
@@ -460,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_rotation_keeps_records),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_backend_id_collision),
+        cmocka_unit_test(test_lookup_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -997,8 +997,9 @@ static int cmp_id(const void *a, const void *b)
 }
 
 typedef struct order_key {
-    seal_record_row row; /* body offset kept in body_len's place until decode */
-    size_t off;
+    seal_record_row row;
+    size_t off;    /* body's place in the arena */
+    char time[40]; /* the record's time field (RFC 3339 sorts as text) */
 } order_key;
 
 static int cmp_order(const void *a, const void *b)
@@ -1007,15 +1008,57 @@ static int cmp_order(const void *a, const void *b)
     if (x->kind != y->kind) {
         return x->kind < y->kind ? -1 : 1;
     }
-    if (x->day != y->day) {
-        return x->day < y->day ? -1 : 1;
+    int t = strcmp(((const order_key *) a)->time, ((const order_key *) b)->time);
+    if (t != 0) {
+        return t;
     }
     return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Opens only the time field of a body (for ordering); "" when unreadable. */
+static void body_time(seal_store *st, const seal_record_row *row, char *out, size_t cap)
+{
+    const seal_kind *k = seal_catalogue_kind_by_id(st->cat, row->kind);
+    const uint8_t *key;
+    seal_cursor c;
+    uint8_t ver, count, base[NONCE_BASE_BYTES], nonce[SEAL_FIELD_NONCE_BYTES], ad[256];
+    out[0] = '\0';
+    if (k == NULL || row->state == SEAL_REC_SHREDDED ||
+        subject_key(st, row->subject, false, &key, NULL) != SEAL_OK) {
+        return;
+    }
+    seal_cursor_init(&c, row->body, row->body_len);
+    if (seal_cursor_u8(&c, &ver) != SEAL_OK ||
+        seal_cursor_copy(&c, base, sizeof(base)) != SEAL_OK ||
+        seal_cursor_u8(&c, &count) != SEAL_OK) {
+        return;
+    }
+    for (uint8_t i = 0; i < count; i++) {
+        uint8_t f;
+        uint16_t n;
+        const uint8_t *ct;
+        if (seal_cursor_u8(&c, &f) != SEAL_OK || seal_cursor_u16le(&c, &n) != SEAL_OK ||
+            seal_cursor_take(&c, &ct, n) != SEAL_OK || f >= k->nfields) {
+            return;
+        }
+        if ((int) f != k->time_field || n < SEAL_TAG_BYTES || n - SEAL_TAG_BYTES >= cap) {
+            continue;
+        }
+        size_t adlen = field_ad(ad, sizeof(ad), row->subject, k, &k->fields[f]);
+        field_nonce(nonce, base, f);
+        if (seal__field_open((uint8_t *) out, ct, n, ad, adlen, nonce, key) == SEAL_OK) {
+            out[n - SEAL_TAG_BYTES] = '\0';
+        } else {
+            out[0] = '\0'; /* decode_row reports the failure */
+        }
+        return;
+    }
+}
+
 /* Record ids carry no order (they are keyed hashes), so results come back by
- * kind (catalogue order), then record day, then id. Each row is fetched once;
- * bodies wait in one arena while the rows are sorted. */
+ * kind (catalogue order), then the record's time, then id. Each row is
+ * fetched once; bodies wait in one arena while the rows are sorted, and only
+ * their time fields are opened to sort them. */
 static seal_status read_in_order(seal_store *st, id_list *ids, read_ctx *rc, seal_error *err)
 {
     seal_status s = SEAL_OK;
@@ -1042,11 +1085,14 @@ static seal_status read_in_order(seal_store *st, id_list *ids, read_ctx *rc, sea
             n++;
         }
     }
+    for (size_t i = 0; s == SEAL_OK && i < n; i++) {
+        keys[i].row.body = arena.data + keys[i].off;
+        body_time(st, &keys[i].row, keys[i].time, sizeof(keys[i].time));
+    }
     if (s == SEAL_OK && n > 1) {
         qsort(keys, n, sizeof(*keys), cmp_order);
     }
     for (size_t i = 0; s == SEAL_OK && i < n; i++) {
-        keys[i].row.body = arena.data + keys[i].off;
         s = decode_row(rc, &keys[i].row);
     }
     seal_buf_cleanup(&body);

@@ -76,6 +76,12 @@ seal_status seal_config_load(seal_config *cfg, const char *dir, seal_error *err)
     seal_status s = SEAL_OK;
     while (s == SEAL_OK && fgets(line, sizeof(line), f) != NULL) {
         lineno++;
+        size_t len = strlen(line);
+        if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
+            s = seal_error_set(err, SEAL_INVALID, "%s:%d: line longer than %zu bytes", path, lineno,
+                               sizeof(line) - 2);
+            break;
+        }
         char *l = trim(line);
         if (*l == '\0' || *l == '#') {
             continue;

@@ -74,9 +74,9 @@ static const struct {
     [Q_REC_FIND] = {0, "SELECT kind, natkey, digest, subject FROM record WHERE id = ?1"},
     [Q_REC_GET] = {0, "SELECT kind, natkey, subject, day, expires, truncate_at, state, version, "
                       "digest, body FROM record WHERE id = ?1"},
-    [Q_REC_UPDATE] = {0, "UPDATE record SET subject = ?2, day = ?3, expires = ?4, "
-                         "truncate_at = ?5, state = ?6, version = ?7, digest = ?8, body = ?9, "
-                         "natkey = ?10 WHERE id = ?1"},
+    [Q_REC_UPDATE] = {0, "UPDATE record SET kind = ?1, natkey = ?2, subject = ?3, day = ?4, "
+                         "expires = ?5, truncate_at = ?6, state = ?7, version = ?8, digest = ?9, "
+                         "body = ?10 WHERE id = ?11"},
     [Q_REC_BY_SUBJECT] = {0, "SELECT id FROM record WHERE id BETWEEN ?2 AND ?3 AND subject = ?1 "
                              "ORDER BY id"},
     [Q_REC_STALE] = {0, "SELECT id FROM record WHERE version < ?1 AND state != 2 ORDER BY id"},
@@ -407,6 +407,22 @@ static int64_t column_day(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? SEAL_DAY_NONE : sqlite3_column_int64(st, i);
 }
 
+/* Binds a row to ?1..?11 of Q_REC_INSERT and Q_REC_UPDATE (same order). */
+static void bind_row(sqlite3_stmt *st, const seal_record_row *row, int64_t id)
+{
+    sqlite3_bind_int(st, 1, row->kind);
+    sqlite3_bind_blob(st, 2, row->natkey, SEAL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, row->subject, SEAL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, row->day);
+    bind_day(st, 5, row->expires);
+    bind_day(st, 6, row->truncate_at);
+    sqlite3_bind_int(st, 7, row->state);
+    sqlite3_bind_int(st, 8, row->version);
+    sqlite3_bind_blob(st, 9, row->digest, SEAL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, row->body, (int) row->body_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, id);
+}
+
 /* A record's id is its subject's first 32 bits followed by 31 bits of its
  * keyed natural-key hash. The table's own key then does the work of two
  * indexes: "one record per natural key" (an ON CONFLICT on the id), and
@@ -438,17 +454,7 @@ static seal_status sqlite_record_upsert(seal_backend *b, seal_record_row *row, s
     int64_t id = record_id(row->subject, row->natkey);
     for (int probe = 0; probe < 64; probe++, id = base | ((id + 1) & NAT_MASK)) {
         sqlite3_stmt *st = stmt(b, Q_REC_INSERT);
-        sqlite3_bind_int(st, 1, row->kind);
-        sqlite3_bind_blob(st, 2, row->natkey, SEAL_HASH_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, row->subject, SEAL_HASH_BYTES, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, row->day);
-        bind_day(st, 5, row->expires);
-        bind_day(st, 6, row->truncate_at);
-        sqlite3_bind_int(st, 7, row->state);
-        sqlite3_bind_int(st, 8, row->version);
-        sqlite3_bind_blob(st, 9, row->digest, SEAL_HASH_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 10, row->body, (int) row->body_len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 11, id);
+        bind_row(st, row, id);
         seal_status s = run(b, Q_REC_INSERT, err);
         if (s != SEAL_OK) {
             return s;
@@ -527,17 +533,7 @@ static seal_status sqlite_record_get(seal_backend *b, int64_t id, seal_record_ro
 static seal_status sqlite_record_update(seal_backend *b, const seal_record_row *row,
                                         seal_error *err)
 {
-    sqlite3_stmt *st = stmt(b, Q_REC_UPDATE);
-    sqlite3_bind_int64(st, 1, row->id);
-    sqlite3_bind_blob(st, 2, row->subject, SEAL_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, row->day);
-    bind_day(st, 4, row->expires);
-    bind_day(st, 5, row->truncate_at);
-    sqlite3_bind_int(st, 6, row->state);
-    sqlite3_bind_int(st, 7, row->version);
-    sqlite3_bind_blob(st, 8, row->digest, SEAL_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 9, row->body, (int) row->body_len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 10, row->natkey, SEAL_HASH_BYTES, SQLITE_STATIC);
+    bind_row(stmt(b, Q_REC_UPDATE), row, row->id);
     return run(b, Q_REC_UPDATE, err);
 }
 

@@ -422,6 +422,18 @@ out:
     return s;
 }
 
+/* The random root of the keyed hashes, unwrapped with the master key. */
+static seal_status index_root(seal_store *st, uint8_t *root, seal_error *err)
+{
+    seal_status s = st->ops->keymeta_get(st->be, "index_root", &st->wrapped, err);
+    if (s == SEAL_OK && (st->wrapped.len != SEAL_WRAPPED_BYTES ||
+                         seal__key_unwrap(root, st->wrapped.data, st->sec->master, root_ad,
+                                          sizeof(root_ad)) != SEAL_OK)) {
+        s = seal_error_set(err, SEAL_CRYPTO, "%s: the index root key does not unwrap", st->dir);
+    }
+    return s;
+}
+
 /* Finishes a rotation that crashed after the key store was re-wrapped but
  * before the new key file replaced the old one. */
 static seal_status recover_rotation(seal_store *st, const char *path, seal_error *err)
@@ -478,12 +490,7 @@ seal_status seal_store_open(const char *dir, seal_store **out, seal_error *err)
         (s = check_master(st, st->sec->master, err)) != SEAL_OK) {
         goto out;
     }
-    s = st->ops->keymeta_get(st->be, "index_root", &st->wrapped, err);
-    if (s == SEAL_OK && (st->wrapped.len != SEAL_WRAPPED_BYTES ||
-                         seal__key_unwrap(root, st->wrapped.data, st->sec->master, root_ad,
-                                          sizeof(root_ad)) != SEAL_OK)) {
-        s = seal_error_set(err, SEAL_CRYPTO, "%s: the index root key does not unwrap", dir);
-    }
+    s = index_root(st, root, err);
     if (s == SEAL_OK) {
         s = derive_subkeys(st, root);
     }
@@ -1369,12 +1376,7 @@ seal_status seal_store_rotate_master(const char *dir, int64_t *keys, seal_error 
                              SEAL_WRAPPED_BYTES, err);
     }
     if (s == SEAL_OK) {
-        s = st->ops->keymeta_get(st->be, "index_root", &st->wrapped, err);
-    }
-    if (s == SEAL_OK && (st->wrapped.len != SEAL_WRAPPED_BYTES ||
-                         seal__key_unwrap(root, st->wrapped.data, st->sec->master, root_ad,
-                                          sizeof(root_ad)) != SEAL_OK)) {
-        s = seal_error_set(err, SEAL_CRYPTO, "%s: the index root key does not unwrap", dir);
+        s = index_root(st, root, err);
     }
     if (s == SEAL_OK) {
         seal__key_wrap(wrapped, root, new_master, root_ad, sizeof(root_ad));

@@ -135,6 +135,10 @@ typedef struct seal_match {
     /* MC-4 / MC-7: matched, but must not be recorded (an excluded address on
      * the piece, or a non-subject's name) */
     bool excluded;
+    /* another match of this piece, earlier in cover order, has the same
+     * subject address: the store keeps one record per piece and subject
+     * (natural key piece_id), so the piece is recorded under that cover */
+    bool duplicate;
 } seal_match;
 
 /* Compiles covers into a matcher. SEAL_INVALID (err names the cover index

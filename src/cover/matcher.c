@@ -580,6 +580,7 @@ static void add_match(seal_matcher *m, size_t *nw, size_t cover, unsigned side)
     m->work[*nw].cover = cover;
     m->work[*nw].side = side;
     m->work[*nw].excluded = false;
+    m->work[*nw].duplicate = false;
     (*nw)++;
 }
 
@@ -666,6 +667,14 @@ seal_status seal_matcher_match(seal_matcher *m, const seal_scan *s, seal_match *
             add_match(m, &nw, at - 1, SEAL_MATCH_FROM);
         }
     }
+    for (size_t i = 1; i < nw; i++) { /* cover order, so duplicates are deterministic */
+        seal_match w = m->work[i];
+        size_t j = i;
+        for (; j > 0 && m->work[j - 1].cover > w.cover; j--) {
+            m->work[j] = m->work[j - 1];
+        }
+        m->work[j] = w;
+    }
     for (size_t i = 0; i < nw; i++) {
         const mcover *c = &m->c[m->work[i].cover];
         if (day < c->first || day > c->last) {
@@ -676,6 +685,13 @@ seal_status seal_matcher_match(seal_matcher *m, const seal_scan *s, seal_match *
         }
         out[*n] = m->work[i];
         out[*n].excluded = withheld(m, c, s, m->work[i].side, have_to, have_from);
+        out[*n].duplicate = false;
+        for (size_t j = 0; j < *n && !out[*n].excluded; j++) {
+            if (!out[j].excluded && !out[j].duplicate &&
+                strcmp(m->c[out[j].cover].key, c->key) == 0) {
+                out[*n].duplicate = true;
+            }
+        }
         (*n)++;
     }
     return SEAL_OK;

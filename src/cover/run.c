@@ -80,7 +80,7 @@ seal_status seal__cover_line_run(seal__cover_line *l, seal_matcher *m, seal_cove
             counts->excluded++;
             continue;
         }
-        if (sink == NULL) {
+        if (sink == NULL || l->matches[i].duplicate) {
             continue;
         }
         seal_status st =

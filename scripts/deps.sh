@@ -40,6 +40,8 @@ need_lib cmocka libcmocka-dev
 need_lib libmicrohttpd libmicrohttpd-dev
 need_lib libpq libpq-dev
 need_file /usr/include/nats/nats.h libnats-dev
+# the cover matcher's NATS JetStream tests (tests/cover_nats.sh)
+need_tool nats-server nats-server
 need_file /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tlog.go golang-golang-x-mod-dev
 # clang's sanitizer runtimes and libFuzzer
 need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev

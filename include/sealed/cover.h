@@ -253,4 +253,12 @@ seal_status seal_cover_run_nats(seal_matcher *m, seal_cover_sink *sink,
                                 const seal_cover_run_options *opt, seal_cover_counts *counts,
                                 seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 3, 5);
 
+/* Feeds a stream for tests and operators: creates the stream (file
+ * storage, one subject) unless it exists, then publishes each non-empty
+ * line of fd as one message, waiting for every publish acknowledgement.
+ * A CSV header line is skipped. *published: messages acknowledged. */
+seal_status seal_cover_nats_publish(const char *url, const char *stream, const char *subject,
+                                    int fd, uint64_t *published, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2, 3, 5);
+
 #endif

@@ -30,6 +30,7 @@ static const char help[] =
     "    sealctl cover run --covers FILE --nats URL --stream NAME [--consumer NAME]\n"
     "                      [--subject SUBJ] [--fetch N] [--idle-ms MS] [--max N]\n"
     "                      [--ack-wait-ms MS] [--format csv|ndjson] [--dry-run] [--json]\n"
+    "    sealctl cover publish --nats URL --stream NAME --subject SUBJ < scans\n"
     "    sealctl cover indict ...   (see sealctl cover indict --help)\n"
     "\n"
     "DESCRIPTION\n"
@@ -50,6 +51,10 @@ static const char help[] =
     "    Almost every piece matches nothing, so a piece is standardised in full\n"
     "    only when its ZIP Code and primary number (or its delivery point code)\n"
     "    are those of some active cover.\n"
+    "\n"
+    "    `cover publish` creates the stream (file storage) if missing and\n"
+    "    publishes each line of stdin (a CSV header skipped) as one message,\n"
+    "    waiting for every acknowledgement: a feeder for tests and operators.\n"
     "\n"
     "    Until the cover lifecycle hands approved covers over, they come from\n"
     "    --covers, a file of JSON lines:\n"
@@ -394,6 +399,43 @@ out:
     return rc;
 }
 
+/* `cover publish --nats URL --stream NAME --subject SUBJ < scans` */
+static int cmd_publish(seal_cli *cli, int argc, char **argv)
+{
+    const char *url = NULL, *stream = NULL, *subject = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(help, stdout);
+            fputs(help2, stdout);
+            return 0;
+        }
+        if (i + 1 >= argc) {
+            return seal__cli_usage(cli, "cover", "cover publish: %s needs a value", argv[i]);
+        }
+        if (strcmp(argv[i], "--nats") == 0) {
+            url = argv[++i];
+        } else if (strcmp(argv[i], "--stream") == 0) {
+            stream = argv[++i];
+        } else if (strcmp(argv[i], "--subject") == 0) {
+            subject = argv[++i];
+        } else {
+            return seal__cli_usage(cli, "cover", "cover publish: unknown option");
+        }
+    }
+    if (url == NULL || stream == NULL || subject == NULL) {
+        return seal__cli_usage(cli, "cover",
+                               "cover publish: --nats, --stream and --subject are required");
+    }
+    seal_error err;
+    seal_error_init(&err);
+    uint64_t n = 0;
+    if (seal_cover_nats_publish(url, stream, subject, 0, &n, &err) != SEAL_OK) {
+        return seal__cli_fail(cli, "cover publish", &err);
+    }
+    printf("published %" PRIu64 "\n", n);
+    return 0;
+}
+
 int seal__cmd_cover(seal_cli *cli, int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "indict") == 0) {
@@ -402,10 +444,13 @@ int seal__cmd_cover(seal_cli *cli, int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "run") == 0) {
         return cmd_run(cli, argc - 1, argv + 1);
     }
+    if (argc >= 2 && strcmp(argv[1], "publish") == 0) {
+        return cmd_publish(cli, argc - 1, argv + 1);
+    }
     if (seal__cli_wants_help(argc, argv)) {
         fputs(help, stdout);
         fputs(help2, stdout);
         return 0;
     }
-    return seal__cli_usage(cli, "cover", "cover: expected run or indict");
+    return seal__cli_usage(cli, "cover", "cover: expected run, publish or indict");
 }

@@ -12,7 +12,9 @@
  * stream sequence number and acknowledged, so they never stop the stream.
  */
 #include <nats/nats.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cover/cover_int.h"
 #include "sealed/alloc.h"
@@ -206,5 +208,96 @@ out:
     if (line_ok) {
         seal__cover_line_cleanup(&l);
     }
+    return st;
+}
+
+seal_status seal_cover_nats_publish(const char *url, const char *stream, const char *subject,
+                                    int fd, uint64_t *published, seal_error *err)
+{
+    natsConnection *nc = NULL;
+    jsCtx *js = NULL;
+    jsStreamInfo *si = NULL;
+    jsErrCode je = 0;
+    natsStatus ns;
+    seal_status st = SEAL_OK;
+    seal_buf in;
+    seal_buf_init(&in);
+    *published = 0;
+    if ((ns = natsConnection_ConnectTo(&nc, url)) != NATS_OK) {
+        st = nats_fail(err, "connect", ns, 0);
+        goto out;
+    }
+    jsOptions jo;
+    jsOptions_Init(&jo);
+    jo.PublishAsync.MaxPending = 4096;
+    jo.PublishAsync.StallWait = 10000;
+    if ((ns = natsConnection_JetStream(&js, nc, &jo)) != NATS_OK) {
+        st = nats_fail(err, "jetstream", ns, 0);
+        goto out;
+    }
+    if (js_GetStreamInfo(&si, js, stream, NULL, &je) != NATS_OK) {
+        jsStreamConfig sc;
+        jsStreamConfig_Init(&sc);
+        sc.Name = stream;
+        const char *subjects[1] = {subject};
+        sc.Subjects = subjects;
+        sc.SubjectsLen = 1;
+        sc.Storage = js_FileStorage;
+        if ((ns = js_AddStream(&si, js, &sc, NULL, &je)) != NATS_OK) {
+            st = nats_fail(err, "add stream", ns, je);
+            goto out;
+        }
+    }
+    char chunk[65536];
+    for (;;) {
+        ssize_t got = read(fd, chunk, sizeof(chunk));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            st = seal_error_set(err, SEAL_IO, "nats: read error");
+            goto out;
+        }
+        if (got == 0) {
+            break;
+        }
+        if ((st = seal_buf_append(&in, chunk, (size_t) got)) != SEAL_OK) {
+            st = seal_error_set(err, st, "nats: out of memory");
+            goto out;
+        }
+    }
+    size_t pos = 0;
+    bool first = true;
+    while (pos < in.len) {
+        const char *d = (const char *) in.data;
+        const char *nl = memchr(d + pos, '\n', in.len - pos);
+        size_t end = nl != NULL ? (size_t) (nl - d) : in.len;
+        size_t len = end - pos;
+        seal_scan_columns c;
+        seal_error e;
+        bool header = first && seal_scan_columns_parse(&c, d + pos, len, &e) == SEAL_OK;
+        first = false;
+        if (len > 0 && !header) {
+            if ((ns = js_PublishAsync(js, subject, d + pos, (int) len, NULL)) != NATS_OK) {
+                st = nats_fail(err, "publish", ns, 0);
+                goto out;
+            }
+            (*published)++;
+        }
+        pos = end + 1;
+    }
+    jsPubOptions po;
+    jsPubOptions_Init(&po);
+    po.MaxWait = 60000;
+    if ((ns = js_PublishAsyncComplete(js, &po)) != NATS_OK) {
+        st = nats_fail(err, "publish acknowledgements", ns, 0);
+        goto out;
+    }
+out:
+    jsStreamInfo_Destroy(si);
+    jsCtx_Destroy(js);
+    natsConnection_Destroy(nc);
+    seal_buf_cleanup(&in);
+    nats_Close();
     return st;
 }

@@ -53,6 +53,36 @@ const char *seal_policy_name(const seal_policy *p);
 const char *seal_policy_sha256(const seal_policy *p);
 
 typedef enum { SEAL_VERDICT_REFUSED = 0, SEAL_VERDICT_REVIEW, SEAL_VERDICT_APPROVED } seal_verdict;
+
+/* DESIGN.md "Roles"; the order is fixed (stored in registries). */
+typedef enum {
+    SEAL_ROLE_REQUESTER = 0,
+    SEAL_ROLE_REVIEWER,
+    SEAL_ROLE_COVER_APPROVER,
+    SEAL_ROLE_HQ_APPROVER,
+    SEAL_ROLE_PRIVACY_OFFICER,
+    SEAL_ROLE_ISSUER,
+    SEAL_ROLE_AUDITOR,
+    SEAL_ROLE_SUBJECT,
+    SEAL_ROLE_COUNT
+} seal_role;
+/* "cover_approver"; NULL when out of range. */
+const char *seal_role_name(int role);
+/* -1 when s is not a role name. */
+int seal_role_from_name(const char *s);
+
+/* Policy numbers the request lifecycle enforces over time (LAW.md "Policy
+ * numbers"); days unless named otherwise. */
+typedef struct seal_policy_numbers {
+    int64_t cover_cumulative;   /* MC-5: without hq_approver */
+    int64_t ns_cumulative;      /* MC-5: national-security cap */
+    int beyond_cumulative_role; /* seal_role */
+    int64_t follow_up_hours;    /* MC-9 / PA-7 */
+    int64_t notice_days_max;    /* PA-8 */
+    int64_t preservation_days;  /* PA-9 */
+    int64_t preservation_renewals;
+} seal_policy_numbers;
+void seal_policy_get_numbers(const seal_policy *p, seal_policy_numbers *out) SEAL_NONNULL(1, 2);
 const char *seal_verdict_name(seal_verdict v);
 
 #define SEAL_DECISION_MAX_REASONS 48
@@ -67,6 +97,9 @@ typedef struct seal_decision {
      * principals of approver_role, none of the requesting agency. */
     unsigned approvers;
     const char *approver_role;
+    /* PA-11: further approvals by extra_role for a protected address. */
+    unsigned extra_approvers;
+    const char *extra_role;
     int64_t follow_up_by;       /* emergency: written process due (unix s); 0 none */
     int64_t notice_delay_until; /* PA-8: accepted delay (unix s); 0 none */
     size_t n_reasons;

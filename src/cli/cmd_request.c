@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `sealctl request check`: parses a request document and evaluates it under
- * a policy with no side effects, printing one JSON decision (or, with
- * --compare, one per shipped policy). Exit 0 for every decision; 1 only when
- * the document or a key cannot be read. The lifecycle subcommands (submit,
- * review, ...) come with the registries in phase 2.
+ * `sealctl request check|submit|list|show|review|extend|close|sweep`.
+ * check parses a request document and evaluates it under a policy with no
+ * side effects, printing one JSON decision (or, with --compare, one per
+ * shipped policy); exit 0 for every decision, 1 only when the document or a
+ * key cannot be read. The other subcommands drive the lifecycle
+ * (sealed/registry.h), each acting as the --as principal at --now.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
 #include "sealed/alloc.h"
 #include "sealed/note.h"
 #include "sealed/policy.h"
+#include "sealed/registry.h"
 #include "sealed/request.h"
 
 static const char help[] =
@@ -35,12 +39,28 @@ static const char help[] =
     "                      {\"decisions\": [...]} (cfr-233, then strict)\n"
     "  --issuer-key VKEY   trust this issuer's verifier key (C2SP signed-note\n"
     "                      format, or a file holding it) for legal_basis.order;\n"
-    "                      repeatable. Until the issuer registry exists these are\n"
-    "                      the only trusted issuers.\n"
+    "                      repeatable. check trusts only these (it reads no\n"
+    "                      registry); submit trusts the registry's issuers and\n"
+    "                      these as a test override.\n"
     "  FILE|-              the request document; - reads standard input\n\n"
     "The clock is --now (or $SEALED_NOW), else the system clock.\n\n"
     "exit status: 0 a decision was printed (whatever it is); 1 the document or a\n"
-    "key could not be read; 2 usage error.\n";
+    "key could not be read; 2 usage error.\n\n"
+    "The lifecycle (each acting as --as ID / $SEALED_PRINCIPAL, at --now):\n"
+    "  submit [--policy P] [--follows ID] [--issuer-key VKEY]... FILE|-\n"
+    "        store the document as submitted (encrypted), check it with the\n"
+    "        registry's issuers and protected addresses, and record the decision:\n"
+    "        {\"id\": ID, \"state\": S, \"decision\": {...}}. --follows names the\n"
+    "        emergency request this proper process confirms (MC-9, PA-7).\n"
+    "  review ID --approve|--deny   as a reviewer/approver not of its agency\n"
+    "  extend COVER-ID FILE         an extension (the document's cover.extends)\n"
+    "  extend ID                    renew a preservation once (PA-9)\n"
+    "  close ID                     end an open request\n"
+    "  list                         requests with deadlines and days left\n"
+    "  show ID [--document]         one request, its approvals, its document\n"
+    "  sweep                        enforce deadlines: expiry, emergency\n"
+    "                               follow-ups, delayed notice\n"
+    "States: refused, review, denied, active, expired, closed, violation.\n";
 
 #define MAX_ISSUERS 16
 
@@ -50,7 +70,7 @@ static int read_doc(const seal_cli *cli, const char *path, seal_buf *b)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (f == NULL) {
-        fprintf(stderr, "%s: request check: %s: %s\n", cli->prog, path, strerror(errno));
+        fprintf(stderr, "%s: request: %s: %s\n", cli->prog, path, strerror(errno));
         return 1;
     }
     char chunk[8192];
@@ -58,13 +78,13 @@ static int read_doc(const seal_cli *cli, const char *path, seal_buf *b)
     int rc = 0;
     while (b->len <= SEAL_REQUEST_MAX_SIZE && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (seal_buf_append(b, chunk, n) != SEAL_OK) {
-            fprintf(stderr, "%s: request check: out of memory\n", cli->prog);
+            fprintf(stderr, "%s: request: out of memory\n", cli->prog);
             rc = 1;
             break;
         }
     }
     if (rc == 0 && ferror(f)) {
-        fprintf(stderr, "%s: request check: %s: read error\n", cli->prog, path);
+        fprintf(stderr, "%s: request: %s: read error\n", cli->prog, path);
         rc = 1;
     }
     if (f != stdin) {
@@ -207,6 +227,212 @@ out:
     return rc;
 }
 
+/* ---- the lifecycle ------------------------------------------------------ */
+
+static int open_reg(seal_cli *cli, const char *what, seal_registry **reg)
+{
+    seal_error err;
+    seal_error_init(&err);
+    if (seal_registry_open(cli->data_dir, cli->principal, seal__cli_now(cli), reg, &err) !=
+        SEAL_OK) {
+        return seal__cli_fail(cli, what, &err);
+    }
+    return 0;
+}
+
+static int print_or_fail(seal_cli *cli, const char *what, seal_status s, seal_buf *out,
+                         seal_error *err)
+{
+    if (s != SEAL_OK) {
+        return seal__cli_fail(cli, what, err);
+    }
+    printf("%s\n", seal_buf_str(out));
+    return 0;
+}
+
+/* The document's /cover/extends, for `extend COVER-ID FILE`. */
+static bool extends_is(const seal_buf *doc, const char *cover)
+{
+    json_t *root = json_loadb((const char *) doc->data, doc->len, 0, NULL);
+    const char *e = json_string_value(json_object_get(json_object_get(root, "cover"), "extends"));
+    bool same = e != NULL && strcmp(e, cover) == 0;
+    json_decref(root);
+    return same;
+}
+
+static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
+{
+    const char *what = extends != NULL ? "request extend" : "request submit";
+    seal_submit_options opt = {0};
+    seal_note_verifier *keys[MAX_ISSUERS];
+    size_t n_keys = 0;
+    const char *path = NULL;
+    int rc = 0;
+    seal_registry *reg = NULL;
+    seal_decision *d = NULL;
+    seal_buf doc, out;
+    seal_buf_init(&doc);
+    seal_buf_init(&out);
+    seal_error err;
+    seal_error_init(&err);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--follows") == 0 ||
+                     strcmp(a, "--issuer-key") == 0;
+        if (takes && i + 1 >= argc) {
+            rc = seal__cli_usage(cli, what, "%s needs a value", a);
+            goto out;
+        }
+        if (strcmp(a, "--policy") == 0) {
+            opt.policy = argv[++i];
+        } else if (strcmp(a, "--follows") == 0) {
+            opt.follows = argv[++i];
+        } else if (strcmp(a, "--issuer-key") == 0) {
+            if (n_keys >= MAX_ISSUERS) {
+                rc = seal__cli_usage(cli, what, "at most %d issuer keys", MAX_ISSUERS);
+                goto out;
+            }
+            if ((rc = load_vkey(cli, argv[++i], &keys[n_keys])) != 0) {
+                goto out;
+            }
+            n_keys++;
+        } else if ((a[0] == '-' && a[1] != '\0') || path != NULL) {
+            rc = seal__cli_usage(cli, what, "unexpected argument '%s'", a);
+            goto out;
+        } else {
+            path = a;
+        }
+    }
+    if (path == NULL) {
+        rc = seal__cli_usage(cli, what, "needs a FILE (or - for standard input)");
+        goto out;
+    }
+    if ((rc = read_doc(cli, path, &doc)) != 0) {
+        goto out;
+    }
+    if (extends != NULL && !extends_is(&doc, extends)) {
+        rc = seal__cli_usage(cli, what, "the document's cover.extends is not %s", extends);
+        goto out;
+    }
+    opt.extra_issuers = (const seal_note_verifier *const *) keys;
+    opt.n_extra_issuers = n_keys;
+    char id[SEAL_ID_SIZE];
+    if ((d = seal_malloc(sizeof(*d))) == NULL) {
+        seal_error_set(&err, SEAL_NOMEM, "out of memory");
+        rc = seal__cli_fail(cli, what, &err);
+        goto out;
+    }
+    if ((rc = open_reg(cli, what, &reg)) != 0) {
+        goto out;
+    }
+    seal_status s = seal_request_submit(
+        reg, (const char *) (doc.data != NULL ? doc.data : (const uint8_t *) ""), doc.len, &opt, id,
+        d, &err);
+    if (s == SEAL_OK) {
+        seal_buf show;
+        seal_buf_init(&show);
+        /* the state after submission, as `show` reports it */
+        s = seal_request_show(reg, id, false, &show, &err);
+        const char *st = strstr(seal_buf_str(&show), "\"state\": \"");
+        const char *q = st != NULL ? strchr(st + 10, '"') : NULL;
+        if (s == SEAL_OK && q != NULL) {
+            s = seal_buf_printf(&out, "{\"id\": \"%s\", \"state\": \"%.*s\", \"decision\": ", id,
+                                (int) (q - st - 10), st + 10);
+        }
+        seal_buf_cleanup(&show);
+        if (s == SEAL_OK && (s = seal_decision_json(d, &out)) == SEAL_OK) {
+            s = seal_buf_append_byte(&out, '}');
+        }
+    }
+    rc = print_or_fail(cli, what, s, &out, &err);
+out:
+    for (size_t i = 0; i < n_keys; i++) {
+        seal_note_verifier_free(keys[i]);
+    }
+    seal_registry_close(reg);
+    seal_free(d);
+    seal_buf_cleanup(&doc);
+    seal_buf_cleanup(&out);
+    return rc;
+}
+
+static int lifecycle(seal_cli *cli, int argc, char **argv)
+{
+    const char *sub = argv[0];
+    char what[32];
+    snprintf(what, sizeof(what), "request %s", sub);
+    bool is_list = strcmp(sub, "list") == 0, is_sweep = strcmp(sub, "sweep") == 0;
+    const char *id = NULL;
+    bool approve = false, deny = false, document = false;
+    const char *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(sub, "review") == 0 && strcmp(a, "--approve") == 0) {
+            approve = true;
+        } else if (strcmp(sub, "review") == 0 && strcmp(a, "--deny") == 0) {
+            deny = true;
+        } else if (strcmp(sub, "show") == 0 && strcmp(a, "--document") == 0) {
+            document = true;
+        } else if ((a[0] == '-' && a[1] != '\0') || is_list || is_sweep) {
+            return seal__cli_usage(cli, what, "unexpected argument '%s'", a);
+        } else if (id == NULL) {
+            id = a;
+        } else if (strcmp(sub, "extend") == 0 && file == NULL) {
+            file = a;
+        } else {
+            return seal__cli_usage(cli, what, "unexpected argument '%s'", a);
+        }
+    }
+    if (!is_list && !is_sweep && id == NULL) {
+        return seal__cli_usage(cli, what, "needs a request id");
+    }
+    if (strcmp(sub, "review") == 0 && approve == deny) {
+        return seal__cli_usage(cli, what, "one of --approve or --deny");
+    }
+    if (file != NULL) {
+        char *sub_argv[] = {argv[0], (char *) file};
+        return submit(cli, 2, sub_argv, id);
+    }
+    seal_registry *reg = NULL;
+    int rc = open_reg(cli, what, &reg);
+    if (rc != 0) {
+        return rc;
+    }
+    seal_buf out;
+    seal_buf_init(&out);
+    seal_error err;
+    seal_error_init(&err);
+    seal_status s;
+    if (is_list) {
+        s = seal_request_list(reg, &out, &err);
+    } else if (is_sweep) {
+        s = seal_request_sweep(reg, &out, &err);
+    } else if (strcmp(sub, "show") == 0) {
+        s = seal_request_show(reg, id, document, &out, &err);
+    } else if (strcmp(sub, "review") == 0) {
+        seal_request_state st = SEAL_RS_REVIEW;
+        s = seal_request_review(reg, id, approve, &st, &err);
+        if (s == SEAL_OK) {
+            s = seal_buf_printf(&out, "{\"id\": \"%s\", \"state\": \"%s\"}", id,
+                                seal_request_state_name(st));
+        }
+    } else {
+        bool close = strcmp(sub, "close") == 0;
+        s = close ? seal_request_close(reg, id, &err) : seal_request_renew(reg, id, &err);
+        if (s == SEAL_OK) {
+            s = seal_buf_printf(&out, "{\"id\": \"%s\", \"%s\": true}", id,
+                                close ? "closed" : "renewed");
+        }
+    }
+    if (s == SEAL_NOMEM) {
+        seal_error_set(&err, s, "out of memory");
+    }
+    rc = print_or_fail(cli, what, s, &out, &err);
+    seal_buf_cleanup(&out);
+    seal_registry_close(reg);
+    return rc;
+}
+
 int seal__cmd_request(seal_cli *cli, int argc, char **argv)
 {
     if (seal__cli_wants_help(argc, argv) || argc < 2) {
@@ -216,5 +442,14 @@ int seal__cmd_request(seal_cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "check") == 0) {
         return check(cli, argc - 1, argv + 1);
     }
-    return seal__cli_usage(cli, "request", "unknown subcommand '%s' (phase 1 has: check)", argv[1]);
+    if (strcmp(argv[1], "submit") == 0) {
+        return submit(cli, argc - 1, argv + 1, NULL);
+    }
+    static const char *const subs[] = {"list", "show", "review", "extend", "close", "sweep"};
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+        if (strcmp(argv[1], subs[i]) == 0) {
+            return lifecycle(cli, argc - 1, argv + 1);
+        }
+    }
+    return seal__cli_usage(cli, "request", "unknown subcommand '%s'", argv[1]);
 }

@@ -440,6 +440,8 @@ void seal_policy_check(const seal_policy *p, const seal_request *r, const seal_c
     d->policy_sha256 = p->sha256;
     d->approvers = 0;
     d->approver_role = NULL;
+    d->extra_approvers = 0;
+    d->extra_role = NULL;
     d->follow_up_by = 0;
     d->notice_delay_until = 0;
     d->n_reasons = 0;
@@ -501,6 +503,8 @@ void seal_policy_check(const seal_policy *p, const seal_request *r, const seal_c
     }
     if (extra > 0) {
         char m[SEAL_REASON_MESSAGE_MAX];
+        d->extra_approvers = extra;
+        d->extra_role = seal__role_name(extra_role);
         snprintf(m, sizeof(m), "a protected address: %u further approval%s by %s", extra,
                  extra == 1 ? "" : "s", seal__role_name(extra_role));
         add(d, SEAL_SEVERITY_REVIEW, "address.protected_review", "PA-11", "", m);

@@ -28,6 +28,32 @@ static const char *const role_names[SEAL__ROLE_COUNT] = {
 static const char *const protect_names[SEAL_PROTECT_KIND_COUNT] = {
     "protective_order", "attorney", "house_of_worship", "news", "political", "medical"};
 
+const char *seal_role_name(int role)
+{
+    return seal__role_name(role);
+}
+
+int seal_role_from_name(const char *s)
+{
+    for (int i = 0; i < SEAL__ROLE_COUNT; i++) {
+        if (strcmp(role_names[i], s) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void seal_policy_get_numbers(const seal_policy *p, seal_policy_numbers *out)
+{
+    out->cover_cumulative = p->cover_cumulative;
+    out->ns_cumulative = p->ns_cumulative;
+    out->beyond_cumulative_role = p->beyond_cumulative_role;
+    out->follow_up_hours = p->follow_up_hours;
+    out->notice_days_max = p->notice_days_max;
+    out->preservation_days = p->preservation_days;
+    out->preservation_renewals = p->preservation_renewals;
+}
+
 const char *seal__role_name(int role)
 {
     return role >= 0 && role < SEAL__ROLE_COUNT ? role_names[role] : NULL;

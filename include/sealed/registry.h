@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The request lifecycle and its registries (issue 4, phase 2): who may ask
+ * (agencies, issuers, principals with roles and validity windows), protected
+ * addresses (PA-11), and each request from submission to its end:
+ *
+ *   submit -> policy check -> review -> approved / denied -> active
+ *          -> expired / closed   (emergencies: active at once, then confirmed
+ *                                 by proper process or a violation)
+ *
+ * Every transition is one ledger event (DATA/ledger) carrying the policy's
+ * SHA-256 and a keyed hash of the document, never personal data. Requests
+ * are stored exactly as submitted, encrypted (sealed/box.h), in
+ * DATA/registry.db through the registry storage interface.
+ *
+ * A seal_registry acts as one principal at one time (the clock is passed in,
+ * so tests and replays are deterministic). Not thread-safe; one per thread.
+ * All strings the library returns in JSON are ids, dates and numbers: never
+ * names or addresses (except seal_request_show's document, on request).
+ */
+#ifndef SEALED_REGISTRY_H
+#define SEALED_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sealed/buf.h"
+#include "sealed/note.h"
+#include "sealed/policy.h"
+#include "sealed/status.h"
+
+#define SEAL_ID_SIZE 129
+
+typedef enum {
+    SEAL_AGENCY_FEDERAL = 0,
+    SEAL_AGENCY_STATE,
+    SEAL_AGENCY_LOCAL,
+    SEAL_AGENCY_KIND_COUNT
+} seal_agency_kind;
+const char *seal_agency_kind_name(int kind);
+int seal_agency_kind_from_name(const char *s);
+
+typedef enum {
+    SEAL_RS_REFUSED = 0, /* the policy check (or a registry rule) refused it */
+    SEAL_RS_REVIEW,      /* waiting for approvals */
+    SEAL_RS_DENIED,
+    SEAL_RS_ACTIVE, /* approved (or an emergency, served at once) and in force */
+    SEAL_RS_EXPIRED,
+    SEAL_RS_CLOSED,
+    SEAL_RS_VIOLATION, /* an emergency not confirmed in time (MC-9, PA-7) */
+    SEAL_RS_COUNT
+} seal_request_state;
+const char *seal_request_state_name(int state);
+
+/* True when s is a system id: [A-Za-z0-9._:-]{1,128}. */
+bool seal_id_valid(const char *s);
+
+typedef struct seal_registry seal_registry;
+
+/* Opens the registry of data directory dir (creating DATA/registry.db on
+ * first use) acting as `principal` (may be NULL: only registry bootstrap and
+ * nothing else) at time now (unix seconds). The store must exist (its keys
+ * encrypt the documents). */
+seal_status seal_registry_open(const char *dir, const char *principal, int64_t now,
+                               seal_registry **out, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 4);
+void seal_registry_close(seal_registry *reg);
+
+/* ---- registries --------------------------------------------------------
+ * Writers must be a privacy_officer valid today; while no privacy officer is
+ * registered the operator (no principal) may bootstrap. SEAL_PERM otherwise,
+ * SEAL_EXISTS for an id already registered, SEAL_INVALID for a bad id. */
+seal_status seal_agency_add(seal_registry *reg, const char *id, const char *name,
+                            seal_agency_kind kind, bool national_security,
+                            seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+/* vkey: a C2SP signed-note verifier key whose name is id. */
+seal_status seal_issuer_add(seal_registry *reg, const char *id, const char *vkey,
+                            seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+/* roles: bitmask of seal_role; valid_from/valid_until unix midnight of the
+ * first and last valid day (0 / INT64_MAX: unbounded). */
+seal_status seal_principal_add(seal_registry *reg, const char *id, const char *agency,
+                               uint32_t roles, int64_t valid_from, int64_t valid_until,
+                               seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+/* PA-11: an address under a protective order; stored only as a keyed hash of
+ * its match key. order: the order's reference (an id). */
+seal_status seal_protect_add(seal_registry *reg, const char *address, const char *order,
+                             seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+
+typedef enum {
+    SEAL_LIST_AGENCIES = 0,
+    SEAL_LIST_ISSUERS,
+    SEAL_LIST_PRINCIPALS,
+    SEAL_LIST_PROTECTED
+} seal_list_kind;
+/* Appends a JSON array of the registry's rows (protected addresses as their
+ * hashes). Any registered principal may list. */
+seal_status seal_registry_list(seal_registry *reg, seal_list_kind what, seal_buf *out,
+                               seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 3);
+
+/* ---- the lifecycle ------------------------------------------------------ */
+
+typedef struct seal_submit_options {
+    const char *policy;  /* a shipped policy name or a policy file; NULL: strict */
+    const char *follows; /* the emergency request this proper process confirms */
+    /* Test override only: issuers trusted besides the registry's. */
+    const seal_note_verifier *const *extra_issuers;
+    size_t n_extra_issuers;
+} seal_submit_options;
+
+/* Submits a request document as the acting principal (a requester of the
+ * document's agency, valid today; SEAL_PERM otherwise). The document is
+ * stored as submitted and checked under the policy with the registry's
+ * issuers and protected addresses, plus the stateful rules (registered
+ * agency, national-security authority, extensions, follow-ups). Returns
+ * SEAL_OK with *d and the new id (even when refused: the refusal is recorded
+ * too). d's policy name and hash are borrowed from the registry and valid
+ * until the next submit or seal_registry_close. */
+seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
+                                const seal_submit_options *opt, char id[SEAL_ID_SIZE],
+                                seal_decision *d, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2, 5, 6);
+/* Approves or denies as the acting principal. SEAL_REFUSED (message says
+ * which rule) when the principal may not: own request, own agency, missing
+ * role, delegation not valid today, already reviewed, not under review.
+ * *state: the request's state afterwards. */
+seal_status seal_request_review(seal_registry *reg, const char *id, bool approve,
+                                seal_request_state *state, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2, 4);
+/* Closes an active or pending request (requester of its agency, or a
+ * reviewer / approver / privacy officer). */
+seal_status seal_request_close(seal_registry *reg, const char *id, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2);
+/* PA-9: renews an active preservation for the policy's days, at most the
+ * policy's number of renewals (SEAL_LIMIT beyond). */
+seal_status seal_request_renew(seal_registry *reg, const char *id, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2);
+/* Enforces every deadline as of now: covers, processes and preservations
+ * past their end expire; unconfirmed emergencies past their follow-up
+ * deadline become violations (quarantined, reported); delayed notices that
+ * ran out are recorded as due. Appends a JSON report {"actions": [...]}.
+ * Idempotent. */
+seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2);
+/* JSON of requests visible to the principal: ids, states, dates, deadlines
+ * with days left. */
+seal_status seal_request_list(seal_registry *reg, seal_buf *out, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2);
+/* One request with its approvals; with_document also its document exactly as
+ * submitted (reviewers, approvers, privacy officers, its own agency). */
+seal_status seal_request_show(seal_registry *reg, const char *id, bool with_document, seal_buf *out,
+                              seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 4);
+
+/* MC-6: records an indictment of the cover's subject on `date` (unix
+ * midnight); the cover ends unless its ground is fugitive or forfeiture, and
+ * it cannot be extended on the same ground. */
+seal_status seal_cover_indict(seal_registry *reg, const char *cover, int64_t date,
+                              seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);
+
+/* An active, approved mail cover as the matcher needs it. (include/sealed/
+ * cover.h does not define seal_cover yet; this is the lifecycle's view.)
+ * Strings are borrowed and live until the callback returns; they hold the
+ * cover's addresses and names, so never log them. */
+typedef struct seal_active_cover {
+    const char *id;      /* cover id, e.g. C-000001 */
+    const char *request; /* the request whose document rules it now */
+    const char *agency;
+    int ground;         /* seal_ground */
+    int64_t start, end; /* unix midnight of the first and last day recorded */
+    const char *address;
+    const char *dpc; /* NULL when not given */
+    bool all_at_address;
+    const char *const *subject_names; /* persons named at the address */
+    size_t n_subject_names;
+    const char *const *non_subjects; /* MC-4: never recorded */
+    size_t n_non_subjects;
+    /* never recorded: the document's exclusions plus (MC-7) the subject's
+     * known attorney unless the attorney is also a subject */
+    const char *const *exclude;
+    size_t n_exclude;
+} seal_active_cover;
+
+typedef seal_status (*seal_active_cover_cb)(const seal_active_cover *c, void *ud);
+/* Calls cb for each cover active on `day` (unix midnight), in id order.
+ * Needs no principal role: the matcher runs as the system. */
+seal_status seal_covers_active(seal_registry *reg, int64_t day, seal_active_cover_cb cb, void *ud,
+                               seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 3);
+
+#endif

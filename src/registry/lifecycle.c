@@ -1,0 +1,1043 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The request lifecycle (issue 4; DESIGN.md "The flow", steps 2-5):
+ *
+ *   submit -> policy check -> review -> approved / denied -> active
+ *          -> expired / closed
+ *
+ * Submission stores the document exactly as submitted (MC-13), encrypted,
+ * and checks it under the policy with the registry's issuers and protected
+ * addresses, then the rules that need state: a registered agency and a
+ * requester of it valid that day (PA-2), national-security authority (MC-2),
+ * extensions of an existing cover within the cumulative cap (MC-5) and not
+ * after an indictment (MC-6), follow-ups of emergencies (MC-9, PA-7).
+ * Review enforces who may approve (MC-2, PA-2); the sweep enforces every
+ * deadline by the clock, with no manual override (MC-5, MC-9, PA-7, PA-8,
+ * PA-9). Every transition is one ledger event carrying the policy's SHA-256.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/crypto.h"
+#include "registry/registry_int.h"
+#include "request/request_int.h"
+#include "sealed/address.h"
+#include "sealed/alloc.h"
+#include "sealed/time.h"
+
+#define DAY SEAL__DAY
+#define ROLE(r) (1u << (r))
+#define APPROVER_ROLES                                                                             \
+    (ROLE(SEAL_ROLE_REVIEWER) | ROLE(SEAL_ROLE_COVER_APPROVER) | ROLE(SEAL_ROLE_HQ_APPROVER) |     \
+     ROLE(SEAL_ROLE_PRIVACY_OFFICER))
+#define MAX_ISSUERS 64
+
+static void reason(seal_decision *d, seal_severity sev, const char *code, const char *rule,
+                   const char *pointer, const char *message)
+{
+    if (d->n_reasons >= SEAL_DECISION_MAX_REASONS) {
+        d->n_dropped++;
+    } else {
+        seal__reason_set(&d->reasons[d->n_reasons++], sev, code, rule, pointer, message);
+    }
+    if (sev == SEAL_SEVERITY_REFUSE) {
+        d->verdict = SEAL_VERDICT_REFUSED;
+    } else if (sev == SEAL_SEVERITY_REVIEW && d->verdict == SEAL_VERDICT_APPROVED) {
+        d->verdict = SEAL_VERDICT_REVIEW;
+    }
+}
+
+static bool is_cover(const seal_reg_request *row)
+{
+    return row->basis == SEAL_BASIS_MAIL_COVER;
+}
+
+static const char *rule_of(const seal_reg_request *row, const char *cover_rule, const char *rule)
+{
+    return is_cover(row) ? cover_rule : rule;
+}
+
+/* ---- trusted issuers and protected addresses from the registry ----------------------- */
+
+typedef struct issuers {
+    seal_note_verifier *v[MAX_ISSUERS];
+    const seal_note_verifier *all[MAX_ISSUERS];
+    size_t n_own, n;
+} issuers;
+
+static seal_status add_issuer(const seal_reg_issuer *row, void *ud)
+{
+    issuers *is = ud;
+    if (is->n_own >= MAX_ISSUERS) {
+        return SEAL_LIMIT;
+    }
+    seal_note_verifier *v = NULL;
+    if (seal_note_verifier_new(row->vkey, strlen(row->vkey), &v, NULL) == SEAL_OK) {
+        is->v[is->n_own++] = v;
+    }
+    return SEAL_OK;
+}
+
+static void issuers_free(issuers *is)
+{
+    for (size_t i = 0; i < is->n_own; i++) {
+        seal_note_verifier_free(is->v[i]);
+    }
+}
+
+typedef struct protect_set {
+    const seal_box *box;
+    uint8_t (*hash)[SEAL_REG_HASH];
+    size_t n, cap;
+} protect_set;
+
+static seal_status add_protect(const seal_reg_protect *row, void *ud)
+{
+    protect_set *ps = ud;
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap == 0 ? 16 : 2 * ps->cap;
+        void *p = seal_realloc(ps->hash, cap * sizeof(*ps->hash));
+        if (p == NULL) {
+            return SEAL_NOMEM;
+        }
+        ps->hash = p;
+        ps->cap = cap;
+    }
+    memcpy(ps->hash[ps->n++], row->hash, SEAL_REG_HASH);
+    return SEAL_OK;
+}
+
+/* The evaluator's PA-11 hook: pure, reads the set loaded before the check. */
+static unsigned protect_hook(void *ud, const char *address_key)
+{
+    const protect_set *ps = ud;
+    uint8_t h[SEAL_REG_HASH];
+    seal_box_hash(ps->box, "protect", address_key, strlen(address_key), h);
+    for (size_t i = 0; i < ps->n; i++) {
+        if (memcmp(ps->hash[i], h, SEAL_REG_HASH) == 0) {
+            return 1u << SEAL_PROTECT_ORDER;
+        }
+    }
+    return 0;
+}
+
+/* ---- shared pieces --------------------------------------------------------------------- */
+
+static void policy_hash(const seal_policy *p, uint8_t out[SEAL_REG_HASH])
+{
+    if (seal_hex_decode(out, SEAL_REG_HASH, seal_policy_sha256(p), 64) != SEAL_OK) {
+        memset(out, 0, SEAL_REG_HASH);
+    }
+}
+
+static seal_status event(seal_registry *reg, const seal_reg_request *row, const char *type,
+                         const char *extra_name, const char *extra, seal_error *err)
+{
+    const char *ids[] = {"request",
+                         row->id,
+                         "agency",
+                         row->agency,
+                         "actor",
+                         reg->has_principal ? reg->me.id : NULL,
+                         "cover",
+                         row->cover,
+                         "follows",
+                         row->link,
+                         "basis",
+                         seal_basis_name((seal_basis) row->basis),
+                         extra_name != NULL ? extra_name : "x",
+                         extra};
+    return seal__reg_event(reg, type, ids, 7, row->policy_sha, NULL, err);
+}
+
+static int64_t days_left(int64_t end, int64_t today)
+{
+    return end >= today ? (end - today) / DAY + 1 : 0;
+}
+
+/* The policy a stored request was checked under; its hash must not have
+ * changed since (a decision is only as good as the rules it was made by). */
+static seal_status policy_of(const seal_reg_request *row, seal_policy **p, seal_error *err)
+{
+    seal_status s = seal_policy_open(row->policy, p, err);
+    if (s == SEAL_OK) {
+        uint8_t h[SEAL_REG_HASH];
+        policy_hash(*p, h);
+        if (memcmp(h, row->policy_sha, SEAL_REG_HASH) != 0) {
+            seal_policy_free(*p);
+            *p = NULL;
+            s = seal_error_set(err, SEAL_VERIFY,
+                               "request %s: policy %s changed since it was checked", row->id,
+                               row->policy);
+        }
+    }
+    return s;
+}
+
+/* Makes a request active: its period, its cover, the notice it owes, and the
+ * emergency it confirms. Queues the events. */
+static seal_status activate(seal_registry *reg, seal_reg_request *row, const seal_policy *p,
+                            seal_error *err)
+{
+    seal_policy_numbers num;
+    seal_policy_get_numbers(p, &num);
+    row->state = SEAL_RS_ACTIVE;
+    row->decided = reg->now;
+    seal_status s = SEAL_OK;
+    if (row->basis == SEAL_BASIS_PRESERVATION) {
+        row->start = reg->today;
+        row->end = reg->today + (num.preservation_days - 1) * DAY;
+    } else if (!is_cover(row)) {
+        row->start = reg->today;
+        row->end = seal_time_day(row->expires_at - 1) * DAY;
+    }
+    if (is_cover(row)) {
+        seal_reg_cover c;
+        s = reg->ops->cover_get(reg->be, row->cover, &c, NULL);
+        if (s == SEAL_OK) { /* an extension: MC-5 */
+            c.end = row->end;
+            c.cum_days += row->days;
+            c.state = SEAL_RS_ACTIVE;
+            row->renewals = 0;
+            memcpy(c.latest, row->id, sizeof(c.latest));
+            s = reg->ops->cover_update(reg->be, &c, err);
+            if (s == SEAL_OK) {
+                s = event(reg, row, "cover.extended", NULL, NULL, err);
+            }
+        } else if (s == SEAL_NOTFOUND) {
+            memset(&c, 0, sizeof(c));
+            memcpy(c.id, row->cover, sizeof(c.id));
+            memcpy(c.origin, row->id, sizeof(c.origin));
+            memcpy(c.latest, row->id, sizeof(c.latest));
+            memcpy(c.agency, row->agency, sizeof(c.agency));
+            c.ground = (int) row->renewals; /* set by submit: the ground */
+            c.state = SEAL_RS_ACTIVE;
+            c.start = row->start;
+            c.end = row->end;
+            c.cum_days = row->days;
+            c.flags = row->flags & SEAL_REQF_EMERGENCY;
+            row->renewals = 0;
+            s = reg->ops->cover_put(reg->be, &c, err);
+            if (s == SEAL_OK) {
+                s = event(reg, row, "cover.opened", NULL, NULL, err);
+            }
+        } else {
+            seal_error_set(err, s, "cover %s: cannot read", row->cover);
+        }
+    }
+    /* PA-8 (and PA-7 under (b)(8)): notice is queued at once unless delayed */
+    if (s == SEAL_OK && row->basis != SEAL_BASIS_PRESERVATION && row->notice_until == 0) {
+        row->flags |= SEAL_REQF_NOTICE_SENT;
+        s = event(reg, row, "notice.queued", NULL, NULL, err);
+    }
+    /* MC-9 / PA-7: proper process confirms the emergency it follows, in time */
+    if (s == SEAL_OK && row->link[0] != '\0') {
+        seal_reg_request e;
+        s = reg->ops->request_get(reg->be, row->link, &e, NULL, err);
+        if (s == SEAL_OK && e.state == SEAL_RS_ACTIVE && !(e.flags & SEAL_REQF_CONFIRMED) &&
+            reg->now <= e.follow_up_by) {
+            e.flags |= SEAL_REQF_CONFIRMED;
+            e.state = SEAL_RS_CLOSED; /* superseded by the proper process */
+            s = reg->ops->request_update(reg->be, &e, err);
+            if (s == SEAL_OK) {
+                s = event(reg, &e, "request.confirmed", "by", row->id, err);
+            }
+            seal_reg_cover c;
+            if (s == SEAL_OK && is_cover(&e) &&
+                reg->ops->cover_get(reg->be, e.cover, &c, NULL) == SEAL_OK) {
+                c.state = SEAL_RS_CLOSED;
+                s = reg->ops->cover_update(reg->be, &c, err);
+            }
+        }
+    }
+    return s;
+}
+
+/* ---- submit ------------------------------------------------------------------------------ */
+
+static void stateful_rules(seal_registry *reg, const seal_request *r, seal_reg_request *row,
+                           const seal_policy *p, seal_decision *d, seal_error *err)
+{
+    (void) err;
+    seal_policy_numbers num;
+    seal_policy_get_numbers(p, &num);
+    const char *agency = seal_request_agency(r);
+    seal_reg_agency a;
+    bool registered = false;
+    /* PA-2: a registered agency, and the submitter a requester of it */
+    if (agency != NULL) {
+        registered =
+            seal_id_valid(agency) && reg->ops->agency_get(reg->be, agency, &a, NULL) == SEAL_OK;
+        if (!registered) {
+            reason(d, SEAL_SEVERITY_REFUSE, "agency.unregistered", "PA-2", "/agency",
+                   "requests come only from registered agencies");
+        } else if (strcmp(agency, reg->me.agency) != 0) {
+            reason(d, SEAL_SEVERITY_REFUSE, "requester.agency", "PA-2", "/agency",
+                   "the submitting principal is not a requester of this agency");
+        } else {
+            memcpy(row->agency, a.id, sizeof(row->agency));
+        }
+    }
+    const seal__cover *c = &r->cover;
+    if (r->basis == SEAL_BASIS_MAIL_COVER && c->present) {
+        /* MC-2: national-security covers need an agency with that authority */
+        if (registered && c->ground == SEAL_GROUND_NATIONAL_SECURITY && !a.national_security) {
+            reason(d, SEAL_SEVERITY_REFUSE, "cover.national_security_authority", "MC-2",
+                   "/cover/ground",
+                   "a national-security cover needs an agency flagged with that authority");
+        }
+        if (c->extends != NULL) {
+            seal_reg_cover cv;
+            if (!seal_id_valid(c->extends) ||
+                reg->ops->cover_get(reg->be, c->extends, &cv, NULL) != SEAL_OK) {
+                reason(d, SEAL_SEVERITY_REFUSE, "cover.extends_unknown", "MC-5", "/cover/extends",
+                       "an extension references an existing cover");
+                return;
+            }
+            memcpy(row->cover, cv.id, sizeof(row->cover));
+            bool exempt = cv.ground == SEAL_GROUND_FUGITIVE || cv.ground == SEAL_GROUND_FORFEITURE;
+            if (cv.indicted != 0 && !exempt) {
+                reason(d, SEAL_SEVERITY_REFUSE, "cover.indicted_renewal", "MC-6", "/cover/extends",
+                       "the subject is indicted: the cover cannot be renewed on this ground");
+            } else if (cv.state != SEAL_RS_ACTIVE) {
+                reason(d, SEAL_SEVERITY_REFUSE, "cover.not_active", "MC-5", "/cover/extends",
+                       "only an active cover can be extended");
+            }
+            if (strcmp(cv.agency, row->agency) != 0) {
+                reason(d, SEAL_SEVERITY_REFUSE, "cover.extends_agency", "MC-5", "/cover/extends",
+                       "an extension comes from the cover's own agency");
+            }
+            if (c->ground >= 0 && c->ground != cv.ground) {
+                reason(d, SEAL_SEVERITY_REFUSE, "cover.extends_ground", "MC-5", "/cover/ground",
+                       "an extension keeps the cover's ground");
+            }
+            if (c->has_start && c->start != cv.end + DAY) {
+                reason(d, SEAL_SEVERITY_REFUSE, "cover.extension_gap", "MC-5", "/cover/start",
+                       "an extension starts the day after the cover's current end");
+            }
+            bool ns = cv.ground == SEAL_GROUND_NATIONAL_SECURITY;
+            int64_t cap = ns ? num.ns_cumulative : num.cover_cumulative;
+            if (c->days > 0 && cv.cum_days + c->days > cap) {
+                if (ns) {
+                    reason(d, SEAL_SEVERITY_REFUSE, "cover.cumulative_cap", "MC-5", "/cover/days",
+                           "a national-security cover cannot pass its total cap");
+                } else {
+                    char m[SEAL_REASON_MESSAGE_MAX];
+                    snprintf(m, sizeof(m),
+                             "beyond %lld days in total: recording continues only with a "
+                             "headquarters-level approval by %s",
+                             (long long) cap, seal_role_name(num.beyond_cumulative_role));
+                    reason(d, SEAL_SEVERITY_REVIEW, "cover.beyond_cumulative", "MC-5",
+                           "/cover/days", m);
+                    row->flags |= SEAL_REQF_HQ;
+                }
+            }
+        }
+    }
+}
+
+static void follow_up_rules(seal_registry *reg, const seal_request *r, seal_reg_request *row,
+                            const char *follows, seal_decision *d)
+{
+    seal_reg_request e;
+    const char *rule = r->basis == SEAL_BASIS_MAIL_COVER ? "MC-9" : "PA-7";
+    if (!seal_id_valid(follows) ||
+        reg->ops->request_get(reg->be, follows, &e, NULL, NULL) != SEAL_OK ||
+        !(e.flags & SEAL_REQF_EMERGENCY)) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.unknown", rule, "",
+               "a follow-up names an emergency request");
+        return;
+    }
+    if (r->emergency_present) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.emergency", rule, "/emergency",
+               "proper process is not itself an emergency");
+    }
+    if (strcmp(e.agency, row->agency) != 0) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.agency", rule, "/agency",
+               "a follow-up comes from the emergency's own agency");
+    }
+    memcpy(row->link, e.id, sizeof(row->link));
+}
+
+seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
+                                const seal_submit_options *opt, char id[SEAL_ID_SIZE],
+                                seal_decision *d, seal_error *err)
+{
+    seal_submit_options none = {0};
+    if (opt == NULL) {
+        opt = &none;
+    }
+    id[0] = '\0';
+    seal_request *r = NULL;
+    seal_policy *p = NULL;
+    issuers is = {0};
+    protect_set ps = {.box = reg->box};
+    seal_buf ct;
+    seal_buf_init(&ct);
+    seal_reg_request row;
+    memset(&row, 0, sizeof(row));
+    bool in_tx = false;
+    seal_status s = seal__reg_require(reg, ROLE(SEAL_ROLE_REQUESTER), "request submit", err);
+    if (s != SEAL_OK) {
+        goto out;
+    }
+    const char *spec = opt->policy != NULL ? opt->policy : SEAL_POLICY_DEFAULT;
+    if ((s = seal_policy_open(spec, &p, err)) != SEAL_OK ||
+        (s = seal__reg_copy(row.policy, sizeof(row.policy), spec)) != SEAL_OK) {
+        seal_error_prefix(err, "--policy");
+        goto out;
+    }
+    if ((s = seal_request_parse(doc, len, &r, err)) != SEAL_OK ||
+        (s = reg->ops->issuer_each(reg->be, add_issuer, &is, err)) != SEAL_OK ||
+        (s = reg->ops->protect_each(reg->be, add_protect, &ps, err)) != SEAL_OK) {
+        goto out;
+    }
+    for (size_t i = 0; i < is.n_own; i++) {
+        is.all[is.n++] = is.v[i];
+    }
+    for (size_t i = 0; i < opt->n_extra_issuers && is.n < MAX_ISSUERS; i++) {
+        is.all[is.n++] = opt->extra_issuers[i];
+    }
+    seal_check_options o;
+    seal_check_options_init(&o, reg->now);
+    o.issuers = is.all;
+    o.n_issuers = is.n;
+    o.protect = protect_hook;
+    o.protect_ud = &ps;
+    seal_policy_check(p, r, &o, d);
+
+    memcpy(row.submitter, reg->me.id, sizeof(row.submitter));
+    policy_hash(p, row.policy_sha);
+    row.basis = r->basis;
+    row.submitted = reg->now;
+    row.expires_at = r->has_expires ? r->expires_at : reg->now;
+    row.notice_until = d->notice_delay_until;
+    row.follow_up_by = d->follow_up_by;
+    row.need = d->approvers;
+    row.role = seal_role_from_name(d->approver_role != NULL ? d->approver_role : "reviewer");
+    row.need_extra = d->extra_approvers;
+    row.extra_role = seal_role_from_name(d->extra_role != NULL ? d->extra_role : "hq_approver");
+    if (r->emergency_present) {
+        row.flags |= SEAL_REQF_EMERGENCY;
+    }
+    if ((s = seal__reg_begin(reg, err)) != SEAL_OK) {
+        goto out;
+    }
+    in_tx = true;
+    stateful_rules(reg, r, &row, p, d, err);
+    if (opt->follows != NULL) {
+        follow_up_rules(reg, r, &row, opt->follows, d);
+    }
+    if (d->verdict == SEAL_VERDICT_REFUSED) {
+        /* a refusal found by the stateful rules: what review would have
+         * needed no longer applies */
+        size_t k = 0;
+        for (size_t i = 0; i < d->n_reasons; i++) {
+            if (d->reasons[i].severity == SEAL_SEVERITY_REFUSE) {
+                d->reasons[k++] = d->reasons[i];
+            }
+        }
+        d->n_reasons = k;
+    }
+    if (row.flags & SEAL_REQF_HQ) {
+        seal_policy_numbers num;
+        seal_policy_get_numbers(p, &num);
+        row.need_extra += 1;
+        row.extra_role = num.beyond_cumulative_role;
+    }
+    if (r->basis == SEAL_BASIS_MAIL_COVER && r->cover.present) {
+        row.days = r->cover.days > 0 ? r->cover.days : 0;
+        row.start = r->cover.has_start ? r->cover.start : 0;
+        row.end = row.days > 0 ? row.start + (row.days - 1) * DAY : row.start;
+        row.renewals = r->cover.ground; /* carried to activate() as the ground */
+    }
+    int64_t n = 0;
+    if ((s = reg->ops->counter_next(reg->be, "request", &n, err)) != SEAL_OK) {
+        goto out;
+    }
+    snprintf(row.id, sizeof(row.id), "R-%06lld", (long long) n);
+    if (r->basis == SEAL_BASIS_MAIL_COVER && row.cover[0] == '\0') {
+        /* MC-13: cover ids come from a counter and are a primary key */
+        if ((s = reg->ops->counter_next(reg->be, "cover", &n, err)) != SEAL_OK) {
+            goto out;
+        }
+        snprintf(row.cover, sizeof(row.cover), "C-%06lld", (long long) n);
+    }
+    if (row.agency[0] == '\0') {
+        /* refused before it named a registered agency: filed under the submitter's */
+        memcpy(row.agency, reg->me.agency, sizeof(row.agency));
+    }
+    row.verdict = (int) d->verdict;
+    bool emergency = (row.flags & SEAL_REQF_EMERGENCY) != 0;
+    row.state = d->verdict == SEAL_VERDICT_REFUSED                ? SEAL_RS_REFUSED
+                : d->verdict == SEAL_VERDICT_REVIEW && !emergency ? SEAL_RS_REVIEW
+                                                                  : SEAL_RS_ACTIVE;
+    if (row.state == SEAL_RS_REFUSED) {
+        row.decided = reg->now;
+    }
+    /* MC-13: the document exactly as submitted, sealed to its id */
+    uint8_t doc_hash[SEAL_REG_HASH];
+    seal_box_hash(reg->box, "document", doc, len, doc_hash);
+    if ((s = seal_box_seal(reg->box, row.id, strlen(row.id), doc, len, &ct)) != SEAL_OK) {
+        seal_error_set(err, s, "out of memory");
+        goto out;
+    }
+    const char *ids[] = {"request", row.id,     "agency", row.agency,
+                         "actor",   reg->me.id, "cover",  row.cover,
+                         "follows", row.link,   "basis",  seal_basis_name((seal_basis) row.basis)};
+    if ((s = seal__reg_event(reg, "request.submitted", ids, 6, row.policy_sha, doc_hash, err)) !=
+        SEAL_OK) {
+        goto out;
+    }
+    static const char *const decided[] = {"request.refused", "request.review", "request.approved"};
+    if ((s = event(reg, &row, decided[d->verdict], NULL, NULL, err)) != SEAL_OK) {
+        goto out;
+    }
+    if (row.state == SEAL_RS_ACTIVE) {
+        if (emergency) {
+            s = event(reg, &row, "request.emergency_served", NULL, NULL, err);
+        }
+        if (s == SEAL_OK) {
+            s = activate(reg, &row, p, err);
+        }
+        if (s == SEAL_OK) {
+            s = event(reg, &row, "request.active", NULL, NULL, err);
+        }
+        if (s != SEAL_OK) {
+            goto out;
+        }
+    }
+    if ((s = reg->ops->request_put(reg->be, &row, ct.data, ct.len, err)) != SEAL_OK) {
+        goto out;
+    }
+    in_tx = false;
+    if ((s = seal__reg_commit(reg, err)) == SEAL_OK) {
+        memcpy(id, row.id, sizeof(row.id));
+    }
+out:
+    if (in_tx) {
+        seal__reg_rollback(reg);
+    }
+    issuers_free(&is);
+    seal_free(ps.hash);
+    seal_buf_cleanup(&ct);
+    seal_request_free(r);
+    /* d borrows the policy's name and hash: keep it until the next submit */
+    seal_policy_free(reg->last_policy);
+    reg->last_policy = p;
+    return s;
+}
+
+/* ---- review ------------------------------------------------------------------------------ */
+
+typedef struct tally {
+    const char *me;
+    int role, extra_role;
+    int64_t role_n, extra_n;
+    bool mine;
+} tally;
+
+static seal_status count_approval(const seal_reg_approval *a, void *ud)
+{
+    tally *t = ud;
+    if (strcmp(a->principal, t->me) == 0) {
+        t->mine = true;
+    }
+    if (a->approve && a->role == t->role) {
+        t->role_n++;
+    } else if (a->approve && a->role == t->extra_role) {
+        t->extra_n++;
+    }
+    return SEAL_OK;
+}
+
+seal_status seal_request_review(seal_registry *reg, const char *id, bool approve,
+                                seal_request_state *state, seal_error *err)
+{
+    seal_reg_request row;
+    seal_policy *p = NULL;
+    bool in_tx = false;
+    seal_status s = seal__reg_require(reg, APPROVER_ROLES, "request review", err);
+    if (s != SEAL_OK || (s = seal__reg_begin(reg, err)) != SEAL_OK) {
+        return s;
+    }
+    in_tx = true;
+    if ((s = reg->ops->request_get(reg->be, id, &row, NULL, err)) != SEAL_OK) {
+        goto out;
+    }
+    *state = (seal_request_state) row.state;
+    if (row.state != SEAL_RS_REVIEW) {
+        s = seal_error_set(err, SEAL_REFUSED, "request %s is not under review (it is %s)", id,
+                           seal_request_state_name(row.state));
+        goto out;
+    }
+    /* MC-2 / PA-2: nobody approves their own request, nor one of their agency */
+    if (strcmp(row.submitter, reg->me.id) == 0) {
+        s = seal_error_set(err, SEAL_REFUSED, "%s: nobody reviews their own request (%s)", id,
+                           rule_of(&row, "MC-2", "PA-2"));
+        goto out;
+    }
+    if (strcmp(row.agency, reg->me.agency) == 0) {
+        s = seal_error_set(err, SEAL_REFUSED,
+                           "%s: a reviewer may not be of the requesting agency (%s)", id,
+                           rule_of(&row, "MC-2", "PA-2"));
+        goto out;
+    }
+    tally t = {.me = reg->me.id, .role = row.role, .extra_role = row.extra_role};
+    if ((s = reg->ops->approval_each(reg->be, id, count_approval, &t, err)) != SEAL_OK) {
+        goto out;
+    }
+    if (t.mine) {
+        s = seal_error_set(err, SEAL_REFUSED,
+                           "%s: principal %s has already reviewed it; approvers are distinct (%s)",
+                           id, reg->me.id, rule_of(&row, "MC-2", "PA-2"));
+        goto out;
+    }
+    int counted = -1;
+    if ((reg->me.roles & ROLE(row.role)) && t.role_n < row.need) {
+        counted = row.role;
+    } else if ((reg->me.roles & ROLE(row.extra_role)) && t.extra_n < row.need_extra) {
+        counted = row.extra_role;
+    }
+    if (counted < 0) {
+        s = seal_error_set(err, SEAL_REFUSED, "%s: this review needs a %s%s%s (%s)", id,
+                           seal_role_name(row.role), row.need_extra > t.extra_n ? " or " : "",
+                           row.need_extra > t.extra_n ? seal_role_name(row.extra_role) : "",
+                           rule_of(&row, "MC-2", "PA-2"));
+        goto out;
+    }
+    seal_reg_approval a = {.approve = approve ? 1 : 0, .role = counted, .at = reg->now};
+    memcpy(a.request, row.id, sizeof(a.request));
+    memcpy(a.principal, reg->me.id, sizeof(a.principal));
+    if ((s = reg->ops->approval_put(reg->be, &a, err)) != SEAL_OK ||
+        (s = event(reg, &row, approve ? "request.approval" : "request.denial", "role",
+                   seal_role_name(counted), err)) != SEAL_OK) {
+        goto out;
+    }
+    if (!approve) {
+        row.state = SEAL_RS_DENIED;
+        row.decided = reg->now;
+        s = event(reg, &row, "request.denied", NULL, NULL, err);
+    } else {
+        if (counted == row.role) {
+            t.role_n++;
+        } else {
+            t.extra_n++;
+        }
+        if (t.role_n >= row.need && t.extra_n >= row.need_extra) {
+            if ((s = policy_of(&row, &p, err)) == SEAL_OK &&
+                (s = event(reg, &row, "request.approved", NULL, NULL, err)) == SEAL_OK &&
+                (s = activate(reg, &row, p, err)) == SEAL_OK) {
+                s = event(reg, &row, "request.active", NULL, NULL, err);
+            }
+        }
+    }
+    if (s == SEAL_OK && (s = reg->ops->request_update(reg->be, &row, err)) == SEAL_OK) {
+        in_tx = false;
+        s = seal__reg_commit(reg, err);
+        *state = (seal_request_state) row.state;
+    }
+out:
+    if (in_tx) {
+        seal__reg_rollback(reg);
+    }
+    seal_policy_free(p);
+    return s;
+}
+
+/* ---- close, renew, indict --------------------------------------------------------------- */
+
+/* The request's own agency (requesters) or an approver role. */
+static seal_status may_act(seal_registry *reg, const char *agency, const char *what,
+                           seal_error *err)
+{
+    seal_status s = seal__reg_require(reg, 0, what, err);
+    if (s == SEAL_OK && !(reg->me.roles & APPROVER_ROLES) &&
+        !((reg->me.roles & ROLE(SEAL_ROLE_REQUESTER)) && strcmp(reg->me.agency, agency) == 0)) {
+        s = seal_error_set(err, SEAL_PERM, "%s: principal %s may not act on this", what,
+                           reg->me.id);
+    }
+    return s;
+}
+
+static seal_status end_cover(seal_registry *reg, const seal_reg_request *row, int state,
+                             seal_error *err)
+{
+    seal_reg_cover c;
+    if (!is_cover(row) || reg->ops->cover_get(reg->be, row->cover, &c, NULL) != SEAL_OK ||
+        strcmp(c.latest, row->id) != 0 || c.state != SEAL_RS_ACTIVE) {
+        return SEAL_OK;
+    }
+    c.state = state;
+    if (state == SEAL_RS_VIOLATION) {
+        c.flags |= SEAL_REQF_QUARANTINED;
+    }
+    return reg->ops->cover_update(reg->be, &c, err);
+}
+
+seal_status seal_request_close(seal_registry *reg, const char *id, seal_error *err)
+{
+    seal_reg_request row;
+    seal_status s = seal__reg_begin(reg, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if ((s = reg->ops->request_get(reg->be, id, &row, NULL, err)) == SEAL_OK &&
+        (s = may_act(reg, row.agency, "request close", err)) == SEAL_OK) {
+        if (row.state != SEAL_RS_ACTIVE && row.state != SEAL_RS_REVIEW) {
+            s = seal_error_set(err, SEAL_REFUSED, "request %s is %s; only open requests close", id,
+                               seal_request_state_name(row.state));
+        } else {
+            row.state = SEAL_RS_CLOSED;
+            if ((s = end_cover(reg, &row, SEAL_RS_CLOSED, err)) == SEAL_OK &&
+                (s = reg->ops->request_update(reg->be, &row, err)) == SEAL_OK &&
+                (s = event(reg, &row, "request.closed", NULL, NULL, err)) == SEAL_OK) {
+                return seal__reg_commit(reg, err);
+            }
+        }
+    }
+    seal__reg_rollback(reg);
+    return s;
+}
+
+seal_status seal_request_renew(seal_registry *reg, const char *id, seal_error *err)
+{
+    seal_reg_request row;
+    seal_policy *p = NULL;
+    seal_status s = seal__reg_begin(reg, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if ((s = reg->ops->request_get(reg->be, id, &row, NULL, err)) == SEAL_OK &&
+        (s = may_act(reg, row.agency, "request extend", err)) == SEAL_OK &&
+        (s = policy_of(&row, &p, err)) == SEAL_OK) {
+        seal_policy_numbers num;
+        seal_policy_get_numbers(p, &num);
+        if (row.basis != SEAL_BASIS_PRESERVATION || row.state != SEAL_RS_ACTIVE) {
+            s = seal_error_set(err, SEAL_REFUSED,
+                               "request %s: only an active preservation is renewed this way; a "
+                               "cover is extended by a new request (cover.extends)",
+                               id);
+        } else if (row.renewals >= num.preservation_renewals) {
+            s = seal_error_set(err, SEAL_LIMIT,
+                               "request %s: a preservation is renewed at most %lld time%s (PA-9)",
+                               id, (long long) num.preservation_renewals,
+                               num.preservation_renewals == 1 ? "" : "s");
+        } else {
+            row.renewals++;
+            row.end += num.preservation_days * DAY;
+            if ((s = reg->ops->request_update(reg->be, &row, err)) == SEAL_OK &&
+                (s = event(reg, &row, "preservation.renewed", NULL, NULL, err)) == SEAL_OK) {
+                seal_policy_free(p);
+                return seal__reg_commit(reg, err);
+            }
+        }
+    }
+    seal_policy_free(p);
+    seal__reg_rollback(reg);
+    return s;
+}
+
+seal_status seal_cover_indict(seal_registry *reg, const char *cover, int64_t date, seal_error *err)
+{
+    seal_reg_cover c;
+    seal_reg_request row;
+    seal_status s = seal__reg_begin(reg, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (!seal_id_valid(cover)) {
+        s = seal_error_set(err, SEAL_INVALID, "not a cover id");
+    } else if ((s = reg->ops->cover_get(reg->be, cover, &c, err)) == SEAL_OK &&
+               (s = may_act(reg, c.agency, "cover indict", err)) == SEAL_OK &&
+               (s = reg->ops->request_get(reg->be, c.latest, &row, NULL, err)) == SEAL_OK) {
+        if (c.indicted != 0) {
+            s = seal_error_set(err, SEAL_EXISTS, "cover %s: an indictment is already recorded",
+                               cover);
+        } else if (date > reg->now) {
+            s = seal_error_set(err, SEAL_INVALID, "cover %s: the indictment date is in the future",
+                               cover);
+        } else {
+            char when[16];
+            seal_date_format(when, sizeof(when), date);
+            c.indicted = date;
+            s = event(reg, &row, "cover.indicted", "date", when, err);
+            /* MC-6: the cover ends, except fugitive and forfeiture covers */
+            if (s == SEAL_OK && c.state == SEAL_RS_ACTIVE && c.ground != SEAL_GROUND_FUGITIVE &&
+                c.ground != SEAL_GROUND_FORFEITURE) {
+                c.state = SEAL_RS_CLOSED;
+                if (row.state == SEAL_RS_ACTIVE) {
+                    row.state = SEAL_RS_CLOSED;
+                    s = reg->ops->request_update(reg->be, &row, err);
+                }
+                if (s == SEAL_OK) {
+                    s = event(reg, &row, "cover.ended", "why", "indictment", err);
+                }
+            }
+            if (s == SEAL_OK && (s = reg->ops->cover_update(reg->be, &c, err)) == SEAL_OK) {
+                return seal__reg_commit(reg, err);
+            }
+        }
+    }
+    seal__reg_rollback(reg);
+    return s;
+}
+
+/* ---- the sweep --------------------------------------------------------------------------- */
+
+typedef struct rows {
+    seal_reg_request *v;
+    size_t n, cap;
+} rows;
+
+static seal_status collect(const seal_reg_request *row, void *ud)
+{
+    rows *rs = ud;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap == 0 ? 64 : 2 * rs->cap;
+        void *p = seal_realloc(rs->v, cap * sizeof(*rs->v));
+        if (p == NULL) {
+            return SEAL_NOMEM;
+        }
+        rs->v = p;
+        rs->cap = cap;
+    }
+    rs->v[rs->n++] = *row;
+    return SEAL_OK;
+}
+
+static seal_status action(seal_buf *out, size_t *n, const seal_reg_request *row, const char *what,
+                          const char *rule)
+{
+    return seal_buf_printf(out, "%s{\"request\": \"%s\", \"action\": \"%s\", \"rule\": \"%s\"}",
+                           (*n)++ > 0 ? ", " : "", row->id, what, rule);
+}
+
+seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *err)
+{
+    rows rs = {0};
+    size_t n = 0;
+    seal_status s = seal__reg_require(reg, 0, "request sweep", err);
+    if (s != SEAL_OK || (s = seal__reg_begin(reg, err)) != SEAL_OK) {
+        return s;
+    }
+    if ((s = reg->ops->request_each(reg->be, collect, &rs, err)) != SEAL_OK ||
+        (s = seal_buf_append_str(out, "{\"actions\": [")) != SEAL_OK) {
+        goto out;
+    }
+    for (size_t i = 0; i < rs.n && s == SEAL_OK; i++) {
+        seal_reg_request *row = &rs.v[i];
+        int before = row->state;
+        uint32_t flags = row->flags;
+        if (row->state == SEAL_RS_ACTIVE && (row->flags & SEAL_REQF_EMERGENCY) &&
+            !(row->flags & SEAL_REQF_CONFIRMED) && reg->now > row->follow_up_by) {
+            /* MC-9 / PA-7: no proper process in time: it ends, quarantined, reported */
+            row->state = SEAL_RS_VIOLATION;
+            row->flags |= SEAL_REQF_QUARANTINED;
+            const char *rule = rule_of(row, "MC-9", "PA-7");
+            if ((s = end_cover(reg, row, SEAL_RS_VIOLATION, err)) == SEAL_OK &&
+                (s = event(reg, row, "request.violation", "rule", rule, err)) == SEAL_OK) {
+                s = action(out, &n, row, "violation", rule);
+            }
+        } else if (row->state == SEAL_RS_ACTIVE && reg->today > row->end) {
+            /* MC-5 / PA-9: expiry by the clock, no manual override */
+            row->state = SEAL_RS_EXPIRED;
+            const char *rule = is_cover(row)                           ? "MC-5"
+                               : row->basis == SEAL_BASIS_PRESERVATION ? "PA-9"
+                                                                       : "PA-2";
+            if ((s = end_cover(reg, row, SEAL_RS_EXPIRED, err)) == SEAL_OK &&
+                (s = event(reg, row, "request.expired", NULL, NULL, err)) == SEAL_OK) {
+                s = action(out, &n, row, "expired", rule);
+            }
+        } else if (row->state == SEAL_RS_REVIEW && reg->now >= row->expires_at) {
+            row->state = SEAL_RS_EXPIRED;
+            if ((s = event(reg, row, "request.expired", NULL, NULL, err)) == SEAL_OK) {
+                s = action(out, &n, row, "expired", "PA-2");
+            }
+        }
+        /* PA-8: a delayed notice that ran out is due now */
+        if (s == SEAL_OK && row->notice_until != 0 && !(row->flags & SEAL_REQF_NOTICE_SENT) &&
+            reg->today > row->notice_until &&
+            (row->state == SEAL_RS_ACTIVE || row->state == SEAL_RS_EXPIRED ||
+             row->state == SEAL_RS_CLOSED)) {
+            row->flags |= SEAL_REQF_NOTICE_SENT;
+            if ((s = event(reg, row, "notice.due", NULL, NULL, err)) == SEAL_OK) {
+                s = action(out, &n, row, "notice_due", "PA-8");
+            }
+        }
+        if (s == SEAL_OK && (row->state != before || row->flags != flags)) {
+            s = reg->ops->request_update(reg->be, row, err);
+        }
+    }
+    if (s == SEAL_OK && (s = seal_buf_append_str(out, "]}")) == SEAL_OK) {
+        seal_free(rs.v);
+        return seal__reg_commit(reg, err);
+    }
+out:
+    if (s == SEAL_NOMEM) {
+        seal_error_set(err, s, "out of memory");
+    }
+    seal_free(rs.v);
+    seal__reg_rollback(reg);
+    return s;
+}
+
+/* ---- list and show ------------------------------------------------------------------------ */
+
+static bool sees_all(const seal_registry *reg)
+{
+    return (reg->me.roles & (APPROVER_ROLES | ROLE(SEAL_ROLE_AUDITOR))) != 0;
+}
+
+static seal_status row_json(const seal_registry *reg, const seal_reg_request *row, seal_buf *out)
+{
+    char sub[24], end[16], fu[24], nu[16];
+    seal_time_format(sub, sizeof(sub), row->submitted);
+    seal_status s = seal_buf_printf(
+        out,
+        "{\"id\": \"%s\", \"agency\": \"%s\", \"submitter\": \"%s\", \"basis\": \"%s\", "
+        "\"state\": \"%s\", \"policy\": \"%s\", \"submitted\": \"%s\"",
+        row->id, row->agency, row->submitter, seal_basis_name((seal_basis) row->basis),
+        seal_request_state_name(row->state), row->policy, sub);
+    if (s == SEAL_OK && row->cover[0] != '\0') {
+        s = seal_buf_printf(out, ", \"cover\": \"%s\"", row->cover);
+    }
+    if (s == SEAL_OK && row->link[0] != '\0') {
+        s = seal_buf_printf(out, ", \"follows\": \"%s\"", row->link);
+    }
+    if (s == SEAL_OK && row->state == SEAL_RS_REVIEW) {
+        s = seal_buf_printf(out, ", \"needs\": {\"%s\": %lld", seal_role_name(row->role),
+                            (long long) row->need);
+        if (s == SEAL_OK && row->need_extra > 0) {
+            s = seal_buf_printf(out, ", \"%s\": %lld", seal_role_name(row->extra_role),
+                                (long long) row->need_extra);
+        }
+        if (s == SEAL_OK) {
+            s = seal_buf_append_byte(out, '}');
+        }
+    }
+    if (s == SEAL_OK && row->state == SEAL_RS_ACTIVE && row->end > 0) {
+        seal_date_format(end, sizeof(end), row->end);
+        s = seal_buf_printf(out, ", \"ends\": \"%s\", \"days_left\": %lld", end,
+                            (long long) days_left(row->end, reg->today));
+    }
+    if (s == SEAL_OK && (row->flags & SEAL_REQF_EMERGENCY)) {
+        seal_time_format(fu, sizeof(fu), row->follow_up_by);
+        int64_t left = row->follow_up_by - reg->now;
+        s = seal_buf_printf(out,
+                            ", \"emergency\": {\"follow_up_by\": \"%s\", \"hours_left\": %lld, "
+                            "\"confirmed\": %s, \"quarantined\": %s}",
+                            fu, (long long) (left > 0 ? (left + 3599) / 3600 : 0),
+                            (row->flags & SEAL_REQF_CONFIRMED) ? "true" : "false",
+                            (row->flags & SEAL_REQF_QUARANTINED) ? "true" : "false");
+    }
+    if (s == SEAL_OK && row->notice_until != 0) {
+        seal_date_format(nu, sizeof(nu), row->notice_until);
+        s = seal_buf_printf(out, ", \"notice_delayed_until\": \"%s\", \"notice_sent\": %s", nu,
+                            (row->flags & SEAL_REQF_NOTICE_SENT) ? "true" : "false");
+    }
+    if (s == SEAL_OK && row->basis == SEAL_BASIS_PRESERVATION) {
+        s = seal_buf_printf(out, ", \"renewals\": %lld, \"discloses\": false",
+                            (long long) row->renewals);
+    }
+    return s;
+}
+
+typedef struct list_ctx {
+    const seal_registry *reg;
+    seal_buf *out;
+    size_t n;
+} list_ctx;
+
+static seal_status list_row(const seal_reg_request *row, void *ud)
+{
+    list_ctx *l = ud;
+    if (!sees_all(l->reg) && strcmp(row->agency, l->reg->me.agency) != 0) {
+        return SEAL_OK;
+    }
+    seal_status s = l->n++ > 0 ? seal_buf_append_str(l->out, ",\n ") : SEAL_OK;
+    if (s == SEAL_OK) {
+        s = row_json(l->reg, row, l->out);
+    }
+    return s == SEAL_OK ? seal_buf_append_byte(l->out, '}') : s;
+}
+
+seal_status seal_request_list(seal_registry *reg, seal_buf *out, seal_error *err)
+{
+    seal_status s = seal__reg_require(reg, 0, "request list", err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    list_ctx l = {reg, out, 0};
+    if ((s = seal_buf_append_byte(out, '[')) == SEAL_OK &&
+        (s = reg->ops->request_each(reg->be, list_row, &l, err)) == SEAL_OK) {
+        s = seal_buf_append_byte(out, ']');
+    }
+    if (s == SEAL_NOMEM) {
+        seal_error_set(err, s, "out of memory");
+    }
+    return s;
+}
+
+static seal_status approval_json(const seal_reg_approval *a, void *ud)
+{
+    list_ctx *l = ud;
+    char at[24];
+    seal_time_format(at, sizeof(at), a->at);
+    return seal_buf_printf(l->out,
+                           "%s{\"principal\": \"%s\", \"decision\": \"%s\", \"role\": \"%s\", "
+                           "\"at\": \"%s\"}",
+                           l->n++ > 0 ? ", " : "", a->principal, a->approve ? "approve" : "deny",
+                           seal_role_name(a->role), at);
+}
+
+seal_status seal_request_show(seal_registry *reg, const char *id, bool with_document, seal_buf *out,
+                              seal_error *err)
+{
+    seal_reg_request row;
+    seal_buf ct, pt;
+    seal_buf_init(&ct);
+    seal_buf_init(&pt);
+    seal_status s = seal__reg_require(reg, 0, "request show", err);
+    if (s == SEAL_OK) {
+        s = reg->ops->request_get(reg->be, id, &row, &ct, err);
+    }
+    if (s == SEAL_OK && !sees_all(reg) && strcmp(row.agency, reg->me.agency) != 0) {
+        s = seal_error_set(err, SEAL_PERM, "request %s is not visible to principal %s", id,
+                           reg->me.id);
+    }
+    /* the document names people: auditors read the ledger, not documents */
+    if (s == SEAL_OK && with_document && (reg->me.roles & APPROVER_ROLES) == 0 &&
+        strcmp(row.agency, reg->me.agency) != 0) {
+        s = seal_error_set(err, SEAL_PERM, "principal %s may not read request documents",
+                           reg->me.id);
+    }
+    list_ctx l = {reg, out, 0};
+    if (s == SEAL_OK && (s = row_json(reg, &row, out)) == SEAL_OK &&
+        (s = seal_buf_append_str(out, ", \"approvals\": [")) == SEAL_OK &&
+        (s = reg->ops->approval_each(reg->be, id, approval_json, &l, err)) == SEAL_OK) {
+        s = seal_buf_append_byte(out, ']');
+    }
+    if (s == SEAL_OK && with_document) {
+        if ((s = seal_box_unseal(reg->box, row.id, strlen(row.id), ct.data, ct.len, &pt, err)) ==
+                SEAL_OK &&
+            (s = seal_buf_append_str(out, ", \"document\": ")) == SEAL_OK) {
+            s = seal_buf_append(out, pt.data, pt.len);
+        }
+    }
+    if (s == SEAL_OK) {
+        s = seal_buf_append_byte(out, '}');
+    }
+    if (s == SEAL_NOMEM) {
+        seal_error_set(err, s, "out of memory");
+    }
+    if (pt.data != NULL) {
+        seal__wipe(pt.data, pt.len);
+    }
+    seal_buf_cleanup(&pt);
+    seal_buf_cleanup(&ct);
+    return s;
+}

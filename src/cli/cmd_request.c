@@ -66,11 +66,11 @@ static const char help[] =
 
 /* Reads at most SEAL_REQUEST_MAX_SIZE + 1 bytes: more is refused by size
  * anyway, and an endless stream must not exhaust memory. */
-static int read_doc(const seal_cli *cli, const char *path, seal_buf *b)
+static int read_doc(const seal_cli *cli, const char *what, const char *path, seal_buf *b)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (f == NULL) {
-        fprintf(stderr, "%s: request: %s: %s\n", cli->prog, path, strerror(errno));
+        fprintf(stderr, "%s: %s: %s: %s\n", cli->prog, what, path, strerror(errno));
         return 1;
     }
     char chunk[8192];
@@ -78,13 +78,13 @@ static int read_doc(const seal_cli *cli, const char *path, seal_buf *b)
     int rc = 0;
     while (b->len <= SEAL_REQUEST_MAX_SIZE && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (seal_buf_append(b, chunk, n) != SEAL_OK) {
-            fprintf(stderr, "%s: request: out of memory\n", cli->prog);
+            fprintf(stderr, "%s: %s: out of memory\n", cli->prog, what);
             rc = 1;
             break;
         }
     }
     if (rc == 0 && ferror(f)) {
-        fprintf(stderr, "%s: request: %s: read error\n", cli->prog, path);
+        fprintf(stderr, "%s: %s: %s: read error\n", cli->prog, what, path);
         rc = 1;
     }
     if (f != stdin) {
@@ -182,7 +182,7 @@ static int check(seal_cli *cli, int argc, char **argv)
         rc = seal__cli_fail(cli, "request check: --policy", &err);
         goto out;
     }
-    if ((rc = read_doc(cli, path, &doc)) != 0) {
+    if ((rc = read_doc(cli, "request check", path, &doc)) != 0) {
         goto out;
     }
     if (seal_request_parse((const char *) (doc.data != NULL ? doc.data : (const uint8_t *) ""),
@@ -307,7 +307,7 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
         rc = seal__cli_usage(cli, what, "needs a FILE (or - for standard input)");
         goto out;
     }
-    if ((rc = read_doc(cli, path, &doc)) != 0) {
+    if ((rc = read_doc(cli, what, path, &doc)) != 0) {
         goto out;
     }
     if (extends != NULL && !extends_is(&doc, extends)) {

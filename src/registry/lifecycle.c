@@ -936,7 +936,10 @@ static seal_status row_json(const seal_registry *reg, const seal_reg_request *ro
     }
     if (s == SEAL_OK && row->notice_until != 0) {
         seal_date_format(nu, sizeof(nu), row->notice_until);
-        s = seal_buf_printf(out, ", \"notice_delayed_until\": \"%s\", \"notice_sent\": %s", nu,
+        s = seal_buf_printf(out, ", \"notice_delayed_until\": \"%s\"", nu);
+    }
+    if (s == SEAL_OK && row->basis != SEAL_BASIS_PRESERVATION) {
+        s = seal_buf_printf(out, ", \"notice_sent\": %s",
                             (row->flags & SEAL_REQF_NOTICE_SENT) ? "true" : "false");
     }
     if (s == SEAL_OK && row->basis == SEAL_BASIS_PRESERVATION) {

@@ -1,0 +1,760 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The request lifecycle, table-driven (issue 4, phase 2): for every LAW.md
+ * rule in issue 4's list (MC-1..MC-7, MC-9, MC-13, PA-1..PA-3, PA-5..PA-9,
+ * PA-11) one scenario that passes and one that fails, under both shipped
+ * policies, run against a fresh data directory through the registry API:
+ * registries, submission as a principal, reviews (own request, own agency,
+ * missing role, a delegation out of its window, distinct approvers),
+ * extensions and cumulative caps, indictment, emergencies and their sweep,
+ * delayed notice, preservation renewals, protected addresses, active covers.
+ * Synthetic data only.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "sealed/note.h"
+#include "sealed/policy.h"
+#include "sealed/registry.h"
+#include "sealed/request.h"
+#include "sealed/store.h"
+#include "sealed/time.h"
+#include "testutil.h"
+
+#define NOW_TEXT "2026-11-24T00:00:00Z"
+
+static const char *const base_docs[] = {
+    /* 0 SUB: a subpoena for one person's identity and contact data */
+    "{\"agency\": \"quellford-pd\", \"official\": \"Det. O. Vasquiel, Narcotics\","
+    " \"legal_basis\": {\"type\": \"subpoena\", \"reference\": \"GJ-2026-118\","
+    "  \"issued_by\": \"Grand Jury, District of Examplia\","
+    "  \"issued_at\": \"2026-11-21T00:00:00Z\", \"expires_at\": \"2027-02-19T00:00:00Z\","
+    "  \"facts\": \"The subject received 14 parcels at this address between March and June that "
+    "were later found to contain fentanyl.\"},"
+    " \"purpose\": {\"activity\": \"criminal_investigation\", \"offense\": \"21 USC 841\"},"
+    " \"subjects\": [{\"type\": \"person\", \"name\": \"Ima Drovenko\","
+    "  \"address\": \"221 S Tamber St Apt 2, Quellford MN 55001\"}],"
+    " \"categories\": [\"identity\", \"contact\"],"
+    " \"window\": {\"from\": \"2026-01-01\", \"to\": \"2026-10-31\"}}",
+    /* 1 COVER: a 30-day crime cover from tomorrow */
+    "{\"agency\": \"postal-inspection\", \"official\": \"Insp. R. Tamber\","
+    " \"legal_basis\": {\"type\": \"mail_cover\", \"reference\": \"MC-2026-7\","
+    "  \"issued_by\": \"District Court of Examplia\","
+    "  \"issued_at\": \"2026-11-23T00:00:00Z\", \"expires_at\": \"2027-02-19T00:00:00Z\","
+    "  \"facts\": \"Parcels mailed from this address to three buyers held counterfeit notes; the "
+    "seizures are documented in case file 2026-77.\"},"
+    " \"purpose\": {\"activity\": \"criminal_investigation\", \"offense\": \"18 USC 471\"},"
+    " \"subjects\": [{\"type\": \"person\", \"name\": \"Orlen Vasquiel\","
+    "  \"address\": \"19 Wexley Rd, Brantmoor VT 05001\"}],"
+    " \"categories\": [\"mail_exterior\"],"
+    " \"window\": {\"from\": \"2026-11-25\", \"to\": \"2026-12-24\"},"
+    " \"cover\": {\"ground\": \"crime\", \"address\": \"19 Wexley Road, Brantmoor VT 05001\","
+    "  \"start\": \"2026-11-25\", \"days\": 30, \"supervisor\": \"Insp. in Charge K. Lune\","
+    "  \"indicted\": false, \"attorney\": null,"
+    "  \"subject_is_attorney_or_judicial_officer\": false}}",
+    /* 2 EMERG: an emergency disclosure */
+    "{\"agency\": \"brantmoor-sheriff\", \"official\": \"Sgt. P. Orlo\","
+    " \"legal_basis\": {\"type\": \"emergency\", \"reference\": \"E-2026-3\","
+    "  \"issued_by\": \"Brantmoor Sheriff\","
+    "  \"issued_at\": \"2026-11-23T00:00:00Z\", \"expires_at\": \"2026-11-30T00:00:00Z\","
+    "  \"facts\": \"A missing child was last seen with the account holder; the account's "
+    "contact data may locate them tonight.\"},"
+    " \"purpose\": {\"activity\": \"health_safety\"},"
+    " \"subjects\": [{\"type\": \"account\", \"value\": \"AC-1\"}],"
+    " \"categories\": [\"contact\"],"
+    " \"window\": {\"from\": \"2026-11-01\", \"to\": \"2026-11-23\"},"
+    " \"emergency\": {\"attestation\": \"A child of six is missing since noon and is in danger of "
+    "serious injury; the holder was the last person seen with the child.\"}}",
+    /* 3 PRES: preservation of one email's records */
+    "{\"agency\": \"quellford-pd\", \"official\": \"Det. O. Vasquiel\","
+    " \"legal_basis\": {\"type\": \"preservation\", \"reference\": \"P-2026-1\","
+    "  \"issued_by\": \"Quellford PD\","
+    "  \"issued_at\": \"2026-11-23T00:00:00Z\", \"expires_at\": \"2027-02-19T00:00:00Z\","
+    "  \"facts\": \"An investigation of parcel fraud is opening; records of this email must "
+    "not expire under retention while process is sought.\"},"
+    " \"purpose\": {\"activity\": \"criminal_investigation\", \"offense\": \"18 USC 1341\"},"
+    " \"subjects\": [{\"type\": \"email\", \"value\": \"orlen.v@post.example\"}],"
+    " \"categories\": [],"
+    " \"window\": {\"from\": \"2026-01-01\", \"to\": \"2026-11-23\"}}",
+};
+enum { SUB, COVER, EMERG, PRES };
+enum { P_BOTH, P_STRICT, P_CFR };
+
+/* Steps, space-separated, each OP ARG=EXPECT:
+ *   S who=state[/code]  submit the case's document as who
+ *   X who=state[/code]  submit the second document (edits2 over the first)
+ *   F who=state[/code]  submit the second document as the follow-up of R-000001
+ *   A who=state|!       approve the last submitted request (! : refused)
+ *   D who=state|!       deny it
+ *   W date=state        sweep at date (as aud1), then R-000001's state
+ *   I who=state|!       indict C-000001 today, then R-000001's state
+ *   N who=ok|!          renew R-000001 (preservation)
+ *   C date=n            n covers active on date
+ *   K date=n            the first active cover on date excludes n addresses
+ *   Q date=yes|no       R-000001's notice has been sent (after a sweep at date)
+ *   T who=state         R-000001's state now */
+typedef struct lcase {
+    const char *rule;
+    int policy;
+    int base;
+    const char *edits;  /* "pointer=json;..." as in test_policy.c */
+    const char *edits2; /* applied over edits for X and F */
+    bool sign;
+    const char *steps;
+    bool cap40; /* run under a copy of the policy with a 40-day cumulative cap */
+} lcase;
+
+#define CRIME_EXT                                                                                  \
+    "/cover/extends=\"C-000001\";/cover/benefit_so_far=\"Two shipments traced to the "             \
+    "subject.\";/cover/benefit_expected=\"The supplier's return address.\";/cover/"                \
+    "start=\"2026-12-25\";/window={\"from\": \"2026-12-25\", \"to\": \"2027-01-23\"}"
+#define EMERG_COVER                                                                                \
+    "/emergency={\"attestation\": \"A hostage is held at the address and mail may reveal the "     \
+    "captors within hours, lives are at risk.\"}"
+#define FOLLOW_SUBPOENA                                                                            \
+    "/emergency=DEL;/legal_basis/type=\"subpoena\";/legal_basis/reference=\"GJ-2026-131\""
+#define FUGITIVE "/cover/ground=\"fugitive\";/purpose={\"activity\": \"fugitive\"};/cover/days=30"
+#define NS_COVER                                                                                   \
+    "/cover/ground=\"national_security\";/purpose={\"activity\": \"national_security\"}"
+
+static const lcase cases[] = {
+    /* MC-1: one ground from the list */
+    {"MC-1", P_BOTH, COVER, "", "", true, "S insp1=review", false},
+    {"MC-1", P_BOTH, COVER, "/cover/ground=\"weather\"", "", true, "S insp1=refused", false},
+    /* MC-2: approvers named by the policy, not of the requesting agency, distinct,
+     * with the role, valid that day; national-security authority */
+    {"MC-2", P_STRICT, COVER, "", "", true, "S insp1=review A ca1=review A ca2=active", false},
+    {"MC-2", P_STRICT, COVER, "", "", true,
+     "S insp1=review A ca1=review A ca1=! A insp-ca=! A ca-old=! A rev1=! T x=review", false},
+    {"MC-2", P_CFR, COVER, "", "", false, "S insp1=review A ca1=active", false},
+    {"MC-2", P_CFR, COVER, "", "", false,
+     "S insp1=review A insp-ca=! A rev1=! A ca-old=! T x=review", false},
+    {"MC-2", P_BOTH, COVER, NS_COVER ";/agency=\"ns-bureau\"", "", true, "S ns1=review", false},
+    {"MC-2", P_BOTH, COVER, NS_COVER, "", true, "S insp1=refused/cover.national_security_authority",
+     false},
+    /* MC-3: a complete request */
+    {"MC-3", P_BOTH, COVER, "/cover/supervisor=\"Insp. in Charge K. Lune\"", "", true,
+     "S insp1=review", false},
+    {"MC-3", P_BOTH, COVER, "/cover/supervisor=DEL", "", true, "S insp1=refused", false},
+    /* MC-4: one address; everyone at it needs a further approver */
+    {"MC-4", P_CFR, COVER,
+     "/cover/all_at_address=true;/cover/all_at_address_reason=\"The subject receives mail "
+     "under several assumed names at this address.\"",
+     "", false, "S insp1=review A ca1=review A ca2=active", false},
+    {"MC-4", P_STRICT, COVER,
+     "/cover/all_at_address=true;/cover/all_at_address_reason=\"The subject receives mail "
+     "under several assumed names at this address.\"",
+     "", true, "S insp1=review A ca1=review A ca2=review A ca3=active", false},
+    {"MC-4", P_BOTH, COVER, "/subjects/0/address=\"221 S Tamber St Apt 2, Quellford MN 55001\"", "",
+     true, "S insp1=refused/cover.many_addresses", false},
+    /* MC-5: durations, extensions referencing the original, the cumulative cap,
+     * expiry by the clock */
+    {"MC-5", P_CFR, COVER, "", CRIME_EXT, false,
+     "S insp1=review A ca1=active X insp1=review A ca2=active C 2027-01-10=1", false},
+    {"MC-5", P_STRICT, COVER, "", CRIME_EXT, true,
+     "S insp1=review A ca1=review A ca2=active X insp1=review A ca3=review A ca1=active "
+     "C 2027-01-10=1",
+     false},
+    {"MC-5", P_BOTH, COVER, "/cover/days=45", "", true, "S insp1=refused", false},
+    {"MC-5", P_CFR, COVER, "", CRIME_EXT, false,
+     "S insp1=review A ca1=active X insp1=review/cover.beyond_cumulative A ca2=review "
+     "A hq1=active",
+     true},
+    {"MC-5", P_STRICT, COVER, "", CRIME_EXT, true,
+     "S insp1=review A ca1=review A ca2=active X insp1=review/cover.beyond_cumulative A "
+     "ca3=review A ca1=review A ca2=! A hq1=active",
+     true},
+    {"MC-5", P_BOTH, COVER, "", CRIME_EXT ";/cover/extends=\"C-000009\"", true,
+     "S insp1=review X insp1=refused/cover.extends_unknown", false},
+    {"MC-5", P_CFR, COVER, "", "", false,
+     "S insp1=review A ca1=active C 2026-12-24=1 W 2026-12-25=expired C 2026-12-25=0", false},
+    /* MC-6: an indictment ends the cover; no renewal on the same ground */
+    {"MC-6", P_CFR, COVER, "", CRIME_EXT, false,
+     "S insp1=review A ca1=active I sgt1=! I insp1=closed X insp1=refused/cover.indicted_renewal",
+     false},
+    {"MC-6", P_CFR, COVER, FUGITIVE, CRIME_EXT, false,
+     "S insp1=review A ca1=active I insp1=active X insp1=review", false},
+    {"MC-6", P_BOTH, COVER, "/cover/indicted=true", "", true, "S insp1=refused/cover.indicted",
+     false},
+    /* MC-7: the known attorney is never recorded, unless also a subject */
+    {"MC-7", P_CFR, COVER, "/cover/attorney=\"40 Court Sq, Brantmoor VT 05001\"", "", false,
+     "S insp1=review A ca1=active K 2026-11-25=1", false},
+    {"MC-7", P_CFR, COVER, "/cover/attorney=\"19 Wexley Rd, Brantmoor VT 05001\"", "", false,
+     "S insp1=review A ca1=active K 2026-11-25=0", false},
+    /* MC-9: an emergency cover is served at once and confirmed in time, or ends */
+    {"MC-9", P_BOTH, COVER, EMERG_COVER, "/emergency=DEL", true,
+     "S insp1=active C 2026-11-25=1 W 2026-11-25=active W 2026-11-28=violation "
+     "C 2026-11-28=0",
+     false},
+    {"MC-9", P_CFR, COVER, EMERG_COVER, "/emergency=DEL", false,
+     "S insp1=active F insp1=review A ca1=active T x=closed W 2026-11-28=closed", false},
+    {"MC-9", P_STRICT, COVER, EMERG_COVER, "/emergency=DEL", true,
+     "S insp1=active F insp1=review A ca1=review A ca2=active T x=closed W 2026-11-28=closed",
+     false},
+    /* PA-1: the basis is one of the list */
+    {"PA-1", P_BOTH, SUB, "", "", false, "S det1=review", false},
+    {"PA-1", P_BOTH, SUB, "/legal_basis/type=\"letter\"", "", false, "S det1=refused", false},
+    /* PA-2: a registered agency, a requester of it valid that day, a reviewer
+     * not of it and not the submitter */
+    {"PA-2", P_BOTH, SUB, "", "", false, "S det1=review A det-rev=! A rev-q=! A rev1=active",
+     false},
+    {"PA-2", P_BOTH, SUB, "", "", false, "S det-rev=review A det-rev=! A rev-q=! T x=review",
+     false},
+    {"PA-2", P_BOTH, SUB, "/agency=\"nowhere-pd\"", "", false, "S det1=refused/agency.unregistered",
+     false},
+    {"PA-2", P_BOTH, SUB, "", "", false, "S sgt1=refused/requester.agency S rev1=! S det-old=!",
+     false},
+    {"PA-2", P_BOTH, SUB, "", "", false, "S det1=review D rev1=denied A rev1=!", false},
+    /* PA-3: civil immigration reaches customer data only with a warrant (strict) */
+    {"PA-3", P_CFR, SUB, "/purpose={\"activity\": \"civil_immigration\"}", "", false,
+     "S det1=review", false},
+    {"PA-3", P_STRICT, SUB, "/purpose={\"activity\": \"civil_immigration\"}", "", false,
+     "S det1=refused/purpose.warrant_required", false},
+    /* PA-5: the basis unlocks the categories */
+    {"PA-5", P_BOTH, SUB, "/categories=[\"identity\"]", "", false, "S det1=review", false},
+    {"PA-5", P_BOTH, SUB, "/categories=[\"identity\", \"tracking\"]", "", false,
+     "S det1=refused/category.locked", false},
+    /* PA-6: no more subjects than the cap */
+    {"PA-6", P_CFR, SUB, "/subjects=SUBJECTS11", "", false, "S det1=review", false},
+    {"PA-6", P_STRICT, SUB, "/subjects=SUBJECTS11", "", false, "S det1=refused/subjects.too_many",
+     false},
+    /* PA-7: an emergency disclosure is served at once; proper process follows in time */
+    {"PA-7", P_BOTH, EMERG, "", FOLLOW_SUBPOENA, false,
+     "S sgt1=active F sgt1=review A rev1=active T x=closed W 2026-11-28=closed", false},
+    {"PA-7", P_BOTH, EMERG, "", "", false,
+     "S sgt1=active W 2026-11-25=active W 2026-11-28=violation", false},
+    {"PA-7", P_BOTH, EMERG, "/emergency/attestation=\"urgent\"", "", false, "S sgt1=refused",
+     false},
+    /* PA-8: delayed notice, then notice due by the sweep */
+    {"PA-8", P_BOTH, SUB, "/legal_basis/notice_delay_until=\"2027-01-10\"", "", false,
+     "S det1=review A rev1=active Q 2027-01-10=no Q 2027-01-11=yes", false},
+    {"PA-8", P_BOTH, SUB, "/legal_basis/notice_delay_until=\"2027-06-01\"", "", false,
+     "S det1=refused/notice.delay_too_long", false},
+    {"PA-8", P_BOTH, SUB, "", "", false, "S det1=review A rev1=active Q 2026-11-24=yes", false},
+    /* PA-9: preservation: 90 days, one renewal, discloses nothing */
+    {"PA-9", P_BOTH, PRES, "", "", false,
+     "S det1=review A rev1=active N det1=ok N det1=! W 2027-05-22=active W 2027-05-23=expired",
+     false},
+    {"PA-9", P_BOTH, PRES, "/categories=[\"identity\"]", "", false,
+     "S det1=refused/preservation.categories", false},
+    /* PA-11: a protected address only on a court order or warrant */
+    {"PA-11", P_BOTH, SUB,
+     "/legal_basis/type=\"warrant\";/subjects/0/address=\"77 Harrow Ln, "
+     "Quellford MN 55001\"",
+     "", true, "S det1=review", false},
+    {"PA-11", P_BOTH, SUB, "/subjects/0/address=\"77 Harrow Ln, Quellford MN 55001\"", "", false,
+     "S det1=refused/address.protected", false},
+};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static seal_note_signer *signer;
+static char vkey[512];
+
+/* Sets or deletes the value at a JSON pointer (no escapes needed here). */
+static void edit(json_t *root, const char *ptr, const char *value)
+{
+    char path[2100];
+    snprintf(path, sizeof(path), "%s", ptr);
+    json_t *parent = root;
+    char *last = strrchr(path, '/');
+    assert_non_null(last);
+    *last = '\0';
+    const char *key = last + 1;
+    char *p = path;
+    while (*p == '/') {
+        char *next = strchr(p + 1, '/');
+        if (next != NULL) {
+            *next = '\0';
+        }
+        const char *k = p + 1;
+        parent = json_is_array(parent) ? json_array_get(parent, (size_t) atol(k))
+                                       : json_object_get(parent, k);
+        assert_non_null(parent);
+        if (next == NULL) {
+            break;
+        }
+        *next = '/';
+        p = next;
+    }
+    if (strcmp(value, "DEL") == 0) {
+        assert_int_equal(json_object_del(parent, key), 0);
+        return;
+    }
+    json_t *v;
+    if (strcmp(value, "SUBJECTS11") == 0) {
+        v = json_array();
+        for (int i = 0; i < 11; i++) {
+            char e[64];
+            snprintf(e, sizeof(e), "AC-%d", 100 + i);
+            json_array_append_new(v, json_pack("{ssss}", "type", "account", "value", e));
+        }
+    } else {
+        json_error_t je;
+        v = json_loads(value, JSON_DECODE_ANY, &je);
+    }
+    assert_non_null(v);
+    if (json_is_array(parent)) {
+        assert_int_equal(json_array_set_new(parent, (size_t) atol(key), v), 0);
+    } else {
+        assert_int_equal(json_object_set_new(parent, key, v), 0);
+    }
+}
+
+static void apply(json_t *root, const char *edits)
+{
+    char buf[2048];
+    snprintf(buf, sizeof(buf), "%s", edits);
+    for (char *tok = buf; tok != NULL && *tok != '\0';) {
+        /* a ';' inside a JSON value is not used by these cases */
+        char *semi = strchr(tok, ';');
+        if (semi != NULL) {
+            *semi = '\0';
+        }
+        char *eq = strchr(tok, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        edit(root, tok, eq + 1);
+        tok = semi != NULL ? semi + 1 : NULL;
+    }
+}
+
+static void sign_into(json_t *root)
+{
+    char *text = json_dumps(root, 0);
+    seal_request *r = NULL;
+    seal_error err;
+    assert_int_equal(seal_request_parse(text, strlen(text), &r, &err), SEAL_OK);
+    seal_buf t, note;
+    seal_buf_init(&t);
+    seal_buf_init(&note);
+    if (seal_request_well_formed(r)) {
+        assert_int_equal(seal_request_order_text(r, "examplia-district", &t, &err), SEAL_OK);
+        assert_int_equal(seal_note_sign(signer, seal_buf_str(&t), t.len, &note, &err), SEAL_OK);
+        json_object_set_new(json_object_get(root, "legal_basis"), "order",
+                            json_string(seal_buf_str(&note)));
+    }
+    seal_buf_cleanup(&t);
+    seal_buf_cleanup(&note);
+    seal_request_free(r);
+    free(text);
+}
+
+static char *build(const lcase *c, bool second)
+{
+    json_error_t je;
+    json_t *root = json_loads(base_docs[c->base], JSON_REJECT_DUPLICATES, &je);
+    assert_non_null(root);
+    apply(root, c->edits);
+    if (second) {
+        apply(root, c->edits2);
+    }
+    if (c->sign) {
+        sign_into(root);
+    }
+    char *s = json_dumps(root, JSON_PRESERVE_ORDER);
+    json_decref(root);
+    return s;
+}
+
+static int64_t t_of(const char *date)
+{
+    int64_t t;
+    assert_int_equal(seal_date_parse(date, &t), SEAL_OK);
+    return t;
+}
+
+static seal_registry *reg_as(const char *dir, const char *who, int64_t now)
+{
+    seal_registry *reg = NULL;
+    seal_error err;
+    seal_status s = seal_registry_open(dir, who, now, &reg, &err);
+    if (s != SEAL_OK) {
+        fail_msg("open as %s: %s", who != NULL ? who : "-", err.msg);
+    }
+    return reg;
+}
+
+/* A fresh data directory with the registries every case uses. */
+static void fresh(char *dir, size_t n)
+{
+    static int k;
+    snprintf(dir, n, "%s/case-%d", tu_tmpdir(), k++);
+    seal_error err;
+    assert_int_equal(seal_store_create(dir, &err), SEAL_OK);
+    int64_t now;
+    assert_int_equal(seal_time_parse(NOW_TEXT, &now), SEAL_OK);
+    seal_registry *reg = reg_as(dir, NULL, now);
+    static const struct {
+        const char *id;
+        int kind;
+        bool ns;
+    } ag[] = {{"usps-pis", SEAL_AGENCY_FEDERAL, false},
+              {"quellford-pd", SEAL_AGENCY_LOCAL, false},
+              {"postal-inspection", SEAL_AGENCY_FEDERAL, false},
+              {"brantmoor-sheriff", SEAL_AGENCY_LOCAL, false},
+              {"ns-bureau", SEAL_AGENCY_FEDERAL, true}};
+    for (size_t i = 0; i < sizeof(ag) / sizeof(ag[0]); i++) {
+        assert_int_equal(seal_agency_add(reg, ag[i].id, "An agency", (seal_agency_kind) ag[i].kind,
+                                         ag[i].ns, &err),
+                         SEAL_OK);
+    }
+#define R(x) (1u << SEAL_ROLE_##x)
+    static const struct {
+        const char *id, *agency;
+        uint32_t roles;
+        bool old;
+    } pr[] = {
+        {"det1", "quellford-pd", R(REQUESTER), false},
+        {"det-rev", "quellford-pd", R(REQUESTER) | R(REVIEWER), false},
+        {"det-old", "quellford-pd", R(REQUESTER), true},
+        {"rev-q", "quellford-pd", R(REVIEWER), false},
+        {"insp1", "postal-inspection", R(REQUESTER), false},
+        {"insp-ca", "postal-inspection", R(COVER_APPROVER), false},
+        {"sgt1", "brantmoor-sheriff", R(REQUESTER), false},
+        {"ns1", "ns-bureau", R(REQUESTER), false},
+        {"rev1", "usps-pis", R(REVIEWER), false},
+        {"ca1", "usps-pis", R(COVER_APPROVER), false},
+        {"ca2", "usps-pis", R(COVER_APPROVER), false},
+        {"ca3", "usps-pis", R(COVER_APPROVER), false},
+        {"ca-old", "usps-pis", R(COVER_APPROVER), true},
+        {"hq1", "usps-pis", R(HQ_APPROVER), false},
+        {"aud1", "usps-pis", R(AUDITOR), false},
+        {"po1", "usps-pis", R(PRIVACY_OFFICER), false},
+    };
+    for (size_t i = 0; i < sizeof(pr) / sizeof(pr[0]); i++) {
+        int64_t until = pr[i].old ? t_of("2026-06-30") : INT64_MAX;
+        assert_int_equal(
+            seal_principal_add(reg, pr[i].id, pr[i].agency, pr[i].roles, 0, until, &err), SEAL_OK);
+    }
+    /* once a privacy officer exists, the operator can no longer write */
+    assert_int_equal(seal_agency_add(reg, "late-pd", "Late", SEAL_AGENCY_LOCAL, false, &err),
+                     SEAL_PERM);
+    seal_registry_close(reg);
+    reg = reg_as(dir, "po1", now);
+    assert_int_equal(seal_issuer_add(reg, "examplia-district", vkey, &err), SEAL_OK);
+    assert_int_equal(seal_protect_add(reg, "77 Harrow Lane, Quellford MN 55001", "PO-2026-4", &err),
+                     SEAL_OK);
+    seal_registry_close(reg);
+}
+
+typedef struct cover_seen {
+    size_t n;
+    size_t n_exclude;
+} cover_seen;
+
+static seal_status seen(const seal_active_cover *c, void *ud)
+{
+    cover_seen *cs = ud;
+    if (cs->n++ == 0) {
+        cs->n_exclude = c->n_exclude;
+    }
+    return SEAL_OK;
+}
+
+static const char *state_of(const char *dir, const char *id, int64_t now, char *json, size_t n)
+{
+    seal_registry *reg = reg_as(dir, "aud1", now);
+    seal_buf out;
+    seal_buf_init(&out);
+    seal_error err;
+    assert_int_equal(seal_request_show(reg, id, false, &out, &err), SEAL_OK);
+    snprintf(json, n, "%s", seal_buf_str(&out));
+    seal_buf_cleanup(&out);
+    seal_registry_close(reg);
+    const char *st = strstr(json, "\"state\": \"");
+    assert_non_null(st);
+    char *q = strchr(st + 10, '"');
+    *q = '\0';
+    return st + 10;
+}
+
+static bool has_code(const seal_decision *d, const char *code)
+{
+    for (size_t i = 0; i < d->n_reasons; i++) {
+        if (strcmp(d->reasons[i].code, code) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void run_case(const lcase *c, const char *policy, size_t idx)
+{
+    char dir[512], json[4096], last[SEAL_ID_SIZE] = "";
+    fresh(dir, sizeof(dir));
+    int64_t now = t_of("2026-11-24");
+    char steps[1024];
+    snprintf(steps, sizeof(steps), "%s", c->steps);
+    seal_decision *d = malloc(sizeof(*d));
+    assert_non_null(d);
+    /* tokens: OP ARG=EXPECT pairs */
+    char *p = steps;
+    while (*p != '\0') {
+        while (*p == ' ') {
+            p++;
+        }
+        if (*p == '\0') {
+            break;
+        }
+        char op = *p++;
+        while (*p == ' ') {
+            p++;
+        }
+        char *arg = p;
+        while (*p != ' ' && *p != '\0') {
+            p++;
+        }
+        if (*p == ' ') {
+            *p++ = '\0';
+        }
+        char *eq = strchr(arg, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        char *want = eq + 1;
+        char *code = strchr(want, '/');
+        if (code != NULL) {
+            *code++ = '\0';
+        }
+        char where[1400];
+        snprintf(where, sizeof(where), "case %zu (%s, %s): %c %s", idx, c->rule, policy, op, arg);
+        seal_error err;
+        seal_error_init(&err);
+        if (op == 'S' || op == 'X' || op == 'F') {
+            char *doc = build(c, op != 'S');
+            seal_registry *reg = NULL;
+            seal_status s = seal_registry_open(dir, arg, now, &reg, &err);
+            seal_submit_options o = {.policy = policy, .follows = op == 'F' ? "R-000001" : NULL};
+            char id[SEAL_ID_SIZE];
+            if (s == SEAL_OK) {
+                s = seal_request_submit(reg, doc, strlen(doc), &o, id, d, &err);
+            }
+            free(doc);
+            if (strcmp(want, "!") == 0) {
+                if (s == SEAL_OK) {
+                    fail_msg("%s: submitted, expected a refusal", where);
+                }
+            } else {
+                if (s != SEAL_OK) {
+                    fail_msg("%s: %s", where, err.msg);
+                }
+                memcpy(last, id, sizeof(last));
+                const char *st = state_of(dir, id, now, json, sizeof(json));
+                if (strcmp(st, want) != 0 || (code != NULL && !has_code(d, code))) {
+                    seal_buf b;
+                    seal_buf_init(&b);
+                    assert_int_equal(seal_decision_json(d, &b), SEAL_OK);
+                    fail_msg("%s: state %s (want %s, code %s): %s", where, st, want,
+                             code != NULL ? code : "-", seal_buf_str(&b));
+                }
+            }
+            seal_registry_close(reg);
+        } else if (op == 'A' || op == 'D') {
+            seal_registry *reg = NULL;
+            seal_request_state st = SEAL_RS_REVIEW;
+            seal_status s = seal_registry_open(dir, arg, now, &reg, &err);
+            if (s == SEAL_OK) {
+                s = seal_request_review(reg, last, op == 'A', &st, &err);
+            }
+            seal_registry_close(reg);
+            if (strcmp(want, "!") == 0) {
+                if (s == SEAL_OK) {
+                    fail_msg("%s: review accepted, expected a refusal", where);
+                }
+            } else if (s != SEAL_OK || strcmp(seal_request_state_name((int) st), want) != 0) {
+                fail_msg("%s: %s, state %s (want %s)", where, err.msg,
+                         seal_request_state_name((int) st), want);
+            }
+        } else if (op == 'W' || op == 'Q') {
+            int64_t at = t_of(arg);
+            seal_registry *reg = reg_as(dir, "aud1", at);
+            seal_buf out;
+            seal_buf_init(&out);
+            assert_int_equal(seal_request_sweep(reg, &out, &err), SEAL_OK);
+            seal_buf_cleanup(&out);
+            seal_registry_close(reg);
+            const char *st = state_of(dir, "R-000001", at, json, sizeof(json));
+            if (op == 'W' && strcmp(st, want) != 0) {
+                fail_msg("%s: state %s (want %s)", where, st, want);
+            }
+            if (op == 'Q') {
+                bool sent = strstr(st + strlen(st) + 1, "\"notice_sent\": true") != NULL;
+                if (sent != (strcmp(want, "yes") == 0)) {
+                    fail_msg("%s: notice sent %d (want %s)", where, sent, want);
+                }
+            }
+        } else if (op == 'I' || op == 'N') {
+            seal_registry *reg = NULL;
+            seal_status s = seal_registry_open(dir, arg, now, &reg, &err);
+            if (s == SEAL_OK) {
+                s = op == 'I' ? seal_cover_indict(reg, "C-000001", now, &err)
+                              : seal_request_renew(reg, "R-000001", &err);
+            }
+            seal_registry_close(reg);
+            if (strcmp(want, "!") == 0) {
+                if (s == SEAL_OK) {
+                    fail_msg("%s: accepted, expected a refusal", where);
+                }
+            } else if (s != SEAL_OK) {
+                fail_msg("%s: %s", where, err.msg);
+            } else if (op == 'I') {
+                const char *st = state_of(dir, "R-000001", now, json, sizeof(json));
+                if (strcmp(st, want) != 0) {
+                    fail_msg("%s: state %s (want %s)", where, st, want);
+                }
+            }
+        } else if (op == 'C' || op == 'K') {
+            int64_t day = t_of(arg);
+            seal_registry *reg = reg_as(dir, NULL, day);
+            cover_seen cs = {0};
+            assert_int_equal(seal_covers_active(reg, day, seen, &cs, &err), SEAL_OK);
+            seal_registry_close(reg);
+            size_t got = op == 'C' ? cs.n : cs.n_exclude;
+            if (got != (size_t) atol(want) || (op == 'K' && cs.n == 0)) {
+                fail_msg("%s: %zu (want %s)", where, got, want);
+            }
+        } else if (op == 'T') {
+            const char *st = state_of(dir, "R-000001", now, json, sizeof(json));
+            if (strcmp(st, want) != 0) {
+                fail_msg("%s: state %s (want %s)", where, st, want);
+            }
+        } else {
+            fail_msg("%s: unknown step", where);
+        }
+    }
+    free(d);
+}
+
+static void test_rule_table(void **state)
+{
+    (void) state;
+    static const char *const names[] = {"cfr-233", "strict"};
+    char cap_files[2][600];
+    for (int k = 0; k < 2; k++) {
+        /* the same policy with a 40-day cumulative cap (MC-5 beyond the cap) */
+        char src[600];
+        const char *root = getenv("SEAL_SOURCE_DIR");
+        snprintf(src, sizeof(src), "%s/policies/%s.json", root != NULL ? root : ".", names[k]);
+        size_t n;
+        char *text = tu_read_file(src, &n);
+        assert_non_null(text);
+        char *at = strstr(text, "\"cumulative_days_max\": 120");
+        assert_non_null(at);
+        memcpy(at + strlen("\"cumulative_days_max\": "), " 40", 3);
+        snprintf(cap_files[k], sizeof(cap_files[k]), "%s/cap40-%s.json", tu_tmpdir(), names[k]);
+        tu_write_file(cap_files[k], text);
+        free(text);
+    }
+    size_t rules_seen = 0;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const lcase *c = &cases[i];
+        for (int k = 0; k < 2; k++) {
+            if ((c->policy == P_CFR && k == 1) || (c->policy == P_STRICT && k == 0)) {
+                continue;
+            }
+            run_case(c, c->cap40 ? cap_files[k] : names[k], i);
+            rules_seen++;
+        }
+    }
+    assert_true(rules_seen > 60);
+}
+
+/* MC-13: documents stored exactly as submitted (and only as ciphertext),
+ * cover ids unique, every transition in the ledger with the policy hash. */
+static void test_integrity(void **state)
+{
+    (void) state;
+    char dir[512];
+    fresh(dir, sizeof(dir));
+    int64_t now = t_of("2026-11-24");
+    lcase c = {"MC-13", P_CFR, COVER, "", "", false, "", false};
+    char *doc = build(&c, false);
+    /* spacing and key order as the requester wrote them */
+    size_t len = strlen(doc);
+    char *spaced = malloc(len + 8);
+    assert_non_null(spaced);
+    snprintf(spaced, len + 8, "  %s\n ", doc);
+    seal_decision *d = malloc(sizeof(*d));
+    assert_non_null(d);
+    seal_error err;
+    char id1[SEAL_ID_SIZE], id2[SEAL_ID_SIZE];
+    seal_registry *reg = reg_as(dir, "insp1", now);
+    seal_submit_options o = {.policy = "cfr-233"};
+    assert_int_equal(seal_request_submit(reg, spaced, strlen(spaced), &o, id1, d, &err), SEAL_OK);
+    assert_int_equal(seal_request_submit(reg, doc, len, &o, id2, d, &err), SEAL_OK);
+    seal_registry_close(reg);
+    reg = reg_as(dir, "ca1", now);
+    seal_buf out;
+    seal_buf_init(&out);
+    assert_int_equal(seal_request_show(reg, id1, true, &out, &err), SEAL_OK);
+    const char *docp = strstr(seal_buf_str(&out), "\"document\": ");
+    assert_non_null(docp);
+    docp += strlen("\"document\": ");
+    assert_int_equal(strlen(docp), strlen(spaced) + 1);
+    assert_memory_equal(docp, spaced, strlen(spaced));
+    assert_non_null(strstr(seal_buf_str(&out), "\"cover\": \"C-000001\""));
+    seal_buf_reset(&out);
+    assert_int_equal(seal_request_show(reg, id2, false, &out, &err), SEAL_OK);
+    assert_non_null(strstr(seal_buf_str(&out), "\"cover\": \"C-000002\""));
+    seal_buf_cleanup(&out);
+    seal_request_state st;
+    assert_int_equal(seal_request_review(reg, id1, true, &st, &err), SEAL_OK);
+    seal_registry_close(reg);
+    /* no personal data in registry.db or the ledger */
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd),
+             "grep -rqa -e Vasquiel -e Wexley -e counterfeit '%s/registry.db' '%s/ledger'", dir,
+             dir);
+    assert_int_not_equal(tu_run(NULL, "%s", cmd), 0);
+    /* a tampered document does not open */
+    snprintf(cmd, sizeof(cmd),
+             "%s --data '%s' --now 2026-11-24 --as ca1 request show %s "
+             "--document >/dev/null",
+             tu_sealctl(), dir, id1);
+    assert_int_equal(tu_run(NULL, "%s", cmd), 0);
+    free(doc);
+    free(spaced);
+    free(d);
+}
+
+static int setup(void **state)
+{
+    (void) state;
+    seal_buf sk, vk;
+    seal_buf_init(&sk);
+    seal_buf_init(&vk);
+    seal_error err;
+    if (seal_note_generate_key("examplia-district", &sk, &vk, &err) != SEAL_OK ||
+        seal_note_signer_new(seal_buf_str(&sk), sk.len, &signer, &err) != SEAL_OK) {
+        return -1;
+    }
+    snprintf(vkey, sizeof(vkey), "%s", seal_buf_str(&vk));
+    seal_note_wipe(&sk);
+    seal_buf_cleanup(&sk);
+    seal_buf_cleanup(&vk);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void) state;
+    seal_note_signer_free(signer);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rule_table),
+        cmocka_unit_test(test_integrity),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -274,6 +274,82 @@ static const pair_case pairs[] = {
     DIFF("1 Park Ave, New York NY 10016", "1 Park Ave S, New York NY 10016"),
     DIFF("1 Lake Shore Dr, Chicago IL 60611", "1 N Lake Shore Dr, Chicago IL 60611"),
     DIFF("1400 Colfax Ave Apt 3, Denver CO 80204", "1400 Colfax Ave Bldg 3 Apt 1, Denver CO 80204"),
+    /* version 2: unit and primary numbers (Pub 28 §213: hyphens and leading
+     * zeros do not make another delivery point) */
+    SAME("9 Main St Apt 3B, Dover DE 19901", "9 Main St Apt 3-B, Dover DE 19901"),
+    SAME("9 Main St Apt 3B, Dover DE 19901", "9 Main St # 3-B, Dover DE 19901"),
+    SAME("9 Main St Apt 3, Dover DE 19901", "9 Main St Apt 03, Dover DE 19901"),
+    SAME("9 Main St Apt 3, Dover DE 19901", "9 Main St #003, Dover DE 19901"),
+    SAME("9 Main St Ste 110, Dover DE 19901", "9 Main St Suite 0110, Dover DE 19901"),
+    SAME("12 Main St, Dover DE 19901", "0012 Main St, Dover DE 19901"),
+    SAME("9 Main St Apt B-2, Dover DE 19901", "9 Main St Apt B2, Dover DE 19901"),
+    SAME("9 Main St Unit 12-A, Dover DE 19901", "9 Main St Apt 12A, Dover DE 19901"),
+    DIFF("9 Main St Apt 3B, Dover DE 19901", "9 Main St Apt 3, Dover DE 19901"),
+    DIFF("9 Main St Apt 30, Dover DE 19901", "9 Main St Apt 3, Dover DE 19901"),
+    DIFF("9 Main St Apt 3B, Dover DE 19901", "9 Main St Apt 3C, Dover DE 19901"),
+    DIFF("9 Main St Apt 10, Dover DE 19901", "9 Main St Apt 1, Dover DE 19901"),
+    DIFF("120 Main St, Dover DE 19901", "12 Main St, Dover DE 19901"),
+    DIFF("9 Main St Apt 100, Dover DE 19901", "9 Main St Apt 10, Dover DE 19901"),
+    /* military (Pub 28 §225) */
+    SAME("PSC 1234 Box 5678, APO AE 09204", "psc 1234 box 5678 apo ae 09204"),
+    SAME("PSC 1234 Box 5678, APO AE 09204", "PSC 1234, Box 5678, APO, AE 09204-1234"),
+    SAME("Unit 2050 Box 4190, APO AP 96278", "UNIT 2050 BOX 4190 APO AP 96278"),
+    SAME("CMR 450 Box 12, APO AE 09005", "CMR 450 BOX 12, APO, AE 09005"),
+    SAME("PSC 802 Box 74, FPO AE 09499", "PSC 802 Box #74, FPO AE 09499"),
+    SAME("Unit 8400 Box 1, DPO AE 09498", "UNIT 8400 BOX 0001, DPO AE 09498"),
+    DIFF("PSC 1234 Box 5678, APO AE 09204", "PSC 1234 Box 5679, APO AE 09204"),
+    DIFF("PSC 1234 Box 5678, APO AE 09204", "PSC 1235 Box 5678, APO AE 09204"),
+    DIFF("PSC 1234 Box 5678, APO AE 09204", "CMR 1234 Box 5678, APO AE 09204"),
+    DIFF("PSC 1234 Box 5678, APO AE 09204", "Unit 1234 Box 5678, APO AE 09204"),
+    DIFF("PSC 1234 Box 5678, APO AE 09204", "PSC 1234 Box 5678, APO AE 09205"),
+    DIFF("PSC 1234 Box 5678, APO AE 09204", "PO Box 5678, APO AE 09204"),
+    /* Puerto Rico (Pub 28 §29): Calle, urbanization-free lines */
+    SAME("1 Calle Ñandú, San Juan PR 00901", "1 CALLE NANDU, SAN JUAN PR 00901"),
+    SAME("1 Calle Ñandú, San Juan PR 00901", "1 calle ñandú, san juan, puerto rico 00901"),
+    SAME("25 Calle Sol Apt 4, Ponce PR 00730", "25 CALLE SOL # 4, PONCE PR 00730"),
+    DIFF("25 Calle Sol Apt 4, Ponce PR 00730", "25 Calle Luna Apt 4, Ponce PR 00730"),
+    DIFF("25 Calle Sol Apt 4, Ponce PR 00730", "27 Calle Sol Apt 4, Ponce PR 00730"),
+    /* generator variants (docs/gen.md "How one delivery point is spelled") */
+    SAME("1489 Merrin Street SE, Quillston, AL 36480-9972", "1489 MERRIN ST SE QUILLSTON AL 36480"),
+    SAME("1489 Merrin Street SE, Quillston, AL 36480-9972",
+         "1489 merrin str. s.e., quillston alabama 36480"),
+    SAME("1489 Merrin Street SE, Quillston, AL 36480-9972",
+         "1489 Merrin St Southeast, Quillston, AL 36480"),
+    SAME("128 N Stipley Street, Orvham WV 26449",
+         "128 NORTH STIPLEY ST, ORVHAM, WEST VIRGINIA 26449"),
+    SAME("128 N Stipley Street, Orvham WV 26449", "128 N. Stipley St.  Orvham WV 26449-1234"),
+    SAME("444 Cackett Parkway, Mardwick IL 61697", "444 CACKETT PKWY MARDWICK IL 61697"),
+    SAME("444 Cackett Parkway, Mardwick IL 61697", "444 Cackett Pky, Mardwick, IL 61697"),
+    SAME("3874 Southeast 6th Ct Apt. 4D, Sorncrest MD 21418",
+         "3874 S.E. 6TH CRT  APT 4D, SORNCREST MARYLAND 21418"),
+    SAME("3874 Southeast 6th Ct Apt. 4D, Sorncrest MD 21418",
+         "3874 SE Sixth Court #4D, Sorncrest MD 21418"),
+    SAME("77 Pulver Court, Fandridge, IA 51386", "77 Pulver Crt, Fandridge Iowa 51386"),
+    SAME("1533 West Gungate Ct, Morvchester NM 87950", "1533 w gungate crt, morvchester, nm 87950"),
+    SAME("569 W 2nd Street Apt 5B, Grellford OK 73766-0935",
+         "569 WEST 2ND ST # 5B, GRELLFORD OK 73766"),
+    SAME("569 W 2nd Street Apt 5B, Grellford OK 73766-0935",
+         "569 W Second St Apt. 5B Grellford OK 73766"),
+    SAME("2574 3rd Boulevard Ste 400, Brix Springs MO 65236",
+         "2574 3RD BLVD SUITE 400, BRIX SPRINGS MO 65236-2537"),
+    SAME("2574 3rd Boulevard Ste 400, Brix Springs MO 65236",
+         "2574 Third Boul Ste 400, Brix Springs, Missouri 65236"),
+    SAME("938 Vumley Avenue Ste 200, Neskcrest NY 12498",
+         "938 VUMLEY AV STE 200 NESKCREST NY 12498"),
+    SAME("1725 Tusby St SE, Liskmore RI 02850", "1725 TUSBY STREET S.E. LISKMORE RI 02850"),
+    DIFF("1725 Tusby St SE, Liskmore RI 02850", "1725 Tusby St SW, Liskmore RI 02850"),
+    DIFF("1725 Tusby St SE, Liskmore RI 02850", "1725 SE Tusby St, Liskmore RI 02850"),
+    DIFF("569 W 2nd Street Apt 5B, Grellford OK 73766",
+         "569 W 2nd Street Apt 5C, Grellford OK 73766"),
+    DIFF("569 W 2nd Street Apt 5B, Grellford OK 73766",
+         "571 W 2nd Street Apt 5B, Grellford OK 73766"),
+    DIFF("569 W 2nd Street Apt 5B, Grellford OK 73766",
+         "569 W 3rd Street Apt 5B, Grellford OK 73766"),
+    DIFF("938 Vumley Avenue Ste 200, Neskcrest NY 12498",
+         "938 Vumley Avenue Ste 210, Neskcrest NY 12498"),
+    DIFF("938 Vumley Avenue Ste 200, Neskcrest NY 12498",
+         "938 Vumley Avenue Ste 200, Neskcrest NY 12499"),
+    DIFF("444 Cackett Parkway, Mardwick IL 61697", "444 Cackett Place, Mardwick IL 61697"),
 };
 
 static void test_normalize(void **state)
@@ -312,6 +388,25 @@ static void test_keys(void **state)
         }
     }
     seal_buf_cleanup(&out);
+}
+
+/* Version 2 changed keys (unit and primary numbers, military addresses):
+ * the store stamps index rows with a version derived from this one
+ * (src/store/std.c), so `sealctl reindex` rebuilds rows of version 1. */
+static void test_version(void **state)
+{
+    (void) state;
+    assert_int_equal(SEAL_ADDRESS_STD_VERSION, 2);
+    seal_buf k;
+    seal_buf_init(&k);
+    seal_error e;
+    assert_int_equal(seal_address_key("9 Main St Apt 3-B, Dover DE 19901", 33, &k, &e), SEAL_OK);
+    assert_string_equal(seal_buf_str(&k), "19901|9|MAIN ST|3B");
+    assert_int_equal(seal_address_key("PSC 1234 Box 5678, APO AE 09204", 31, &k, &e), SEAL_OK);
+    assert_string_equal(seal_buf_str(&k), "09204|5678|PSC 1234|");
+    assert_int_equal(seal_address_normalize("psc 1234 box 5678 apo ae 09204", 30, &k, &e), SEAL_OK);
+    assert_string_equal(seal_buf_str(&k), "PSC 1234 BOX 5678, APO AE 09204");
+    seal_buf_cleanup(&k);
 }
 
 static void test_pairs(void **state)
@@ -594,10 +689,15 @@ static void test_idempotent(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_normalize),    cmocka_unit_test(test_keys),
-        cmocka_unit_test(test_pairs),        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_parse_fields), cmocka_unit_test(test_tables_mirror_data),
-        cmocka_unit_test(test_alloc_fail),   cmocka_unit_test(test_idempotent),
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_parse_fields),
+        cmocka_unit_test(test_tables_mirror_data),
+        cmocka_unit_test(test_alloc_fail),
+        cmocka_unit_test(test_idempotent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,16 +20,19 @@
 #include "sealed/status.h"
 
 /* Bumped whenever normalize or key output changes for any input. */
-#define SEAL_ADDRESS_STD_VERSION 1
+#define SEAL_ADDRESS_STD_VERSION 2
 
 /* Longest input accepted, in bytes; longer input is SEAL_INVALID. */
 #define SEAL_ADDRESS_MAX_INPUT 512
 
 typedef enum {
-    SEAL_ADDRESS_STREET = 0,   /* 1400 W COLFAX AVE APT 3 */
-    SEAL_ADDRESS_PO_BOX,       /* PO BOX 123 (Pub 28 §281) */
-    SEAL_ADDRESS_RURAL_ROUTE,  /* RR 2 BOX 152 (Pub 28 §241) */
-    SEAL_ADDRESS_HIGHWAY_ROUTE /* HC 68 BOX 23 (Pub 28 §251) */
+    SEAL_ADDRESS_STREET = 0,    /* 1400 W COLFAX AVE APT 3 */
+    SEAL_ADDRESS_PO_BOX,        /* PO BOX 123 (Pub 28 §281) */
+    SEAL_ADDRESS_RURAL_ROUTE,   /* RR 2 BOX 152 (Pub 28 §241) */
+    SEAL_ADDRESS_HIGHWAY_ROUTE, /* HC 68 BOX 23 (Pub 28 §251) */
+    SEAL_ADDRESS_MILITARY       /* PSC 1234 BOX 5678, APO AE 09204 (Pub 28 §225):
+                                   street "PSC" (or UNIT, CMR), route "1234",
+                                   number "5678"; city APO/FPO/DPO, state AA/AE/AP */
 } seal_address_kind;
 
 /* A parsed address: NUL-terminated upper-case ASCII fields, "" when absent.
@@ -68,7 +71,8 @@ seal_status seal_address_format(const seal_address *a, seal_buf *out) SEAL_MUST_
  * the ZIP when there is none. Every word with a standard abbreviation is
  * canonicalised (AVENUE→AVE, NORTH→N, SAINT→ST, MOUNT→MT, FORT→FT,
  * FIFTH→5TH); pre- and post-directionals keep their places; the unit keeps
- * its number and drops its designator (#3 = APT 3 = UNIT 3). SEAL_INVALID
+ * its number and drops its designator (#3 = APT 3 = UNIT 3); numbers lose
+ * hyphens and leading zeros (3-B = 3B, #03 = #3, 0012 = 12). SEAL_INVALID
  * when the address has neither a ZIP nor a city and state. */
 seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2);

@@ -47,6 +47,19 @@ static seal_status delivery(const seal_address *a, seal_buf *out)
             st = app(out, "BOX", &first);
         }
         break;
+    case SEAL_ADDRESS_MILITARY:
+        /* Pub 28 §225: PSC 1234 BOX 5678 */
+        st = app(out, a->street, &first);
+        if (st == SEAL_OK) {
+            st = app(out, a->route, &first);
+        }
+        if (st == SEAL_OK) {
+            st = app(out, "BOX", &first);
+        }
+        if (st == SEAL_OK) {
+            st = app(out, a->number, &first);
+        }
+        return st;
     case SEAL_ADDRESS_STREET:
         break;
     }
@@ -123,6 +136,23 @@ static seal_status key_words(seal_buf *out, const char *s, bool *first)
     return st;
 }
 
+/* Appends a primary or unit number in key form: hyphens dropped and leading
+ * zeros of its first digit run dropped (3-B = 3B, 03 = 3, 0012 = 12), since
+ * carriers deliver these spellings to one place. */
+static seal_status key_number(seal_buf *out, const char *s)
+{
+    seal_status st = SEAL_OK;
+    while (s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
+        s++;
+    }
+    for (; *s != '\0' && st == SEAL_OK; s++) {
+        if (*s != '-') {
+            st = seal_buf_append_byte(out, (uint8_t) *s);
+        }
+    }
+    return st;
+}
+
 seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error *err)
 {
     seal_buf_reset(out);
@@ -146,7 +176,12 @@ seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error
         st = seal_buf_append_byte(out, '|');
     }
     if (st == SEAL_OK) {
-        st = seal_buf_append_str(out, a->number);
+        /* 12-14 stays a range: only leading zeros go from a primary number */
+        const char *num = a->number;
+        while (num[0] == '0' && num[1] >= '0' && num[1] <= '9') {
+            num++;
+        }
+        st = seal_buf_append_str(out, num);
     }
     if (st == SEAL_OK) {
         st = seal_buf_append_byte(out, '|');
@@ -167,10 +202,23 @@ seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error
             st = key_words(out, a->route, &first);
         }
         break;
+    case SEAL_ADDRESS_MILITARY:
+        if (st == SEAL_OK) {
+            st = seal_buf_append_str(out, a->street);
+        }
+        if (st == SEAL_OK) {
+            st = seal_buf_append_byte(out, ' ');
+        }
+        if (st == SEAL_OK) {
+            st = seal_buf_append_str(out, a->route);
+        }
+        first = false;
+        break;
     case SEAL_ADDRESS_STREET:
         break;
     }
-    const char *parts[] = {a->predir, a->street, a->suffix, a->postdir};
+    const char *parts[] = {a->predir, a->kind == SEAL_ADDRESS_MILITARY ? "" : a->street, a->suffix,
+                           a->postdir};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && st == SEAL_OK; i++) {
         st = key_words(out, parts[i], &first);
     }
@@ -179,12 +227,13 @@ seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error
     }
     if (st == SEAL_OK) {
         /* #3 = APT 3 = UNIT 3; a unit without a number keeps its designator */
-        st = seal_buf_append_str(out, a->unit[0] != '\0' ? a->unit : a->unit_type);
+        st = a->unit[0] != '\0' ? key_number(out, a->unit) : seal_buf_append_str(out, a->unit_type);
     }
     if (st == SEAL_OK && a->unit2_type[0] != '\0') {
         st = seal_buf_append_byte(out, ' ');
         if (st == SEAL_OK) {
-            st = seal_buf_append_str(out, a->unit2[0] != '\0' ? a->unit2 : a->unit2_type);
+            st = a->unit2[0] != '\0' ? key_number(out, a->unit2)
+                                     : seal_buf_append_str(out, a->unit2_type);
         }
     }
     if (st != SEAL_OK) {

@@ -544,7 +544,23 @@ static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_
     size_t plen;
     seal_status st;
     int route;
-    if ((plen = po_box_prefix(T, 0, de)) > 0) {
+    if (de >= 4 && (TOK_IS(T, 0, "PSC") || TOK_IS(T, 0, "CMR") || TOK_IS(T, 0, "UNIT")) &&
+        (T->t[1].flags & T_ALLDIGIT) && TOK_IS(T, 2, "BOX") &&
+        ((T->t[3].flags & T_DIGIT) || is_hash(T, 3))) {
+        /* Pub 28 §225: PSC 1234 BOX 5678, UNIT 2050 BOX 4190, CMR 450 BOX 12 */
+        out->kind = SEAL_ADDRESS_MILITARY;
+        st = put_tok(out->street, sizeof(out->street), T, 0, "military unit", err);
+        if (st == SEAL_OK) {
+            st = put_tok(out->route, sizeof(out->route), T, 1, "military unit number", err);
+        }
+        k = 3;
+        if (st == SEAL_OK) {
+            st = box_number(T, &k, de, out, "military unit", err);
+        }
+        if (st != SEAL_OK) {
+            return st;
+        }
+    } else if ((plen = po_box_prefix(T, 0, de)) > 0) {
         out->kind = SEAL_ADDRESS_PO_BOX;
         k = plen;
         st = box_number(T, &k, de, out, "PO Box", err);

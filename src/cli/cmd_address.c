@@ -78,7 +78,7 @@ static const char help[] =
 
 typedef enum { MODE_NORMALIZE, MODE_KEY, MODE_PARSE } mode;
 
-static const char *const kinds[] = {"street", "po_box", "rural_route", "highway_route"};
+static const char *const kinds[] = {"street", "po_box", "rural_route", "highway_route", "military"};
 
 static seal_status parse_line(const char *line, size_t n, seal_buf *out, seal_error *err)
 {

@@ -457,6 +457,8 @@ static seal_status seen(const seal_active_cover *c, void *ud)
     if (cs->n++ == 0) {
         cs->n_exclude = c->n_exclude;
     }
+    assert_int_equal(c->cover.n_exclude, c->n_exclude);
+    assert_int_equal((int64_t) c->cover.start_day * 86400 + (c->cover.days - 1) * 86400, c->end);
     return SEAL_OK;
 }
 

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "sealed/buf.h"
+#include "sealed/cover.h"
 #include "sealed/note.h"
 #include "sealed/policy.h"
 #include "sealed/status.h"
@@ -157,8 +158,8 @@ seal_status seal_request_show(seal_registry *reg, const char *id, bool with_docu
 seal_status seal_cover_indict(seal_registry *reg, const char *cover, int64_t date,
                               seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);
 
-/* An active, approved mail cover as the matcher needs it. (include/sealed/
- * cover.h does not define seal_cover yet; this is the lifecycle's view.)
+/* An active, approved mail cover as the matcher needs it: the lifecycle's
+ * view, and `cover`, the same as the matcher's seal_cover (sealed/cover.h).
  * Strings are borrowed and live until the callback returns; they hold the
  * cover's addresses and names, so never log them. */
 typedef struct seal_active_cover {
@@ -178,6 +179,7 @@ typedef struct seal_active_cover {
      * known attorney unless the attorney is also a subject */
     const char *const *exclude;
     size_t n_exclude;
+    seal_cover cover; /* the same strings, as the matcher takes them */
 } seal_active_cover;
 
 typedef seal_status (*seal_active_cover_cb)(const seal_active_cover *c, void *ud);

@@ -118,6 +118,20 @@ static seal_status one(seal_registry *reg, const seal_reg_cover *c, seal_active_
             .exclude = excl,
             .n_exclude = n_excl,
         };
+        ac.cover = (seal_cover){
+            .id = c->id,
+            .subject = ac.address,
+            .dpc = ac.dpc,
+            .start_day = c->start / SEAL__DAY,
+            .days = (int32_t) ((c->end - c->start) / SEAL__DAY + 1),
+            .all_at_address = ac.all_at_address,
+            .names = names,
+            .n_names = n_names,
+            .non_subjects = non,
+            .n_non_subjects = n_non,
+            .exclude = excl,
+            .n_exclude = n_excl,
+        };
         s = cb(&ac, ud);
     }
 out:

@@ -530,13 +530,26 @@ static bool name_in(const char *name, char **list, size_t n)
     return false;
 }
 
-/* MC-4 and MC-7: may this match be recorded? */
+static bool key_of(const char *s, size_t n, seal_buf *out);
+
+/* MC-4 and MC-7: may this match be recorded? Keys of addresses the
+ * pre-filter did not pass are made only here, when a cover has exclusions. */
 static bool withheld(seal_matcher *m, const mcover *c, const seal_scan *s, unsigned side,
-                     bool have_to, bool have_from)
+                     bool *tried_to, bool *have_to, bool *tried_from, bool *have_from)
 {
+    if (c->pub.n_exclude > 0 && !*tried_to) {
+        *tried_to = true;
+        *have_to =
+            key_of(s->v[SEAL_SCAN_RECIPIENT_ADDRESS], s->n[SEAL_SCAN_RECIPIENT_ADDRESS], &m->k_to);
+    }
+    if (c->pub.n_exclude > 0 && !*tried_from) {
+        *tried_from = true;
+        *have_from =
+            key_of(s->v[SEAL_SCAN_SENDER_ADDRESS], s->n[SEAL_SCAN_SENDER_ADDRESS], &m->k_from);
+    }
     for (size_t k = 0; k < c->pub.n_exclude; k++) {
-        if ((have_to && strcmp(seal_buf_str(&m->k_to), c->excl[k]) == 0) ||
-            (have_from && strcmp(seal_buf_str(&m->k_from), c->excl[k]) == 0)) {
+        if ((*have_to && strcmp(seal_buf_str(&m->k_to), c->excl[k]) == 0) ||
+            (*have_from && strcmp(seal_buf_str(&m->k_from), c->excl[k]) == 0)) {
             return true;
         }
     }
@@ -644,8 +657,10 @@ seal_status seal_matcher_match(seal_matcher *m, const seal_scan *s, seal_match *
         return seal_error_set(err, SEAL_INVALID, "scan: scanned_at: not an RFC 3339 UTC time");
     }
     int64_t day = seal_time_day(t);
-    bool have_to = key_of(ra, ran, &m->k_to);
-    bool have_from = key_of(sa, san, &m->k_from);
+    /* full standardisation only of the addresses the pre-filter passed */
+    bool tried_to = pre_to, tried_from = pre_from;
+    bool have_to = pre_to && key_of(ra, ran, &m->k_to);
+    bool have_from = pre_from && key_of(sa, san, &m->k_from);
     size_t nw = 0;
     /* recipient: the delivery point code decides when both carry one */
     if (have_to) {
@@ -684,7 +699,8 @@ seal_status seal_matcher_match(seal_matcher *m, const seal_scan *s, seal_match *
             return seal_error_set(err, SEAL_LIMIT, "cover: more matches than room for them");
         }
         out[*n] = m->work[i];
-        out[*n].excluded = withheld(m, c, s, m->work[i].side, have_to, have_from);
+        out[*n].excluded =
+            withheld(m, c, s, m->work[i].side, &tried_to, &have_to, &tried_from, &have_from);
         out[*n].duplicate = false;
         for (size_t j = 0; j < *n && !out[*n].excluded; j++) {
             if (!out[j].excluded && !out[j].duplicate &&

@@ -7,6 +7,7 @@
  * never a scan's names or addresses.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,15 +20,17 @@
 #include "cli/cli.h"
 #include "sealed/address.h"
 #include "sealed/cover.h"
+#include "sealed/registry.h"
+#include "sealed/time.h"
 
 static const char help[] =
     "NAME\n"
     "    sealctl cover - the mail-cover matcher (39 CFR 233.3)\n"
     "\n"
     "SYNOPSIS\n"
-    "    sealctl cover run --covers FILE [--scans FILE|-] [--format csv|ndjson]\n"
+    "    sealctl cover run [--covers FILE] [--scans FILE|-] [--format csv|ndjson]\n"
     "                      [--batch N] [--dry-run] [--json] [--matches FILE]\n"
-    "    sealctl cover run --covers FILE --nats URL --stream NAME [--consumer NAME]\n"
+    "    sealctl cover run [--covers FILE] --nats URL --stream NAME [--consumer NAME]\n"
     "                      [--subject SUBJ] [--fetch N] [--idle-ms MS] [--max N]\n"
     "                      [--ack-wait-ms MS] [--format csv|ndjson] [--dry-run] [--json]\n"
     "    sealctl cover publish --nats URL --stream NAME --subject SUBJ < scans\n"
@@ -56,8 +59,11 @@ static const char help[] =
     "    publishes each line of stdin (a CSV header skipped) as one message,\n"
     "    waiting for every acknowledgement: a feeder for tests and operators.\n"
     "\n"
-    "    Until the cover lifecycle hands approved covers over, they come from\n"
-    "    --covers, a file of JSON lines:\n"
+    "    The covers are those the data directory's registry holds as active and\n"
+    "    approved today (or --now): their subject address, window, named\n"
+    "    subjects and non-subjects, and exclusions, including the subject's\n"
+    "    attorney (MC-7). For tests and replays, --covers FILE gives them\n"
+    "    instead, as JSON lines:\n"
     "      {\"cover_id\":\"C-1\",\"subject\":\"1400 W Colfax Ave Apt 3, Denver CO 80204\",\n"
     "       \"dpc\":\"80204123403\",\"start\":\"2026-01-30\",\"days\":30,\n"
     "       \"exclude\":[\"<attorney's address>\"],\"names\":[\"<subject>\"],\n"
@@ -74,7 +80,7 @@ static const char help[] =
 
 static const char help2[] =
     "OPTIONS\n"
-    "    --covers FILE      active covers, JSON lines (required for now)\n"
+    "    --covers FILE      covers from a file of JSON lines instead of the registry\n"
     "    --scans FILE|-     scans to read; - or absent: stdin\n"
     "    --format F         csv (default; the header may order columns freely) or\n"
     "                       ndjson\n"
@@ -181,6 +187,74 @@ static void print_counts(const seal_cover_counts *c, bool json)
         printf("%s)", c->malformed > c->n_malformed_lines ? ", ..." : "");
     }
     printf("\n");
+}
+
+/* The active, approved covers of the data directory's registry, as the
+ * JSON lines seal_cover_list_parse reads, so that one parser (and one owner
+ * of the strings) serves both sources. */
+static json_t *name_array(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a != NULL && i < n; i++) {
+        json_array_append_new(a, json_string(v[i]));
+    }
+    return a;
+}
+
+static seal_status active_line(const seal_active_cover *ac, void *ud)
+{
+    seal_buf *out = ud;
+    const seal_cover *c = &ac->cover;
+    char start[16];
+    seal_date_format(start, sizeof(start), c->start_day * 86400);
+    json_t *o = json_object();
+    if (o == NULL) {
+        return SEAL_NOMEM;
+    }
+    json_object_set_new(o, "cover_id", json_string(c->id));
+    json_object_set_new(o, "subject", json_string(c->subject));
+    if (c->dpc != NULL) {
+        json_object_set_new(o, "dpc", json_string(c->dpc));
+    }
+    json_object_set_new(o, "start", json_string(start));
+    json_object_set_new(o, "days", json_integer(c->days));
+    json_object_set_new(o, "all_at_address", json_boolean(c->all_at_address));
+    json_object_set_new(o, "names", name_array(c->names, c->n_names));
+    json_object_set_new(o, "non_subjects", name_array(c->non_subjects, c->n_non_subjects));
+    json_object_set_new(o, "exclude", name_array(c->exclude, c->n_exclude));
+    char *line = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    seal_status s = line == NULL ? SEAL_NOMEM : seal_buf_append_str(out, line);
+    if (s == SEAL_OK) {
+        s = seal_buf_append_byte(out, '\n');
+    }
+    free(line);
+    return s;
+}
+
+static seal_status load_active(const seal_cli *cli, seal_cover_list **out, size_t *n,
+                               seal_error *err)
+{
+    seal_registry *reg = NULL;
+    seal_buf lines;
+    seal_buf_init(&lines);
+    int64_t now = seal__cli_now(cli);
+    seal_status s = seal_registry_open(cli->data_dir, cli->principal, now, &reg, err);
+    if (s == SEAL_OK) {
+        s = seal_covers_active(reg, seal_time_day(now) * 86400, active_line, &lines, err);
+    }
+    if (s == SEAL_OK) {
+        s = seal_cover_list_parse(seal_buf_str(&lines), lines.len, out, err);
+    }
+    if (s == SEAL_OK) {
+        (void) seal_cover_list_covers(*out, n);
+    }
+    if (lines.data != NULL) {
+        memset(lines.data, 0, lines.cap); /* addresses and names */
+    }
+    seal_buf_cleanup(&lines);
+    seal_registry_close(reg);
+    return s;
 }
 
 static int cmd_run(seal_cli *cli, int argc, char **argv)
@@ -318,13 +392,6 @@ static int cmd_run(seal_cli *cli, int argc, char **argv)
     if (no.url != NULL && no.stream == NULL) {
         return seal__cli_usage(cli, "cover", "cover run: --nats needs --stream");
     }
-    if (covers_path == NULL) {
-        fprintf(stderr,
-                "%s: cover run: no active covers: the cover lifecycle does not hand them "
-                "over yet; pass --covers FILE\n",
-                cli->prog);
-        return 2;
-    }
 
     seal_error err;
     seal_error_init(&err);
@@ -338,7 +405,9 @@ static int cmd_run(seal_cli *cli, int argc, char **argv)
     seal_cover_counts counts;
     seal_cover_counts_init(&counts);
     size_t n;
-    if ((st = seal_cover_list_load(covers_path, &list, &err)) != SEAL_OK) {
+    st = covers_path != NULL ? seal_cover_list_load(covers_path, &list, &err)
+                             : load_active(cli, &list, &n, &err);
+    if (st != SEAL_OK) {
         rc = seal__cli_fail(cli, "cover run", &err);
         goto out;
     }

@@ -3,7 +3,9 @@
 # End-to-end: the request lifecycle through sealctl (issue 4, phase 2).
 # Registries (bootstrap, then only a privacy officer), submit as a requester,
 # review refused to the requesting agency and to the submitter, two distinct
-# cover approvers under strict (a delegation out of its window refused), an
+# cover approvers under strict (a delegation out of its window refused), a
+# cfr-233 cover refused to a cover approver outside the inspection service
+# (MC-2) and approved by one inside it, while strict counts the former, an
 # unregistered agency refused, an emergency whose follow-up never came
 # flagged by the sweep at --now, a preservation renewed once, an indictment
 # ending a cover, then the ledger verifies and holds no personal data, and
@@ -31,17 +33,20 @@ A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
 "$S" --data "$D" init >/dev/null
 
 # ---- registries -----------------------------------------------------------
-check bootstrap-agency 0 "$(rc "$S" --data "$D" --now $NOW agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal)"
+check bootstrap-agency 0 "$(rc "$S" --data "$D" --now $NOW agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service)"
 check bootstrap-officer 0 "$(rc "$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer)"
 check no-bootstrap-after-officer 1 "$(rc "$S" --data "$D" --now $NOW agency add x-pd --name X --kind local)"
 has no-bootstrap-msg "privacy_officer" "$T/err"
 check requester-cannot-register 1 "$(rc A po1 agency add bad/id --name X --kind local)"
-for a in "quellford-pd local" "postal-inspection federal" "brantmoor-sheriff local"; do
+for a in "quellford-pd local" "postal-inspection federal" "brantmoor-sheriff local" "fed-bureau federal"; do
     set -- $a
     check "agency-$1" 0 "$(rc A po1 agency add $1 --name "Agency $1" --kind $2)"
 done
 check agency-dup 1 "$(rc A po1 agency add quellford-pd --name again --kind local)"
 check agency-kind 2 "$(rc A po1 agency add y-pd --name Y --kind county)"
+check agency-list 0 "$(rc A po1 agency list)"
+has agency-list-inspection '"id": "usps-pis", "name": "Postal Inspection Service HQ", "kind": "federal", "national_security": false, "inspection_service": true' "$T/out"
+has agency-list-not-inspection '"id": "fed-bureau", "name": "Agency fed-bureau", "kind": "federal", "national_security": false, "inspection_service": false' "$T/out"
 "$S" order keygen --dir "$T" district-court-examplia >/dev/null
 check issuer-add 0 "$(rc A po1 issuer add district-court-examplia --key "$T/district-court-examplia.vkey")"
 check issuer-name-mismatch 1 "$(rc A po1 issuer add other-court --key "$T/district-court-examplia.vkey")"
@@ -53,6 +58,8 @@ p insp1 --agency postal-inspection --role requester
 p ca1 --agency usps-pis --role cover_approver
 p ca2 --agency usps-pis --role cover_approver
 p ca-old --agency usps-pis --role cover_approver --valid-until 2026-06-30
+# MC-2: the role is grantable outside the inspection service; review decides
+p ca-fed --agency fed-bureau --role cover_approver
 p sgt1 --agency brantmoor-sheriff --role requester
 p aud1 --agency usps-pis --role auditor
 check principal-unknown-agency 1 "$(rc A po1 principal add z1 --agency nowhere --role requester)"
@@ -149,6 +156,26 @@ check indict 0 "$(rc A insp1 cover indict $CID --date 2026-11-24)"
 A insp1 request show $COV > $T/out
 check indict-closed closed "$(field state)"
 check indict-twice 1 "$(rc A insp1 cover indict $CID --date 2026-11-24)"
+
+# ---- MC-2 under cfr-233: the approver is of the inspection service -------------
+check cfr-cover 0 "$(rc A insp1 request submit --policy cfr-233 $T/cover.json)"
+CFR=$(field id)
+check cfr-cover-state review "$(field state)"
+check cfr-cover-other-agency 1 "$(rc A ca-fed request review $CFR --approve)"
+has cfr-cover-other-agency-msg "inspection service; agency fed-bureau is not (MC-2)" "$T/err"
+A insp1 request show $CFR > $T/out
+check cfr-cover-still-review review "$(field state)"
+check cfr-cover-inspection 0 "$(rc A ca1 request review $CFR --approve)"
+check cfr-cover-active '{"id": "'$CFR'", "state": "active"}' "$(cat $T/out)"
+check cfr-cover-close 0 "$(rc A insp1 request close $CFR)"
+# under strict the same approver counts: neither approver is of the requesting agency
+check strict-cover 0 "$(rc A insp1 request submit $T/cover-signed.json)"
+STR=$(field id)
+check strict-cover-other-agency 0 "$(rc A ca-fed request review $STR --approve)"
+check strict-cover-after-one '{"id": "'$STR'", "state": "review"}' "$(cat $T/out)"
+check strict-cover-inspection 0 "$(rc A ca2 request review $STR --approve)"
+check strict-cover-active '{"id": "'$STR'", "state": "active"}' "$(cat $T/out)"
+check strict-cover-close 0 "$(rc A insp1 request close $STR)"
 
 # ---- an emergency that is never followed up (MC-9 / PA-7) ---------------------
 cat > $T/emergency.json <<'J'

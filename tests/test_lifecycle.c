@@ -137,6 +137,15 @@ static const lcase cases[] = {
     {"MC-2", P_CFR, COVER, "", "", false, "S insp1=review A ca1=active", false},
     {"MC-2", P_CFR, COVER, "", "", false,
      "S insp1=review A insp-ca=! A rev1=! A ca-old=! T x=review", false},
+    /* MC-2, cfr-233: the one approver is of the inspection service (usps-pis); a
+     * cover_approver of another agency, not the requesting one, is refused and
+     * the cover stays under review. strict asks only "neither from the
+     * requesting agency" (LAW.md MC-2), so there the same approval counts. */
+    {"MC-2", P_CFR, COVER, "", "", false, "S insp1=review A ca-fed=! T x=review A ca1=active",
+     false},
+    {"MC-2", P_CFR, COVER, "", "", false, "S insp1=review D ca-fed=! T x=review D ca1=denied",
+     false},
+    {"MC-2", P_STRICT, COVER, "", "", true, "S insp1=review A ca-fed=review A ca1=active", false},
     {"MC-2", P_BOTH, COVER, NS_COVER ";/agency=\"ns-bureau\"", "", true, "S ns1=review", false},
     {"MC-2", P_BOTH, COVER, NS_COVER, "", true, "S insp1=refused/cover.national_security_authority",
      false},
@@ -396,17 +405,20 @@ static void fresh(char *dir, size_t n)
     static const struct {
         const char *id;
         int kind;
-        bool ns;
-    } ag[] = {{"usps-pis", SEAL_AGENCY_FEDERAL, false},
-              {"quellford-pd", SEAL_AGENCY_LOCAL, false},
-              {"postal-inspection", SEAL_AGENCY_FEDERAL, false},
-              {"brantmoor-sheriff", SEAL_AGENCY_LOCAL, false},
-              {"ns-bureau", SEAL_AGENCY_FEDERAL, true}};
+        uint32_t flags;
+    } ag[] = {{"usps-pis", SEAL_AGENCY_FEDERAL, SEAL_AGENCY_INSPECTION_SERVICE},
+              {"quellford-pd", SEAL_AGENCY_LOCAL, 0},
+              {"postal-inspection", SEAL_AGENCY_FEDERAL, 0},
+              {"brantmoor-sheriff", SEAL_AGENCY_LOCAL, 0},
+              {"ns-bureau", SEAL_AGENCY_FEDERAL, SEAL_AGENCY_NATIONAL_SECURITY},
+              {"fed-bureau", SEAL_AGENCY_FEDERAL, 0}};
     for (size_t i = 0; i < sizeof(ag) / sizeof(ag[0]); i++) {
         assert_int_equal(seal_agency_add(reg, ag[i].id, "An agency", (seal_agency_kind) ag[i].kind,
-                                         ag[i].ns, &err),
+                                         ag[i].flags, &err),
                          SEAL_OK);
     }
+    assert_int_equal(seal_agency_add(reg, "bad-flags", "An agency", SEAL_AGENCY_LOCAL, 4u, &err),
+                     SEAL_INVALID);
 #define R(x) (1u << SEAL_ROLE_##x)
     static const struct {
         const char *id, *agency;
@@ -426,6 +438,8 @@ static void fresh(char *dir, size_t n)
         {"ca2", "usps-pis", R(COVER_APPROVER), false},
         {"ca3", "usps-pis", R(COVER_APPROVER), false},
         {"ca-old", "usps-pis", R(COVER_APPROVER), true},
+        /* a cover_approver outside the inspection service (MC-2 under cfr-233) */
+        {"ca-fed", "fed-bureau", R(COVER_APPROVER), false},
         {"hq1", "usps-pis", R(HQ_APPROVER), false},
         {"aud1", "usps-pis", R(AUDITOR), false},
         {"po1", "usps-pis", R(PRIVACY_OFFICER), false},

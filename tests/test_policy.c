@@ -570,7 +570,65 @@ static void test_cover_approvers(void **state)
     assert_int_equal(d.verdict, SEAL_VERDICT_REVIEW);
     assert_int_equal(d.approvers, 1);
     assert_string_equal(d.approver_role, "cover_approver");
+    /* LAW.md MC-2: cfr-233's approver is of the inspection service; strict's
+     * two are only "neither from the requesting agency" */
+    seal_policy_numbers num;
+    seal_policy_get_numbers(policies[0], &num);
+    assert_int_equal(num.cover_approver_agency, SEAL_COVER_APPROVERS_INSPECTION_SERVICE);
+    seal_policy_get_numbers(policies[1], &num);
+    assert_int_equal(num.cover_approver_agency, SEAL_COVER_APPROVERS_OTHER_AGENCY);
+    bool said = false;
+    for (size_t i = 0; i < d.n_reasons; i++) {
+        said = said || strstr(d.reasons[i].message, "of the inspection service") != NULL;
+    }
+    assert_true(said);
     seal_request_free(r);
+}
+
+/* /cover/approver_agency is required and closed: errors name its pointer. */
+static void test_approver_agency_errors(void **state)
+{
+    (void) state;
+    const char *src = getenv("SEAL_SOURCE_DIR");
+    if (src == NULL) {
+        skip();
+    }
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/policies/cfr-233.json", src);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[SEAL_POLICY_MAX_SIZE + 1];
+    size_t n = fread(text, 1, SEAL_POLICY_MAX_SIZE, f);
+    fclose(f);
+    text[n] = '\0';
+    static const char key[] = "\"approver_agency\": \"inspection_service\"";
+    char *at = strstr(text, key);
+    assert_non_null(at);
+    static const struct {
+        const char *with;
+        const char *msg;
+    } edits[] = {
+        {"\"approver_agency\": \"requesting\"",
+         "t.json: /cover/approver_agency: must be \"other_than_requesting\" or "
+         "\"inspection_service\""},
+        {"\"approver_agency\": 1", "t.json: /cover/approver_agency: must be a string"},
+        {"\"approver_agenc\": \"inspection_service\"",
+         "t.json: /cover/approver_agenc: unknown key"},
+    };
+    static char bad[SEAL_POLICY_MAX_SIZE + 1];
+    for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+        memcpy(bad, text, n + 1);
+        size_t w = strlen(edits[i].with);
+        assert_true(w <= strlen(key));
+        memset(bad + (at - text), ' ', strlen(key));
+        memcpy(bad + (at - text), edits[i].with, w);
+        seal_policy *p = NULL;
+        seal_error err;
+        seal_error_init(&err);
+        assert_int_equal(seal_policy_load(bad, n, "t.json", &p, &err), SEAL_INVALID);
+        assert_null(p);
+        assert_string_equal(err.msg, edits[i].msg);
+    }
 }
 
 static void test_decision_json(void **state)
@@ -701,9 +759,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_table),      cmocka_unit_test(test_emergency_deadlines),
-        cmocka_unit_test(test_cover_approvers), cmocka_unit_test(test_decision_json),
-        cmocka_unit_test(test_subjects_digest), cmocka_unit_test(test_policy_errors),
-        cmocka_unit_test(test_policy_files),    cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_cover_approvers), cmocka_unit_test(test_approver_agency_errors),
+        cmocka_unit_test(test_decision_json),   cmocka_unit_test(test_subjects_digest),
+        cmocka_unit_test(test_policy_errors),   cmocka_unit_test(test_policy_files),
+        cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -71,6 +71,14 @@ const char *seal_role_name(int role);
 /* -1 when s is not a role name. */
 int seal_role_from_name(const char *s);
 
+/* MC-2: whose cover_approvers may approve a mail cover (the policy's
+ * "/cover/approver_agency"). Either way none is of the requesting agency. */
+typedef enum {
+    SEAL_COVER_APPROVERS_OTHER_AGENCY = 0,  /* "other_than_requesting" */
+    SEAL_COVER_APPROVERS_INSPECTION_SERVICE /* "inspection_service": an agency flagged
+                                               SEAL_AGENCY_INSPECTION_SERVICE */
+} seal_cover_approver_agency;
+
 /* Policy numbers the request lifecycle enforces over time (LAW.md "Policy
  * numbers"); days unless named otherwise. */
 typedef struct seal_policy_numbers {
@@ -81,6 +89,7 @@ typedef struct seal_policy_numbers {
     int64_t notice_days_max;    /* PA-8 */
     int64_t preservation_days;  /* PA-9 */
     int64_t preservation_renewals;
+    int cover_approver_agency; /* seal_cover_approver_agency (MC-2) */
 } seal_policy_numbers;
 void seal_policy_get_numbers(const seal_policy *p, seal_policy_numbers *out) SEAL_NONNULL(1, 2);
 const char *seal_verdict_name(seal_verdict v);

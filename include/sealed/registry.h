@@ -72,9 +72,15 @@ void seal_registry_close(seal_registry *reg);
  * Writers must be a privacy_officer valid today; while no privacy officer is
  * registered the operator (no principal) may bootstrap. SEAL_PERM otherwise,
  * SEAL_EXISTS for an id already registered, SEAL_INVALID for a bad id. */
+/* Agency flags (seal_agency_add). */
+#define SEAL_AGENCY_NATIONAL_SECURITY 1u /* MC-2: may request national-security covers */
+#define SEAL_AGENCY_INSPECTION_SERVICE                                                             \
+    2u /* MC-2: the postal inspection service, whose                                               \
+         cover_approvers approve covers under cfr-233 */
+/* flags: a mask of SEAL_AGENCY_* (SEAL_INVALID for unknown bits). */
 seal_status seal_agency_add(seal_registry *reg, const char *id, const char *name,
-                            seal_agency_kind kind, bool national_security,
-                            seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+                            seal_agency_kind kind, uint32_t flags, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2, 3);
 /* vkey: a C2SP signed-note verifier key whose name is id. */
 seal_status seal_issuer_add(seal_registry *reg, const char *id, const char *vkey,
                             seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
@@ -123,7 +129,10 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
     SEAL_NONNULL(1, 2, 5, 6);
 /* Approves or denies as the acting principal. SEAL_REFUSED (message says
  * which rule) when the principal may not: own request, own agency, missing
- * role, delegation not valid today, already reviewed, not under review.
+ * role, delegation not valid today, already reviewed, not under review, or
+ * (MC-2, when the request's policy says cover approvers come from the
+ * inspection service, as cfr-233 does) a cover_approver whose agency is not
+ * flagged SEAL_AGENCY_INSPECTION_SERVICE on the day of the review.
  * *state: the request's state afterwards. */
 seal_status seal_request_review(seal_registry *reg, const char *id, bool approve,
                                 seal_request_state *state, seal_error *err) SEAL_MUST_USE

@@ -16,11 +16,13 @@
 
 static const char agency_help[] =
     "usage: sealctl [--as ID] agency add ID --name NAME --kind federal|state|local\n"
-    "                                   [--national-security]\n"
+    "                                   [--national-security] [--inspection-service]\n"
     "       sealctl [--as ID] agency list\n\n"
     "Registers an agency that may send requests (requests from unregistered\n"
     "agencies are refused). --national-security marks the authority a\n"
-    "national-security mail cover needs (MC-2).\n";
+    "national-security mail cover needs (MC-2). --inspection-service marks the\n"
+    "postal inspection service: under cfr-233 only its cover_approvers approve a\n"
+    "mail cover (MC-2).\n";
 static const char issuer_help[] =
     "usage: sealctl [--as ID] issuer add ID --key VKEY|FILE\n"
     "       sealctl [--as ID] issuer list\n\n"
@@ -123,7 +125,7 @@ int seal__cmd_agency(seal_cli *cli, int argc, char **argv)
         return seal__cli_usage(cli, "agency", "unknown subcommand '%s'", argv[1]);
     }
     const char *id = NULL, *name = NULL, *kind = NULL;
-    bool ns = false;
+    uint32_t flags = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--name") == 0) {
             if ((name = value(cli, "agency", argc, argv, &i)) == NULL) {
@@ -134,7 +136,9 @@ int seal__cmd_agency(seal_cli *cli, int argc, char **argv)
                 return 2;
             }
         } else if (strcmp(argv[i], "--national-security") == 0) {
-            ns = true;
+            flags |= SEAL_AGENCY_NATIONAL_SECURITY;
+        } else if (strcmp(argv[i], "--inspection-service") == 0) {
+            flags |= SEAL_AGENCY_INSPECTION_SERVICE;
         } else if (argv[i][0] == '-' || id != NULL) {
             return seal__cli_usage(cli, "agency", "unexpected argument '%s'", argv[i]);
         } else {
@@ -155,7 +159,7 @@ int seal__cmd_agency(seal_cli *cli, int argc, char **argv)
     }
     seal_error err;
     seal_error_init(&err);
-    seal_status s = seal_agency_add(reg, id, name, (seal_agency_kind) k, ns, &err);
+    seal_status s = seal_agency_add(reg, id, name, (seal_agency_kind) k, flags, &err);
     return finish(cli, "agency add", reg, s, &err, id);
 }
 

@@ -52,6 +52,7 @@ void seal_policy_get_numbers(const seal_policy *p, seal_policy_numbers *out)
     out->notice_days_max = p->notice_days_max;
     out->preservation_days = p->preservation_days;
     out->preservation_renewals = p->preservation_renewals;
+    out->cover_approver_agency = p->cover_approver_agency;
 }
 
 const char *seal__role_name(int role)
@@ -286,6 +287,46 @@ static bool load_bases(ctx *c, seal_policy *p, json_t *root)
     return true;
 }
 
+/* LAW.md MC-2: under cfr-233 a cover's approver is "from the inspection
+ * service, not from the requesting agency"; under strict the two approvers
+ * are only "neither from the requesting agency". The policy says which in
+ * "/cover/approver_agency"; the lifecycle enforces it at review. */
+static bool load_approver_agency(ctx *c, seal_policy *p, json_t *cover)
+{
+    static const char *const names[] = {"other_than_requesting", "inspection_service"};
+    json_t *v = member(c, cover, "/cover", "approver_agency", JSON_STRING);
+    if (v == NULL) {
+        return false;
+    }
+    const char *s = json_string_value(v);
+    int k = -1;
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            k = i;
+        }
+    }
+    if (k < 0) {
+        return fail(c, "/cover/approver_agency",
+                    "must be \"other_than_requesting\" or \"inspection_service\"");
+    }
+    p->cover_approver_agency = k;
+    const unsigned n = p->approvers[SEAL_BASIS_MAIL_COVER];
+    if (k == SEAL_COVER_APPROVERS_INSPECTION_SERVICE && n > 0) {
+        char *m = p->review_msg[SEAL_BASIS_MAIL_COVER];
+        if (n == 1) {
+            snprintf(m, SEAL_REASON_MESSAGE_MAX,
+                     "needs approval by one cover_approver of the inspection service, not of "
+                     "the requesting agency");
+        } else {
+            snprintf(m, SEAL_REASON_MESSAGE_MAX,
+                     "needs approval by %u distinct cover_approvers of the inspection service, "
+                     "none of the requesting agency",
+                     n);
+        }
+    }
+    return true;
+}
+
 static bool load_purposes(ctx *c, seal_policy *p, json_t *root)
 {
     static const char *const keys[] = {"bases", "offense_required", "customer_data_bases", NULL};
@@ -417,6 +458,7 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
                                         "national_security_cumulative_days_max",
                                         "all_at_address_extra_approvers",
                                         "records_kept_days",
+                                        "approver_agency",
                                         NULL};
     static const char *const emerg[] = {"follow_up_hours", NULL};
     static const char *const notice[] = {"delay_days_max", NULL};
@@ -483,6 +525,9 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
         return false;
     }
     p->all_at_address_extra = (unsigned) x;
+    if (!load_approver_agency(c, p, o)) {
+        return false;
+    }
     if (p->cover_first > p->cover_cumulative || p->ns_first > p->ns_cumulative) {
         return fail(c, "/cover", "a first period cannot exceed its cumulative cap");
     }

@@ -54,6 +54,7 @@ struct seal_policy {
     int beyond_cumulative_role;
     int64_t ns_first, ns_cumulative;
     unsigned all_at_address_extra;
+    int cover_approver_agency; /* seal_cover_approver_agency */
     int64_t cover_records_days;
     int64_t follow_up_hours;
     int64_t notice_days_max;

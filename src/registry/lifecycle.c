@@ -554,6 +554,33 @@ static seal_status count_approval(const seal_reg_approval *a, void *ud)
     return SEAL_OK;
 }
 
+/* LAW.md MC-2: when the cover's policy says its approvers come from the
+ * inspection service (cfr-233), the reviewing cover_approver's agency must be
+ * flagged so on the day of the review; strict asks only that no approver be
+ * of the requesting agency, checked above. Loads the policy into *p. */
+static seal_status inspection_rule(seal_registry *reg, const seal_reg_request *row, seal_policy **p,
+                                   seal_error *err)
+{
+    seal_policy_numbers num;
+    seal_reg_agency a;
+    seal_status s = policy_of(row, p, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    seal_policy_get_numbers(*p, &num);
+    if (num.cover_approver_agency != SEAL_COVER_APPROVERS_INSPECTION_SERVICE) {
+        return SEAL_OK;
+    }
+    s = reg->ops->agency_get(reg->be, reg->me.agency, &a, err);
+    if (s == SEAL_NOTFOUND || (s == SEAL_OK && !a.inspection_service)) {
+        return seal_error_set(err, SEAL_REFUSED,
+                              "%s: under %s a cover_approver must be of the inspection service; "
+                              "agency %s is not (MC-2)",
+                              row->id, seal_policy_name(*p), reg->me.agency);
+    }
+    return s;
+}
+
 seal_status seal_request_review(seal_registry *reg, const char *id, bool approve,
                                 seal_request_state *state, seal_error *err)
 {
@@ -609,6 +636,10 @@ seal_status seal_request_review(seal_registry *reg, const char *id, bool approve
                            rule_of(&row, "MC-2", "PA-2"));
         goto out;
     }
+    if (is_cover(&row) && counted == SEAL_ROLE_COVER_APPROVER &&
+        (s = inspection_rule(reg, &row, &p, err)) != SEAL_OK) {
+        goto out;
+    }
     seal_reg_approval a = {.approve = approve ? 1 : 0, .role = counted, .at = reg->now};
     memcpy(a.request, row.id, sizeof(a.request));
     memcpy(a.principal, reg->me.id, sizeof(a.principal));
@@ -628,7 +659,7 @@ seal_status seal_request_review(seal_registry *reg, const char *id, bool approve
             t.extra_n++;
         }
         if (t.role_n >= row.need && t.extra_n >= row.need_extra) {
-            if ((s = policy_of(&row, &p, err)) == SEAL_OK &&
+            if ((p != NULL || (s = policy_of(&row, &p, err)) == SEAL_OK) &&
                 (s = event(reg, &row, "request.approved", NULL, NULL, err)) == SEAL_OK &&
                 (s = activate(reg, &row, p, err)) == SEAL_OK) {
                 s = event(reg, &row, "request.active", NULL, NULL, err);

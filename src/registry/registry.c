@@ -82,6 +82,12 @@ seal_status seal_registry_open(const char *dir, const char *principal, int64_t n
     seal_buf_init(&reg->events);
     reg->ops = &seal__sqlite_registry;
     reg->now = now;
+    if (reg->ops->version != SEAL_REG_BACKEND_VERSION) {
+        int v = reg->ops->version;
+        seal_registry_close(reg);
+        return seal_error_set(err, SEAL_STORE, "registry backend interface %d, expected %d", v,
+                              SEAL_REG_BACKEND_VERSION);
+    }
     reg->today = seal_time_day(now) * SEAL__DAY;
     seal_status s = seal__reg_copy(reg->dir, sizeof(reg->dir), dir);
     if (s != SEAL_OK) {
@@ -287,13 +293,19 @@ static seal_status add_done(seal_registry *reg, seal_status s, const char *type,
 }
 
 seal_status seal_agency_add(seal_registry *reg, const char *id, const char *name,
-                            seal_agency_kind kind, bool national_security, seal_error *err)
+                            seal_agency_kind kind, uint32_t flags, seal_error *err)
 {
-    seal_reg_agency row = {
-        .kind = (int) kind, .national_security = national_security, .created = reg->now};
+    seal_reg_agency row = {.kind = (int) kind,
+                           .national_security = (flags & SEAL_AGENCY_NATIONAL_SECURITY) != 0,
+                           .inspection_service = (flags & SEAL_AGENCY_INSPECTION_SERVICE) != 0,
+                           .created = reg->now};
     seal_status s = check_id(id, "agency", err);
     if (s == SEAL_OK && (kind < 0 || kind >= SEAL_AGENCY_KIND_COUNT)) {
         s = seal_error_set(err, SEAL_INVALID, "agency: kind is federal, state or local");
+    }
+    if (s == SEAL_OK &&
+        (flags & ~(SEAL_AGENCY_NATIONAL_SECURITY | SEAL_AGENCY_INSPECTION_SERVICE)) != 0) {
+        s = seal_error_set(err, SEAL_INVALID, "agency: unknown flags");
     }
     if (s == SEAL_OK && (name[0] == '\0' || seal__reg_copy(row.name, sizeof(row.name), name))) {
         s = seal_error_set(err, SEAL_INVALID, "agency: a name of 1 to 256 bytes");
@@ -435,9 +447,11 @@ static seal_status list_agency(const seal_reg_agency *r, void *ud)
         s = json_str(l->out, r->name);
     }
     if (s == SEAL_OK) {
-        s = seal_buf_printf(l->out, ", \"kind\": \"%s\", \"national_security\": %s}",
-                            seal_agency_kind_name(r->kind),
-                            r->national_security ? "true" : "false");
+        s = seal_buf_printf(l->out,
+                            ", \"kind\": \"%s\", \"national_security\": %s, "
+                            "\"inspection_service\": %s}",
+                            seal_agency_kind_name(r->kind), r->national_security ? "true" : "false",
+                            r->inspection_service ? "true" : "false");
     }
     return s;
 }

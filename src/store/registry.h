@@ -19,7 +19,8 @@
 #include "sealed/buf.h"
 #include "sealed/status.h"
 
-#define SEAL_REG_BACKEND_VERSION 1
+/* 2: agencies carry inspection_service (MC-2) */
+#define SEAL_REG_BACKEND_VERSION 2
 /* Ids are system ids as the ledger writes them: [A-Za-z0-9._:-]{1,128}. */
 #define SEAL_REG_ID_SIZE 129
 #define SEAL_REG_NAME_SIZE 257
@@ -31,6 +32,7 @@ typedef struct seal_reg_agency {
     char name[SEAL_REG_NAME_SIZE]; /* an institution's name, not a person's */
     int kind;                      /* seal_agency_kind */
     bool national_security;
+    bool inspection_service; /* the postal inspection service (MC-2 under cfr-233) */
     int64_t created;
 } seal_reg_agency;
 

@@ -43,6 +43,7 @@ enum {
     Q_COUNT
 };
 
+#define AGENCY_COLS "id, name, kind, national_security, created, inspection_service"
 #define REQ_COLS                                                                                   \
     "id, agency, submitter, policy, policy_sha, cover, link, basis, state, verdict, flags, "       \
     "submitted, decided, start, end_day, expires_at, follow_up_by, notice_until, days, "           \
@@ -54,10 +55,9 @@ static const char *const queries[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
-    [Q_AGENCY_PUT] = "INSERT INTO agency(id, name, kind, national_security, created) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [Q_AGENCY_GET] = "SELECT id, name, kind, national_security, created FROM agency WHERE id = ?1",
-    [Q_AGENCY_EACH] = "SELECT id, name, kind, national_security, created FROM agency ORDER BY id",
+    [Q_AGENCY_PUT] = "INSERT INTO agency(" AGENCY_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_AGENCY_GET] = "SELECT " AGENCY_COLS " FROM agency WHERE id = ?1",
+    [Q_AGENCY_EACH] = "SELECT " AGENCY_COLS " FROM agency ORDER BY id",
     [Q_ISSUER_PUT] = "INSERT INTO issuer(id, vkey, created) VALUES (?1, ?2, ?3)",
     [Q_ISSUER_EACH] = "SELECT id, vkey, created FROM issuer ORDER BY id",
     [Q_PRINCIPAL_PUT] =
@@ -98,7 +98,8 @@ static const char *const queries[Q_COUNT] = {
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS agency(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
-    " kind INTEGER NOT NULL, national_security INTEGER NOT NULL, created INTEGER NOT NULL);"
+    " kind INTEGER NOT NULL, national_security INTEGER NOT NULL, created INTEGER NOT NULL,"
+    " inspection_service INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS issuer(id TEXT PRIMARY KEY, vkey TEXT NOT NULL,"
     " created INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS principal(id TEXT PRIMARY KEY, agency TEXT NOT NULL"
@@ -124,6 +125,14 @@ static const char schema[] =
     " latest TEXT NOT NULL, agency TEXT NOT NULL, ground INTEGER NOT NULL,"
     " state INTEGER NOT NULL, start INTEGER NOT NULL, end_day INTEGER NOT NULL,"
     " cum_days INTEGER NOT NULL, indicted INTEGER NOT NULL, flags INTEGER NOT NULL);";
+
+/* Registries made before interface version 2 lack the agency's
+ * inspection_service column: add it, unflagged, so MC-2 under cfr-233 refuses
+ * their cover approvers until an officer registers the inspection service. */
+static const char has_inspection_column[] =
+    "SELECT count(*) FROM pragma_table_info('agency') WHERE name = 'inspection_service'";
+static const char add_inspection_column[] =
+    "ALTER TABLE agency ADD COLUMN inspection_service INTEGER NOT NULL DEFAULT 0";
 
 struct seal_reg_backend {
     sqlite3 *db;
@@ -211,6 +220,27 @@ static void reg_close(seal_reg_backend *b)
     seal_free(b);
 }
 
+static seal_status migrate(seal_reg_backend *b, seal_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int have = 0;
+    if (sqlite3_prepare_v2(b->db, has_inspection_column, -1, &st, NULL) != SQLITE_OK) {
+        return db_error(b, err, "cannot set up");
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        have = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        return db_error(b, err, "cannot set up");
+    }
+    if (have == 0 && sqlite3_exec(b->db, add_inspection_column, NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(b, err, "cannot add agency.inspection_service");
+    }
+    return SEAL_OK;
+}
+
 static seal_status reg_open(const char *dir, seal_reg_backend **out, seal_error *err)
 {
     *out = NULL;
@@ -247,6 +277,9 @@ static seal_status reg_open(const char *dir, seal_reg_backend **out, seal_error 
                      NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(b->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
         s = db_error(b, err, "cannot set up");
+        goto out;
+    }
+    if ((s = migrate(b, err)) != SEAL_OK) {
         goto out;
     }
     for (int i = 0; i < Q_COUNT; i++) {
@@ -318,6 +351,7 @@ static void read_agency(sqlite3_stmt *st, seal_reg_agency *r)
     r->kind = sqlite3_column_int(st, 2);
     r->national_security = sqlite3_column_int(st, 3) != 0;
     r->created = sqlite3_column_int64(st, 4);
+    r->inspection_service = sqlite3_column_int(st, 5) != 0;
 }
 
 static seal_status agency_put(seal_reg_backend *b, const seal_reg_agency *r, seal_error *err)
@@ -328,6 +362,7 @@ static seal_status agency_put(seal_reg_backend *b, const seal_reg_agency *r, sea
     sqlite3_bind_int(st, 3, r->kind);
     sqlite3_bind_int(st, 4, r->national_security ? 1 : 0);
     sqlite3_bind_int64(st, 5, r->created);
+    sqlite3_bind_int(st, 6, r->inspection_service ? 1 : 0);
     return run(b, st, err);
 }
 

@@ -64,5 +64,6 @@ int seal__cmd_agency(seal_cli *cli, int argc, char **argv);
 int seal__cmd_issuer(seal_cli *cli, int argc, char **argv);
 int seal__cmd_principal(seal_cli *cli, int argc, char **argv);
 int seal__cmd_protect(seal_cli *cli, int argc, char **argv);
+int seal__cmd_produce(seal_cli *cli, int argc, char **argv);
 
 #endif

@@ -34,6 +34,7 @@ static const seal_cli_command commands[] = {
     {"principal", seal__cmd_principal, "register principals, their agency, roles and validity"},
     {"protect", seal__cmd_protect, "register addresses under a protective order"},
     {"cover", seal__cmd_cover, "mail covers: run the stream matcher, indict"},
+    {"produce", seal__cmd_produce, "build and verify the bundle of an approved request"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * SQLite backend of the accounting storage interface (store/accounting.h):
+ * DATA/accounting.db (mode 0600, WAL, synchronous=FULL) with two tables,
+ * productions (one row per request: the second production of a request is a
+ * primary-key conflict) and entries (one row per production and subject,
+ * keyed by the subject's commitment). Rows hold ids, numbers and
+ * commitments; no record content and no identifier ever reaches this file.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sealed/alloc.h"
+#include "store/accounting.h"
+
+enum { Q_PROD_PUT, Q_PROD_GET, Q_ENTRY_PUT, Q_ENTRY_EACH, Q_COUNT };
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS productions (request TEXT PRIMARY KEY, production TEXT NOT NULL "
+    "UNIQUE, principal TEXT NOT NULL, at INTEGER NOT NULL, ledger_index INTEGER NOT NULL, "
+    "manifest BLOB NOT NULL, subjects INTEGER NOT NULL, records INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS entries (subject BLOB NOT NULL, production TEXT NOT NULL, "
+    "request TEXT NOT NULL, agency TEXT NOT NULL, policy TEXT NOT NULL, basis INTEGER NOT NULL, "
+    "pa_basis INTEGER NOT NULL, purpose INTEGER NOT NULL, categories INTEGER NOT NULL, "
+    "window_from INTEGER NOT NULL, window_to INTEGER NOT NULL, at INTEGER NOT NULL, "
+    "notice_until INTEGER NOT NULL, b7_hidden INTEGER NOT NULL, ledger_index INTEGER NOT NULL, "
+    "keep_until INTEGER NOT NULL, PRIMARY KEY (subject, production));";
+
+static const char *const queries[Q_COUNT] = {
+    [Q_PROD_PUT] = "INSERT INTO productions VALUES (?,?,?,?,?,?,?,?)",
+    [Q_PROD_GET] = "SELECT request, production, principal, at, ledger_index, manifest, subjects, "
+                   "records FROM productions WHERE request = ?",
+    [Q_ENTRY_PUT] = "INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [Q_ENTRY_EACH] = "SELECT subject, production, request, agency, policy, basis, pa_basis, "
+                     "purpose, categories, window_from, window_to, at, notice_until, b7_hidden, "
+                     "ledger_index, keep_until FROM entries WHERE subject = ? "
+                     "ORDER BY at, production",
+};
+
+struct seal_acct_backend {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    bool in_tx;
+    char path[1100];
+};
+
+static seal_status db_error(seal_acct_backend *b, seal_error *err, const char *what)
+{
+    int prim = sqlite3_extended_errcode(b->db) & 0xff;
+    seal_status s = SEAL_STORE;
+    if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB) {
+        s = SEAL_CORRUPT;
+    } else if (prim == SQLITE_IOERR || prim == SQLITE_FULL || prim == SQLITE_CANTOPEN) {
+        s = SEAL_IO;
+    } else if (prim == SQLITE_NOMEM) {
+        s = SEAL_NOMEM;
+    } else if (prim == SQLITE_CONSTRAINT) {
+        s = SEAL_EXISTS;
+    }
+    return seal_error_set(err, s, "%s: %s: %s", b->path, what, sqlite3_errmsg(b->db));
+}
+
+static void acct_close(seal_acct_backend *b)
+{
+    if (b == NULL) {
+        return;
+    }
+    if (b->in_tx) {
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    for (int i = 0; i < Q_COUNT; i++) {
+        sqlite3_finalize(b->q[i]);
+    }
+    sqlite3_close(b->db);
+    seal_free(b);
+}
+
+static seal_status acct_open(const char *dir, seal_acct_backend **out, seal_error *err)
+{
+    *out = NULL;
+    seal_acct_backend *b = seal_calloc(1, sizeof(*b));
+    if (b == NULL) {
+        return seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
+    seal_status s = SEAL_OK;
+    int w = snprintf(b->path, sizeof(b->path), "%s/accounting.db", dir);
+    if (w < 0 || (size_t) w >= sizeof(b->path)) {
+        s = seal_error_set(err, SEAL_INVALID, "data directory path too long");
+        goto out;
+    }
+    struct stat sb;
+    bool fresh = stat(b->path, &sb) != 0;
+    if (sqlite3_open_v2(b->path, &b->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        s = b->db == NULL ? seal_error_set(err, SEAL_NOMEM, "%s: cannot open", b->path)
+                          : db_error(b, err, "cannot open");
+        goto out;
+    }
+    if (fresh) {
+        chmod(b->path, 0600);
+    } else if ((sb.st_mode & 077) != 0) {
+        s = seal_error_set(err, SEAL_PERM, "%s: group or others can access it (mode %04o)", b->path,
+                           (unsigned) (sb.st_mode & 07777));
+        goto out;
+    }
+    sqlite3_extended_result_codes(b->db, 1);
+    sqlite3_busy_timeout(b->db, 10000);
+    if (sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        sqlite3_exec(b->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+        s = db_error(b, err, "cannot set up");
+        goto out;
+    }
+    for (int i = 0; i < Q_COUNT; i++) {
+        if (sqlite3_prepare_v3(b->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &b->q[i], NULL) !=
+            SQLITE_OK) {
+            s = db_error(b, err, "cannot prepare");
+            goto out;
+        }
+    }
+out:
+    if (s != SEAL_OK) {
+        acct_close(b);
+        return s;
+    }
+    *out = b;
+    return SEAL_OK;
+}
+
+static seal_status acct_begin(seal_acct_backend *b, seal_error *err)
+{
+    if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(b, err, "begin");
+    }
+    b->in_tx = true;
+    return SEAL_OK;
+}
+
+static seal_status acct_commit(seal_acct_backend *b, seal_error *err)
+{
+    if (sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(b, err, "commit");
+    }
+    b->in_tx = false;
+    return SEAL_OK;
+}
+
+static void acct_rollback(seal_acct_backend *b)
+{
+    if (b->in_tx) {
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+        b->in_tx = false;
+    }
+}
+
+static void text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    int len = sqlite3_column_bytes(st, i);
+    size_t k = t == NULL || len < 0 ? 0 : (size_t) len;
+    if (k >= n) {
+        k = n - 1;
+    }
+    if (k > 0) {
+        memcpy(dst, t, k);
+    }
+    dst[k] = '\0';
+}
+
+static seal_status step_done(seal_acct_backend *b, sqlite3_stmt *st, seal_error *err,
+                             const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        return db_error(b, err, what);
+    }
+    return SEAL_OK;
+}
+
+static seal_status production_put(seal_acct_backend *b, const seal_acct_production *p,
+                                  seal_error *err)
+{
+    sqlite3_stmt *st = b->q[Q_PROD_PUT];
+    text(st, 1, p->request);
+    text(st, 2, p->production);
+    text(st, 3, p->principal);
+    sqlite3_bind_int64(st, 4, p->at);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64) p->ledger_index);
+    sqlite3_bind_blob(st, 6, p->manifest, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, p->subjects);
+    sqlite3_bind_int64(st, 8, p->records);
+    return step_done(b, st, err, "production put");
+}
+
+static seal_status production_get(seal_acct_backend *b, const char *request,
+                                  seal_acct_production *p, seal_error *err)
+{
+    sqlite3_stmt *st = b->q[Q_PROD_GET];
+    text(st, 1, request);
+    int rc = sqlite3_step(st);
+    seal_status s = SEAL_OK;
+    if (rc == SQLITE_ROW) {
+        memset(p, 0, sizeof(*p));
+        copy_col(p->request, sizeof(p->request), st, 0);
+        copy_col(p->production, sizeof(p->production), st, 1);
+        copy_col(p->principal, sizeof(p->principal), st, 2);
+        p->at = sqlite3_column_int64(st, 3);
+        p->ledger_index = (uint64_t) sqlite3_column_int64(st, 4);
+        if (sqlite3_column_bytes(st, 5) == 32) {
+            memcpy(p->manifest, sqlite3_column_blob(st, 5), 32);
+        }
+        p->subjects = sqlite3_column_int64(st, 6);
+        p->records = sqlite3_column_int64(st, 7);
+    } else if (rc == SQLITE_DONE) {
+        s = seal_error_set(err, SEAL_NOTFOUND, "no production of request %s", request);
+    } else {
+        s = db_error(b, err, "production get");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return s;
+}
+
+static seal_status entry_put(seal_acct_backend *b, const seal_accounting_entry *e, seal_error *err)
+{
+    sqlite3_stmt *st = b->q[Q_ENTRY_PUT];
+    sqlite3_bind_blob(st, 1, e->subject, 32, SQLITE_STATIC);
+    text(st, 2, e->production);
+    text(st, 3, e->request);
+    text(st, 4, e->agency);
+    text(st, 5, e->policy);
+    sqlite3_bind_int(st, 6, e->basis);
+    sqlite3_bind_int(st, 7, e->pa_basis);
+    sqlite3_bind_int(st, 8, e->purpose);
+    sqlite3_bind_int64(st, 9, e->categories);
+    sqlite3_bind_int64(st, 10, e->window_from);
+    sqlite3_bind_int64(st, 11, e->window_to);
+    sqlite3_bind_int64(st, 12, e->at);
+    sqlite3_bind_int64(st, 13, e->notice_until);
+    sqlite3_bind_int(st, 14, e->b7_hidden ? 1 : 0);
+    sqlite3_bind_int64(st, 15, (sqlite3_int64) e->ledger_index);
+    sqlite3_bind_int64(st, 16, e->keep_until);
+    return step_done(b, st, err, "entry put");
+}
+
+static seal_status entry_each(seal_acct_backend *b, const uint8_t subject[32],
+                              seal_acct_entry_cb cb, void *ud, seal_error *err)
+{
+    sqlite3_stmt *st = b->q[Q_ENTRY_EACH];
+    sqlite3_bind_blob(st, 1, subject, 32, SQLITE_STATIC);
+    seal_status s = SEAL_OK;
+    int rc = SQLITE_DONE;
+    while (s == SEAL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        seal_accounting_entry e;
+        memset(&e, 0, sizeof(e));
+        if (sqlite3_column_bytes(st, 0) == 32) {
+            memcpy(e.subject, sqlite3_column_blob(st, 0), 32);
+        }
+        copy_col(e.production, sizeof(e.production), st, 1);
+        copy_col(e.request, sizeof(e.request), st, 2);
+        copy_col(e.agency, sizeof(e.agency), st, 3);
+        copy_col(e.policy, sizeof(e.policy), st, 4);
+        e.basis = sqlite3_column_int(st, 5);
+        e.pa_basis = sqlite3_column_int(st, 6);
+        e.purpose = sqlite3_column_int(st, 7);
+        e.categories = (uint32_t) sqlite3_column_int64(st, 8);
+        e.window_from = sqlite3_column_int64(st, 9);
+        e.window_to = sqlite3_column_int64(st, 10);
+        e.at = sqlite3_column_int64(st, 11);
+        e.notice_until = sqlite3_column_int64(st, 12);
+        e.b7_hidden = sqlite3_column_int(st, 13) != 0;
+        e.ledger_index = (uint64_t) sqlite3_column_int64(st, 14);
+        e.keep_until = sqlite3_column_int64(st, 15);
+        s = cb(&e, ud);
+    }
+    if (s == SEAL_OK && rc != SQLITE_DONE) {
+        s = db_error(b, err, "entry each");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return s;
+}
+
+const seal_acct_backend_ops seal__sqlite_accounting = {
+    .version = SEAL_ACCT_BACKEND_VERSION,
+    .name = "sqlite",
+    .open = acct_open,
+    .close = acct_close,
+    .begin = acct_begin,
+    .commit = acct_commit,
+    .rollback = acct_rollback,
+    .production_put = production_put,
+    .production_get = production_get,
+    .entry_put = entry_put,
+    .entry_each = entry_each,
+};

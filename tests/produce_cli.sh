@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# End-to-end: productions (issue 5). A subpoena for contact data of one
+# account (window 2026) is approved and produced: the bundle holds exactly
+# the approved fields of the in-window records, no value of a non-approved
+# category appears anywhere in it (grep), it verifies offline and a tampered
+# data file, an extra file or a wrong key fail verification. A second
+# production, a denied request and an expired one are refused and logged; an
+# unknown subject gives an empty, signed, logged production. All data is
+# made up.
+set -euo pipefail
+S=${SEALCTL:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+D=$T/data
+fails=0
+pass=0
+check() { # name expected actual
+    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
+}
+rc() { local r=0; "$@" >"$T/out" 2>"$T/err" || r=$?; echo $r; }
+has() { # name needle file
+    if grep -q -- "$2" "$3"; then pass=$((pass + 1)); else
+        fails=$((fails + 1)); printf 'FAIL %s: no "%s" in:\n' "$1" "$2"; cat "$3"; fi
+}
+hasnt() { # name needle dir-or-file
+    if grep -rq -- "$2" "$3"; then fails=$((fails + 1)); printf 'FAIL %s: "%s" found\n' "$1" "$2"
+    else pass=$((pass + 1)); fi
+}
+field() { sed -n "s/.*\"$1\": \"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -1; }
+NOW=2026-11-24
+A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
+
+"$S" --data "$D" init >/dev/null
+cat > $T/account.ndjson <<'J'
+{"account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2026-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-213-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}
+{"account_id":"AC-2","name":"Ima Drovenko","opened_at":"2026-03-03T04:05:06Z","email":"ima.d@post.example","mailing_address":"19 Wexley Rd, Brantmoor VT 05001"}
+J
+cat > $T/pay.ndjson <<'J'
+{"payment_id":"PY-1","account_id":"AC-1","type":"card","card_brand":"visa","card_last4":"4921","payee_name":"Quellford Hardware","amount_cents":"1999","at":"2026-04-01T10:00:00Z"}
+J
+"$S" --data "$D" ingest account $T/account.ndjson >/dev/null
+"$S" --data "$D" ingest payment $T/pay.ndjson >/dev/null
+
+"$S" --data "$D" --now $NOW agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal >/dev/null
+"$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
+A po1 agency add quellford-pd --name 'Quellford PD' --kind local >/dev/null
+A po1 principal add det1 --agency quellford-pd --role requester >/dev/null
+A po1 principal add rev1 --agency usps-pis --role reviewer >/dev/null
+
+req() { # subjects-json categories-json from to expires
+    cat <<J
+{"agency": "quellford-pd", "official": "Det. O. Vasquiel, Narcotics",
+ "legal_basis": {"type": "subpoena", "reference": "GJ-2026-118",
+  "issued_by": "Grand Jury, District of Examplia",
+  "issued_at": "2026-11-21T00:00:00Z", "expires_at": "$5",
+  "facts": "The subject received 14 parcels at this address between March and June that were later found to contain fentanyl."},
+ "purpose": {"activity": "criminal_investigation", "offense": "21 USC 841"},
+ "subjects": $1, "categories": $2, "window": {"from": "$3", "to": "$4"}}
+J
+}
+submit() { # file -> id
+    A det1 request submit "$1" >"$T/out"
+    field id
+}
+req '[{"type": "account", "value": "AC-1"}]' '["contact"]' 2026-01-01 2026-10-31 2027-02-19T00:00:00Z > $T/r1.json
+R1=$(submit $T/r1.json)
+check r1-approve 0 "$(rc A rev1 request review $R1 --approve)"
+
+# ---- produce: exactly the approved fields of in-window records ---------------
+check produce 0 "$(rc A rev1 produce $R1 --out $T/b1)"
+has produce-out "\"production\": \"P-$R1\", \"request\": \"$R1\", \"subjects\": 1, \"records\": 1" "$T/out"
+check bundle-files "checkpoint ledger.vkey manifest.note proofs.json subject-1.ndjson" "$(ls $T/b1 | tr '\n' ' ' | sed 's/ $//')"
+check bundle-data '{"fields":{"email":"orlen.v@post.example","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001","phone":"555-213-7788"},"kind":"account"}' "$(cat $T/b1/subject-1.ndjson)"
+for v in "Orlen Vasquiel" "AC-1\"" 4921 visa "Quellford Hardware" 1999 "Ima Drovenko" "ima.d@"; do
+    hasnt "no-$v" "$v" "$T/b1"
+done
+has manifest-cats "^categories contact$" "$T/b1/manifest.note"
+has manifest-window "^window 2026-01-01..2026-10-31$" "$T/b1/manifest.note"
+has manifest-approval "^approval rev1 " "$T/b1/manifest.note"
+has manifest-policy "^policy strict [0-9a-f]\{64\}$" "$T/b1/manifest.note"
+check verify 0 "$(rc "$S" produce verify $T/b1)"
+has verify-out '"verified": true, "files": 1, "records": 1, "proofs": 7' "$T/out"
+check verify-pinned 0 "$(rc "$S" produce verify $T/b1 --vkey "$D/ledger/vkey")"
+
+# ---- tampering ---------------------------------------------------------------
+cp -r $T/b1 $T/t1 && sed -i 's/orlen/orlan/' $T/t1/subject-1.ndjson
+check tamper-data 1 "$(rc "$S" produce verify $T/t1)"
+has tamper-data-msg "subject-1.ndjson: digest differs" "$T/err"
+cp -r $T/b1 $T/t2 && echo '{}' > $T/t2/extra.ndjson
+check tamper-extra 1 "$(rc "$S" produce verify $T/t2)"
+cp -r $T/b1 $T/t3 && sed -i 's/^categories contact$/categories contact,identity/' $T/t3/manifest.note
+check tamper-manifest 1 "$(rc "$S" produce verify $T/t3)"
+"$S" order keygen --dir "$T" other-key >/dev/null
+check wrong-key 1 "$(rc "$S" produce verify $T/b1 --vkey "$T/other-key.vkey")"
+cp -r $T/b1 $T/t4 && python3 - "$T/t4/proofs.json" <<'P'
+import json, sys
+p = json.load(open(sys.argv[1])); p["events"][0]["proof"][0] = "00" * 32
+json.dump(p, open(sys.argv[1], "w"))
+P
+check tamper-proof 1 "$(rc "$S" produce verify $T/t4)"
+
+# ---- refusals, logged ----------------------------------------------------------
+check produce-twice 1 "$(rc A rev1 produce $R1 --out $T/b1b)"
+has produce-twice-msg "produced before" "$T/err"
+req '[{"type": "account", "value": "AC-2"}]' '["contact"]' 2026-01-01 2026-10-31 2027-02-19T00:00:00Z > $T/r2.json
+R2=$(submit $T/r2.json)
+A rev1 request review $R2 --deny >/dev/null
+check produce-denied 1 "$(rc A rev1 produce $R2 --out $T/b2)"
+has produce-denied-msg "denied, not active" "$T/err"
+req '[{"type": "account", "value": "AC-2"}]' '["contact"]' 2026-01-01 2026-10-31 2026-11-30T00:00:00Z > $T/r3.json
+R3=$(submit $T/r3.json)
+A rev1 request review $R3 --approve >/dev/null
+check produce-expired 1 "$(rc "$S" --data "$D" --now 2026-12-01 --as rev1 produce $R3 --out $T/b3)"
+has produce-expired-msg "expired" "$T/err"
+check produce-other-agency 1 "$(rc A po1 produce R-999999 --out $T/b9)"
+
+# ---- an unknown subject: an empty, signed, logged production -------------------
+req '[{"type": "email", "value": "nobody@nowhere.example"}]' '["contact"]' 2026-01-01 2026-10-31 2027-02-19T00:00:00Z > $T/r4.json
+R4=$(submit $T/r4.json)
+A rev1 request review $R4 --approve >/dev/null
+check produce-empty 0 "$(rc A rev1 produce $R4 --out $T/b4)"
+has produce-empty-out '"subjects": 1, "records": 0' "$T/out"
+check empty-file 0 "$(stat -c %s $T/b4/subject-1.ndjson)"
+check verify-empty 0 "$(rc "$S" produce verify $T/b4)"
+
+# ---- the ledger: every production and refusal, no personal data ---------------
+check ledger-verify 0 "$(rc "$S" log verify --dir "$D/ledger")"
+ents=$(find "$D/ledger/tile/entries" -type f -exec cat {} + | tr -c '[:print:]' '\n')
+check ledger-made 2 "$(grep -o '"type":"production.made"' <<<"$ents" | wc -l)"
+check ledger-refused 4 "$(grep -o '"type":"production.refused"' <<<"$ents" | wc -l)"
+for v in orlen Vasquiel nobody@ AC-1 Tamber; do
+    if grep -q -- "$v" <<<"$ents"; then check "ledger-no-$v" absent present; fi
+done
+hasnt acct-no-pii "orlen" "$D/accounting.db"
+
+echo "produce_cli: $pass passed, $fails failed"
+[ "$fails" -eq 0 ]

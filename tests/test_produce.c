@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of the produce module's pure parts: the manifest parser (a
+ * good manifest, each line out of place, path traversal in file names,
+ * unsorted or duplicate categories, trailing bytes) and the accounting rules
+ * (PA-1 basis mapping; PA-4/PA-8 visibility per policy and delay).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sealed/accounting.h"
+#include "sealed/produce.h"
+#include "sealed/request.h"
+
+static const char good[] =
+    "sealed-production/v1\nproduction P-R-000001\nrequest R-000001\nagency quellford-pd\n"
+    "basis subpoena\npa-basis b7\npurpose criminal_investigation\n"
+    "policy strict 229cfe4f4b52a91e214c3dcf0c626da9ce42d8f29aa930780f9dfc87f7a5b20a\n"
+    "approval rev1 7\ncategories contact,identity\nwindow 2026-01-01..2026-10-31\n"
+    "produced 2026-11-24T00:00:00Z\nsubjects 2\n"
+    "file subject-1.ndjson b1a46db7b92e423439ebc459b5b3a331d0952802baed414bd55d0f937b11a975 1\n"
+    "file subject-2.ndjson e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0\n";
+
+static seal_status parse_with(const char *from, const char *to)
+{
+    static seal_manifest m;
+    char buf[2048];
+    const char *p = strstr(good, from);
+    assert_non_null(p);
+    size_t a = (size_t) (p - good);
+    int n = snprintf(buf, sizeof(buf), "%.*s%s%s", (int) a, good, to, p + strlen(from));
+    assert_true(n > 0 && (size_t) n < sizeof(buf));
+    return seal_manifest_parse(buf, strlen(buf), &m, NULL);
+}
+
+static void manifest_good(void **state)
+{
+    (void) state;
+    static seal_manifest m;
+    assert_int_equal(seal_manifest_parse(good, strlen(good), &m, NULL), SEAL_OK);
+    assert_string_equal(m.request, "R-000001");
+    assert_string_equal(m.production, "P-R-000001");
+    assert_int_equal(m.n_approvals, 1);
+    assert_string_equal(m.approvals[0].principal, "rev1");
+    assert_int_equal(m.approvals[0].ledger_index, 7);
+    assert_int_equal(m.categories, (1u << SEAL_CAT_CONTACT) | (1u << SEAL_CAT_IDENTITY));
+    assert_int_equal(m.n_files, 2);
+    assert_string_equal(m.files[1].name, "subject-2.ndjson");
+    assert_int_equal(m.files[0].records, 1);
+}
+
+static void manifest_bad(void **state)
+{
+    (void) state;
+    static const char *const cases[][2] = {
+        {"sealed-production/v1", "sealed-production/v2"},
+        {"subject-1.ndjson", "../etc/passwd"},
+        {"subject-1.ndjson", "."},
+        {"subject-2.ndjson", "subject-1.ndjson"},
+        {"contact,identity", "identity,contact"},
+        {"contact,identity", "contact,contact"},
+        {"contact,identity", "contact,"},
+        {"contact,identity", "everything"},
+        {"2026-01-01..2026-10-31", "2026-10-31..2026-01-01"},
+        {"subjects 2", "subjects 3"},
+        {"approval rev1 7", "approval rev1 07"},
+        {"approval rev1 7", "approval rev1 7 "},
+        {"basis subpoena", "basis dragnet"},
+        {"request R-000001", "request R 1"},
+        {" 0\n", " 0\nextra\n"},
+        {" 0\n", " 0"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(parse_with(cases[i][0], cases[i][1]), SEAL_CORRUPT);
+    }
+    static seal_manifest m;
+    for (size_t n = 0; n < strlen(good); n++) {
+        assert_int_equal(seal_manifest_parse(good, n, &m, NULL), SEAL_CORRUPT);
+    }
+}
+
+static void pa_basis(void **state)
+{
+    (void) state;
+    assert_int_equal(seal_pa_basis_of(SEAL_BASIS_CONSENT), SEAL_PA_CONSENT);
+    assert_int_equal(seal_pa_basis_of(SEAL_BASIS_SUBPOENA), SEAL_PA_B7);
+    assert_int_equal(seal_pa_basis_of(SEAL_BASIS_MAIL_COVER), SEAL_PA_B7);
+    assert_int_equal(seal_pa_basis_of(SEAL_BASIS_COURT_ORDER), SEAL_PA_B11);
+    assert_int_equal(seal_pa_basis_of(SEAL_BASIS_WARRANT), SEAL_PA_B11);
+    assert_int_equal(seal_pa_basis_of(SEAL_BASIS_EMERGENCY), SEAL_PA_B8);
+    assert_int_equal(seal_pa_basis_of(SEAL_BASIS_PRESERVATION), -1);
+    assert_null(seal_pa_basis_name(SEAL_PA_COUNT));
+}
+
+/* PA-4 / PA-8: the table of who sees what, when */
+static void visibility(void **state)
+{
+    (void) state;
+    const int64_t delay_end = 1800000000, before = delay_end - 1, after = delay_end;
+    static const struct {
+        int pa;
+        bool hidden;
+        int64_t notice, now;
+        bool visible;
+    } t[] = {
+        {SEAL_PA_B7, true, 0, before, false},          /* cfr-233: (b)(7) never */
+        {SEAL_PA_B7, true, delay_end, after, false},   /* not even after a delay */
+        {SEAL_PA_B7, false, 0, before, true},          /* strict: no delay, visible */
+        {SEAL_PA_B7, false, delay_end, before, false}, /* strict: delayed */
+        {SEAL_PA_B7, false, delay_end, after, true},   /* strict: once the delay ends */
+        {SEAL_PA_B11, true, delay_end, before, false}, /* any basis waits for the delay */
+        {SEAL_PA_B11, true, delay_end, after, true},   /* court orders are not (b)(7) */
+        {SEAL_PA_B8, true, 0, before, true},           {SEAL_PA_CONSENT, true, 0, before, true},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        seal_accounting_entry e;
+        memset(&e, 0, sizeof(e));
+        e.pa_basis = t[i].pa;
+        e.b7_hidden = t[i].hidden;
+        e.notice_until = t[i].notice;
+        assert_int_equal(seal_accounting_visible(&e, t[i].now), t[i].visible);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(manifest_good),
+        cmocka_unit_test(manifest_bad),
+        cmocka_unit_test(pa_basis),
+        cmocka_unit_test(visibility),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -87,8 +87,9 @@ check "ndjson ledger entries" 6 "$(ledger_pieces)"
 D=$D_SAVE
 
 # usage and cover-file errors
-rc=0; $S cover run --scans "$T/scans.csv" >/dev/null 2>&1 || rc=$?
-check "no covers is a usage error" 2 "$rc"
+rc=0; err=$($S --data "$T/none" cover run --scans "$T/scans.csv" 2>&1 >/dev/null) || rc=$?
+check "no covers and no store" 1 "$rc"
+check "no covers and no store: message" "sealctl: cover run: $T/none: no sealed store here to take active covers from (run \`sealctl --data $T/none init\`, or give --covers FILE)" "$err"
 rc=0; $S cover run --covers "$T/covers.jsonl" --format xml >/dev/null 2>&1 || rc=$?
 check "bad format" 2 "$rc"
 echo '{"cover_id":"C-9","subject":"1 Main St, Denver CO 80204","start":"2026-01-01","days":3,"color":"red"}' > "$T/bad.jsonl"

@@ -239,6 +239,14 @@ static seal_status load_active(const seal_cli *cli, seal_cover_list **out, size_
     seal_buf lines;
     seal_buf_init(&lines);
     int64_t now = seal__cli_now(cli);
+    char probe[1100];
+    snprintf(probe, sizeof(probe), "%s/store.db", cli->data_dir);
+    if (access(probe, F_OK) != 0) {
+        return seal_error_set(err, SEAL_NOTFOUND,
+                              "%s: no sealed store here to take active covers from (run "
+                              "`sealctl --data %s init`, or give --covers FILE)",
+                              cli->data_dir, cli->data_dir);
+    }
     seal_status s = seal_registry_open(cli->data_dir, cli->principal, now, &reg, err);
     if (s == SEAL_OK) {
         s = seal_covers_active(reg, seal_time_day(now) * 86400, active_line, &lines, err);

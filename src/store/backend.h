@@ -60,6 +60,8 @@ typedef enum { SEAL_UPSERT_INSERTED, SEAL_UPSERT_UNCHANGED, SEAL_UPSERT_DIFFEREN
 typedef seal_status (*seal_id_cb)(int64_t id, void *ud);
 typedef seal_status (*seal_key_cb)(const uint8_t *subject, const uint8_t *wrapped, size_t len,
                                    void *ud);
+/* A row whose body is borrowed until the callback returns. */
+typedef seal_status (*seal_row_cb)(const seal_record_row *row, void *ud);
 typedef void (*seal_stats_cb)(int kind, int state, int64_t count, void *ud);
 
 typedef struct seal_backend seal_backend;
@@ -103,6 +105,9 @@ typedef struct seal_backend_ops {
     seal_status (*record_update)(seal_backend *b, const seal_record_row *row, seal_error *err);
     seal_status (*records_by_subject)(seal_backend *b, const uint8_t *subject, seal_id_cb cb,
                                       void *ud, seal_error *err);
+    /* The subject's rows, bodies included, in one scan (lookups). */
+    seal_status (*subject_rows)(seal_backend *b, const uint8_t *subject, seal_row_cb cb, void *ud,
+                                seal_error *err);
     seal_status (*records_stale)(seal_backend *b, int version, seal_id_cb cb, void *ud,
                                  seal_error *err);
     seal_status (*index_put)(seal_backend *b, const seal_index_row *row, seal_error *err);

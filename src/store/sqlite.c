@@ -36,6 +36,7 @@ enum {
     Q_REC_GET,
     Q_REC_UPDATE,
     Q_REC_BY_SUBJECT,
+    Q_REC_ROWS_OF_SUBJECT,
     Q_REC_STALE,
     Q_REC_DELETE,
     Q_IDX_PUT,
@@ -79,6 +80,9 @@ static const struct {
                          "body = ?10 WHERE id = ?11"},
     [Q_REC_BY_SUBJECT] = {0, "SELECT id FROM record WHERE id BETWEEN ?2 AND ?3 AND subject = ?1 "
                              "ORDER BY id"},
+    [Q_REC_ROWS_OF_SUBJECT] = {0, "SELECT kind, natkey, subject, day, expires, truncate_at, state, "
+                                  "version, digest, body, id FROM record WHERE id BETWEEN ?2 AND "
+                                  "?3 AND subject = ?1 ORDER BY id"},
     [Q_REC_STALE] = {0, "SELECT id FROM record WHERE version < ?1 AND state != 2 ORDER BY id"},
     [Q_IDX_PUT] = {0, "INSERT OR IGNORE INTO idx(hash, record, subject, version) "
                       "VALUES (?1, ?2, ?3, ?4)"},
@@ -505,6 +509,26 @@ static seal_status copy_hash(sqlite3_stmt *st, int col, uint8_t *out)
     return SEAL_OK;
 }
 
+/* Reads the columns kind, natkey, subject, day, expires, truncate_at, state,
+ * version, digest, body (Q_REC_GET's order); the body stays borrowed from
+ * the statement until its next step or reset. */
+static seal_status column_row(sqlite3_stmt *st, seal_record_row *row)
+{
+    row->kind = sqlite3_column_int(st, 0);
+    row->day = sqlite3_column_int64(st, 3);
+    row->expires = column_day(st, 4);
+    row->truncate_at = column_day(st, 5);
+    row->state = sqlite3_column_int(st, 6);
+    row->version = sqlite3_column_int(st, 7);
+    row->body = sqlite3_column_blob(st, 9);
+    row->body_len = (size_t) sqlite3_column_bytes(st, 9);
+    if (copy_hash(st, 1, row->natkey) != SEAL_OK || copy_hash(st, 2, row->subject) != SEAL_OK ||
+        copy_hash(st, 8, row->digest) != SEAL_OK) {
+        return SEAL_CORRUPT;
+    }
+    return SEAL_OK;
+}
+
 static seal_status sqlite_record_get(seal_backend *b, int64_t id, seal_record_row *row,
                                      seal_buf *body_buf, seal_error *err)
 {
@@ -516,24 +540,39 @@ static seal_status sqlite_record_get(seal_backend *b, int64_t id, seal_record_ro
         s = seal_error_set(err, SEAL_NOTFOUND, "record %lld: not found", (long long) id);
     } else if (rc != SQLITE_ROW) {
         s = db_error(b, 0, err, "read failed");
+    } else if (column_row(st, row) != SEAL_OK) {
+        s = seal_error_set(err, SEAL_CORRUPT, "record %lld: malformed row", (long long) id);
     } else {
         row->id = id;
-        row->kind = sqlite3_column_int(st, 0);
-        row->day = sqlite3_column_int64(st, 3);
-        row->expires = column_day(st, 4);
-        row->truncate_at = column_day(st, 5);
-        row->state = sqlite3_column_int(st, 6);
-        row->version = sqlite3_column_int(st, 7);
-        if (copy_hash(st, 1, row->natkey) != SEAL_OK || copy_hash(st, 2, row->subject) != SEAL_OK ||
-            copy_hash(st, 8, row->digest) != SEAL_OK) {
-            s = seal_error_set(err, SEAL_CORRUPT, "record %lld: malformed row", (long long) id);
+        seal_buf_reset(body_buf);
+        s = seal_buf_append(body_buf, row->body, row->body_len);
+        row->body = body_buf->data;
+        row->body_len = body_buf->len;
+    }
+    sqlite3_reset(st);
+    return s;
+}
+
+static seal_status sqlite_subject_rows(seal_backend *b, const uint8_t *subject, seal_row_cb cb,
+                                       void *ud, seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_REC_ROWS_OF_SUBJECT);
+    sqlite3_bind_blob(st, 1, subject, SEAL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, subject_base(subject));
+    sqlite3_bind_int64(st, 3, subject_base(subject) | NAT_MASK);
+    seal_status s = SEAL_OK;
+    int rc;
+    while (s == SEAL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        seal_record_row row;
+        row.id = sqlite3_column_int64(st, 10);
+        if (column_row(st, &row) != SEAL_OK) {
+            s = seal_error_set(err, SEAL_CORRUPT, "record %lld: malformed row", (long long) row.id);
         } else {
-            seal_buf_reset(body_buf);
-            s = seal_buf_append(body_buf, sqlite3_column_blob(st, 9),
-                                (size_t) sqlite3_column_bytes(st, 9));
-            row->body = body_buf->data;
-            row->body_len = body_buf->len;
+            s = cb(&row, ud);
         }
+    }
+    if (s == SEAL_OK && rc != SQLITE_DONE) {
+        s = db_error(b, 0, err, "read failed");
     }
     sqlite3_reset(st);
     return s;
@@ -690,6 +729,7 @@ const seal_backend_ops seal__sqlite_backend = {
     .record_get = sqlite_record_get,
     .record_update = sqlite_record_update,
     .records_by_subject = sqlite_records_by_subject,
+    .subject_rows = sqlite_subject_rows,
     .records_stale = sqlite_records_stale,
     .index_put = sqlite_index_put,
     .record_delete = sqlite_record_delete,

@@ -974,35 +974,6 @@ seal_status seal_store_get(seal_store *st, int64_t id, seal_record_cb cb, void *
     return read_one(id, &rc);
 }
 
-/* Merges two sorted id lists without repeats: ids from the index and ids
- * owned by the subject. */
-typedef struct id_list {
-    int64_t *v;
-    size_t n, cap;
-} id_list;
-
-static seal_status collect_id(int64_t id, void *ud)
-{
-    id_list *l = ud;
-    if (l->n == l->cap) {
-        size_t cap = l->cap == 0 ? 64 : 2 * l->cap;
-        int64_t *p = seal_realloc(l->v, cap * sizeof(*p));
-        if (p == NULL) {
-            return SEAL_NOMEM;
-        }
-        l->v = p;
-        l->cap = cap;
-    }
-    l->v[l->n++] = id;
-    return SEAL_OK;
-}
-
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-    return (x > y) - (x < y);
-}
-
 typedef struct order_key {
     seal_record_row row;
     size_t off;    /* body's place in the arena */
@@ -1062,57 +1033,89 @@ static void body_time(seal_store *st, const seal_record_row *row, char *out, siz
     }
 }
 
+typedef struct gather {
+    order_key *keys;
+    size_t n, cap;
+    seal_buf arena; /* bodies, while the rows are sorted */
+} gather;
+
+static seal_status gather_row(const seal_record_row *row, void *ud)
+{
+    gather *g = ud;
+    if (g->n == g->cap) {
+        size_t cap = g->cap == 0 ? 32 : 2 * g->cap;
+        order_key *k = seal_realloc(g->keys, cap * sizeof(*k));
+        if (k == NULL) {
+            return SEAL_NOMEM;
+        }
+        g->keys = k;
+        g->cap = cap;
+    }
+    order_key *k = &g->keys[g->n];
+    k->row = *row;
+    k->off = g->arena.len;
+    if (seal_buf_append(&g->arena, row->body, row->body_len) != SEAL_OK) {
+        return SEAL_NOMEM;
+    }
+    g->n++;
+    return SEAL_OK;
+}
+
+static int cmp_key_id(const void *a, const void *b)
+{
+    int64_t x = ((const order_key *) a)->row.id, y = ((const order_key *) b)->row.id;
+    return (x > y) - (x < y);
+}
+
 /* Record ids carry no order (they are keyed hashes), so results come back by
- * kind (catalogue order), then the record's time, then id. Each row is
- * fetched once; bodies wait in one arena while the rows are sorted, and only
- * their time fields are opened to sort them. */
-static seal_status read_in_order(seal_store *st, id_list *ids, read_ctx *rc, seal_error *err)
+ * kind (catalogue order), then the record's time, then id. The subject's own
+ * rows come in one scan, the index's hits one by one; bodies wait in one
+ * arena while the rows are sorted, and only their time fields are opened to
+ * sort them. */
+static seal_status read_in_order(seal_store *st, gather *g, read_ctx *rc)
 {
     seal_status s = SEAL_OK;
-    order_key *keys = seal_calloc(ids->n == 0 ? 1 : ids->n, sizeof(*keys));
-    seal_buf body, arena;
-    seal_buf_init(&body);
-    seal_buf_init(&arena);
+    if (g->n > 1) {
+        qsort(g->keys, g->n, sizeof(*g->keys), cmp_key_id);
+    }
     size_t n = 0;
-    if (keys == NULL) {
-        return seal_error_set(err, SEAL_NOMEM, "out of memory");
-    }
-    if (ids->n > 1) {
-        qsort(ids->v, ids->n, sizeof(int64_t), cmp_id);
-    }
-    for (size_t i = 0; s == SEAL_OK && i < ids->n; i++) {
-        if (i > 0 && ids->v[i] == ids->v[i - 1]) {
-            continue; /* found through the index and as the subject's own */
-        }
-        order_key *k = &keys[n];
-        s = st->ops->record_get(st->be, ids->v[i], &k->row, &body, err);
-        if (s == SEAL_OK) {
-            k->off = arena.len;
-            s = seal_buf_append(&arena, body.data, body.len);
-            n++;
+    for (size_t i = 0; i < g->n; i++) { /* found through the index and as the subject's own */
+        if (n == 0 || g->keys[i].row.id != g->keys[n - 1].row.id) {
+            g->keys[n++] = g->keys[i];
         }
     }
+    for (size_t i = 0; i < n; i++) {
+        g->keys[i].row.body = g->arena.data + g->keys[i].off;
+        body_time(st, &g->keys[i].row, g->keys[i].time, sizeof(g->keys[i].time));
+    }
+    if (n > 1) {
+        qsort(g->keys, n, sizeof(*g->keys), cmp_order);
+    }
     for (size_t i = 0; s == SEAL_OK && i < n; i++) {
-        keys[i].row.body = arena.data + keys[i].off;
-        body_time(st, &keys[i].row, keys[i].time, sizeof(keys[i].time));
+        s = decode_row(rc, &g->keys[i].row);
     }
-    if (s == SEAL_OK && n > 1) {
-        qsort(keys, n, sizeof(*keys), cmp_order);
-    }
-    for (size_t i = 0; s == SEAL_OK && i < n; i++) {
-        s = decode_row(rc, &keys[i].row);
-    }
-    seal_buf_cleanup(&body);
-    seal_buf_cleanup(&arena);
-    seal_free(keys);
     return s;
+}
+
+typedef struct index_hits {
+    seal_store *st;
+    gather *g;
+    seal_buf body;
+    seal_error *err;
+} index_hits;
+
+static seal_status gather_id(int64_t id, void *ud)
+{
+    index_hits *h = ud;
+    seal_record_row row;
+    seal_status s = h->st->ops->record_get(h->st->be, id, &row, &h->body, h->err);
+    return s == SEAL_OK ? gather_row(&row, h->g) : s;
 }
 
 seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *value, size_t n,
                               seal_record_cb cb, void *ud, seal_error *err)
 {
     uint8_t hash[SEAL_HASH_BYTES];
-    id_list ids = {0};
     seal_status s = std_value(st, type, value, n, err);
     if (s != SEAL_OK) {
         return s;
@@ -1121,19 +1124,25 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
     if ((s = st->ops->read_begin(st->be, err)) != SEAL_OK) {
         return s;
     }
-    s = st->ops->index_lookup(st->be, hash, collect_id, &ids, err);
+    gather g = {0};
+    seal_buf_init(&g.arena);
+    index_hits h = {st, &g, {0}, err};
+    seal_buf_init(&h.body);
+    s = st->ops->index_lookup(st->be, hash, gather_id, &h, err);
     if (s == SEAL_OK && (type == SEAL_IDX_ACCOUNT || type == SEAL_IDX_ADDRESS)) {
         hash_std(st, SUB_SUBJECT, type, hash);
-        s = st->ops->records_by_subject(st->be, hash, collect_id, &ids, err);
+        s = st->ops->subject_rows(st->be, hash, gather_row, &g, err);
     }
     if (s == SEAL_OK) {
         read_ctx rc = {st, cb, ud, err, true, 0};
-        s = read_in_order(st, &ids, &rc, err);
+        s = read_in_order(st, &g, &rc);
     } else if (s == SEAL_NOMEM) {
         seal_error_set(err, s, "out of memory");
     }
     st->ops->read_end(st->be);
-    seal_free(ids.v);
+    seal_buf_cleanup(&h.body);
+    seal_buf_cleanup(&g.arena);
+    seal_free(g.keys);
     return s;
 }
 

@@ -45,6 +45,8 @@ need_tool nats-server nats-server
 need_file /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tlog.go golang-golang-x-mod-dev
 # clang's sanitizer runtimes and libFuzzer
 need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
+# the daemon's end-to-end tests (tests/server_*.sh)
+need_tool curl curl
 
 [ -z "$pkgs" ] && exit 0
 

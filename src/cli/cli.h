@@ -65,5 +65,6 @@ int seal__cmd_issuer(seal_cli *cli, int argc, char **argv);
 int seal__cmd_principal(seal_cli *cli, int argc, char **argv);
 int seal__cmd_protect(seal_cli *cli, int argc, char **argv);
 int seal__cmd_produce(seal_cli *cli, int argc, char **argv);
+int seal__cmd_token(seal_cli *cli, int argc, char **argv);
 
 #endif

@@ -35,6 +35,7 @@ static const seal_cli_command commands[] = {
     {"protect", seal__cmd_protect, "register addresses under a protective order"},
     {"cover", seal__cmd_cover, "mail covers: run the stream matcher, indict"},
     {"produce", seal__cmd_produce, "build and verify the bundle of an approved request"},
+    {"token", seal__cmd_token, "issue a principal's bearer token for the daemon (sealed)"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# End-to-end: kill -9 of the sealed daemon under a small load loses nothing
+# it acknowledged (issue 7). Three clients submit requests over HTTP while
+# the daemon is killed with SIGKILL; after a restart on the same data
+# directory every submission answered 201 is still there (GET 200, same
+# state), new submissions work, and after a clean SIGTERM (exit 0) the
+# ledger verifies offline (`sealctl log verify`) and has grown by at least
+# one event per acknowledged submission. All data is made up.
+set -euo pipefail
+S=${SEALCTL:?}
+SD=${SEAL_BUILD_DIR:?}/sealed
+T=$(mktemp -d)
+D=$T/data
+PID=
+LOAD=()
+cleanup() {
+    [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
+    for p in "${LOAD[@]}"; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+pass=0
+check() { # name expected actual
+    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
+        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
+}
+NOW=2026-11-24
+"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now $NOW agency add usps-pis --name 'Inspection HQ' --kind federal --inspection-service >/dev/null
+"$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
+"$S" --data "$D" --now $NOW --as po1 agency add quellford-pd --name 'Quellford PD' --kind local >/dev/null
+"$S" --data "$D" --now $NOW --as po1 principal add det1 --agency quellford-pd --role requester >/dev/null
+TOKEN=$("$S" --data "$D" token issue det1)
+cat > $T/doc.json <<'J'
+{"agency": "quellford-pd", "official": "Det. O. Vasquiel, Narcotics",
+ "legal_basis": {"type": "subpoena", "reference": "GJ-2026-118",
+  "issued_by": "Grand Jury, District of Examplia",
+  "issued_at": "2026-11-21T00:00:00Z", "expires_at": "2027-02-19T00:00:00Z",
+  "facts": "The subject received 14 parcels at this address between March and June that were later found to contain fentanyl."},
+ "purpose": {"activity": "criminal_investigation", "offense": "21 USC 841"},
+ "subjects": [{"type": "person", "name": "Ima Drovenko", "address": "221 S Tamber St Apt 2, Quellford MN 55001"}],
+ "categories": ["identity", "contact"], "window": {"from": "2026-01-01", "to": "2026-10-31"}}
+J
+start() {
+    : > "$T/out"
+    SEALED_NOW=$NOW "$SD" --data "$D" --listen 127.0.0.1:0 >"$T/out" 2>>"$T/log" &
+    PID=$!
+    for _ in $(seq 100); do grep -q listening "$T/out" && break; sleep 0.05; done
+    B=http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$T/out")
+}
+size() { sed -n 2p "$D/ledger/checkpoint"; }
+start
+before=$(size)
+# each client appends "ID" for every 201 it got, and nothing else
+client() {
+    while :; do
+        out=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $TOKEN" \
+            --data-binary @$T/doc.json "$B/v1/requests" 2>/dev/null) || continue
+        if [ "$(tail -1 <<<"$out")" = 201 ]; then
+            sed -n 's/^{"id": "\([^"]*\)".*/\1/p' <<<"$out" >> "$T/acked.$1"
+        fi
+    done
+}
+for c in 1 2 3; do client $c & LOAD+=($!); done
+sleep 1.5
+{ kill -9 $PID; wait $PID; } 2>/dev/null || true
+PID=
+for p in "${LOAD[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+LOAD=()
+cat $T/acked.* > $T/acked 2>/dev/null || true
+n=$(wc -l < $T/acked)
+check some-acked yes "$([ "$n" -ge 3 ] && echo yes || echo "no ($n)")"
+
+start
+missing=0
+while read -r id; do
+    st=$(curl -s -o $T/show -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$B/v1/requests/$id")
+    [ "$st" = 200 ] && grep -q '"state": "review"' $T/show || missing=$((missing + 1))
+done < $T/acked
+check acked-after-restart 0 "$missing"
+check submit-after-restart 201 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" --data-binary @$T/doc.json "$B/v1/requests")"
+kill -TERM $PID
+rc=0; wait $PID || rc=$?
+PID=
+check sigterm-exit 0 "$rc"
+check ledger-verifies 0 "$(r=0; "$S" log verify --dir "$D/ledger" >$T/verify 2>&1 || r=$?; echo $r)"
+grown=$(( $(size) - before ))
+check ledger-grew yes "$([ "$grown" -ge $((n + 1)) ] && echo yes || echo "no ($grown < $n + 1)")"
+echo "server_crash: $pass passed, $fails failed ($n acknowledged before SIGKILL)"
+[ $fails -eq 0 ]

@@ -37,8 +37,7 @@ typedef struct opt {
 static const opt opts[] = {
     {"listen", OPT_STR, "127.0.0.1:8440", 0, 0, F(listen),
      "HOST:PORT to listen on ([V6]:PORT for IPv6; port 0 picks a free port)"},
-    {"data", OPT_STR, NULL, 0, 0, F(data),
-     "data directory made by `sealctl init` (default $SEALED_DATA, else ./var)"},
+    {"data", OPT_STR, NULL, 0, 0, F(data), "data directory made by `sealctl init`"},
     {"max-body", OPT_INT, "65536", 256, 16777216, F(max_body),
      "largest request body in bytes; larger is refused with 413"},
     {"max-header", OPT_INT, "32768", 4096, 1048576, F(max_header),
@@ -71,7 +70,7 @@ static void usage(FILE *out)
         const opt *o = &opts[i];
         char def[64];
         if (o->def == NULL) {
-            snprintf(def, sizeof(def), "see above");
+            snprintf(def, sizeof(def), "$SEALED_DATA, else ./var");
         } else {
             snprintf(def, sizeof(def), "%s", o->def);
         }

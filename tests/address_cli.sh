@@ -66,6 +66,24 @@ printf '1400 W Colfax Ave Apt 3, Denver CO 80204-1234\n' | "$SEALCTL" address pa
 printf 'street\t1400\t\tW\tCOLFAX\tAVE\t\tAPT\t3\tDENVER\tCO\t80204\t1234\n' > "$tmp/want.parse"
 diff -u "$tmp/want.parse" "$tmp/got.parse" || fail "parse output differs"
 
+# version 3: Puerto Rico urbanization, highways, APT 3 B, number words
+cat > "$tmp/v3" <<'IN'
+Urb Las Gladiolas, 150 Calle A, San Juan PR 00926
+150 Calle A, URB LAS GLADIOLAS, SAN JUAN 00926
+100 SR 9 Apt 3 B, Albany NY 12207
+One US Hwy 1 N, Trenton NJ 08601
+IN
+cat > "$tmp/v3.want" <<'OUT'
+URB LAS GLADIOLAS, 150 CALLE A, SAN JUAN PR 00926	00926|150|CALLE A||LAS GLADIOLAS
+URB LAS GLADIOLAS, 150 CALLE A, SAN JUAN PR 00926	00926|150|CALLE A||LAS GLADIOLAS
+100 STATE ROUTE 9 APT 3B, ALBANY NY 12207	12207|100|STATE ROUTE 9|3B
+1 US HIGHWAY 1 N, TRENTON NJ 08601	08601|1|US HIGHWAY 1 N|
+OUT
+"$SEALCTL" address normalize < "$tmp/v3" > "$tmp/v3.norm"
+"$SEALCTL" address key < "$tmp/v3" > "$tmp/v3.key"
+paste "$tmp/v3.norm" "$tmp/v3.key" > "$tmp/v3.got"
+diff -u "$tmp/v3.want" "$tmp/v3.got" || fail "version 3 forms differ"
+
 # no input, no output; a last line without newline still gets one
 [ -z "$("$SEALCTL" address key < /dev/null)" ] || fail "empty input gave output"
 [ "$(printf '1 Elm St, Dayton OH 45402' | "$SEALCTL" address key)" = "45402|1|ELM ST|" ] ||

@@ -72,6 +72,34 @@ static const io_case normalize_cases[] = {
      "1600 PENNSYLVANIA AVE NW, WASHINGTON DC 20500"},
     {"1600 Pennsylvania Avenue Northwest, Washington, D.C. 20500",
      "1600 PENNSYLVANIA AVE NW, WASHINGTON DC 20500"},
+    /* version 3: Puerto Rico (Pub 28 §29) */
+    {"Urb Las Gladiolas, 150 Calle A, San Juan PR 00926-3232",
+     "URB LAS GLADIOLAS, 150 CALLE A, SAN JUAN PR 00926-3232"},
+    {"URB. LAS GLADIOLAS 150 CALLE A, SAN JUAN, PUERTO RICO 00926",
+     "URB LAS GLADIOLAS, 150 CALLE A, SAN JUAN PR 00926"},
+    {"150 Calle A, Urbanización Las Gladiolas, San Juan PR 00926",
+     "URB LAS GLADIOLAS, 150 CALLE A, SAN JUAN PR 00926"},
+    {"1 Avenida Ponce de León, San Juan PR 00907", "1 AVE PONCE DE LEON, SAN JUAN PR 00907"},
+    {"1 Calle E Apto 4, Ponce 00730", "1 CALLE E APT 4, PONCE PR 00730"},
+    {"25 Calle Sol Edificio 2 Apartamento 4, Ponce PR 00730",
+     "25 CALLE SOL BLDG 2 APT 4, PONCE PR 00730"},
+    {"2 Calle Rey, Charlotte Amalie 00802", "2 CALLE REY, CHARLOTTE AMALIE VI 00802"},
+    /* version 3: highways (Pub 28 §232) */
+    {"100 State Rte 9, Albany NY 12207", "100 STATE ROUTE 9, ALBANY NY 12207"},
+    {"100 SR-9 Albany NY 12207", "100 STATE ROUTE 9, ALBANY NY 12207"},
+    {"100 state hwy 9 apt 3 albany ny 12207", "100 STATE HIGHWAY 9 APT 3, ALBANY NY 12207"},
+    {"100 U.S. Hwy 1 N, Trenton NJ 08601", "100 US HIGHWAY 1 N, TRENTON NJ 08601"},
+    {"100 N US Highway 1, Trenton NJ 08601", "100 N US HIGHWAY 1, TRENTON NJ 08601"},
+    {"100 Co Rd 12 Ames IA 50010", "100 COUNTY ROAD 12, AMES IA 50010"},
+    {"100 IH 95, Miami FL 33101", "100 INTERSTATE 95, MIAMI FL 33101"},
+    {"10000 Farm to Market Road 1960 W, Houston TX 77070", "10000 FM 1960 W, HOUSTON TX 77070"},
+    {"100 Ranch Rd 620, Austin TX 78734", "100 RANCH ROAD 620, AUSTIN TX 78734"},
+    {"100 County Road J, Wausau WI 54401", "100 COUNTY ROAD J, WAUSAU WI 54401"},
+    /* version 3: unit letters and number words */
+    {"9 Main St Apt 3 B Dover DE 19901", "9 MAIN ST APT 3B, DOVER DE 19901"},
+    {"One Main St, Dover DE 19901", "1 MAIN ST, DOVER DE 19901"},
+    {"Twenty One Main St, Dover DE 19901", "21 MAIN ST, DOVER DE 19901"},
+    {"12 One Tree Hill Rd, Dover DE 19901", "12 ONE TREE HILL RD, DOVER DE 19901"},
 };
 
 static const io_case key_cases[] = {
@@ -91,6 +119,21 @@ static const io_case key_cases[] = {
     {"123 1/2 N Front St Rear, Harrisburg PA 17101", "17101|123 1/2|N FRONT ST|REAR"},
     {"500 Oak Blvd N E, Portland OR 97232", "97232|500|OAK BLVD NE|"},
     {"12 North St, Pittsfield MA 01201", "01201|12|N ST|"},
+    /* version 3 */
+    {"Urb Las Gladiolas, 150 Calle A Apt 4, San Juan PR 00926",
+     "00926|150|CALLE A|4|LAS GLADIOLAS"},
+    {"150 Calle A, San Juan PR 00926", "00926|150|CALLE A|"},
+    {"1 Avenida Ponce de Leon, San Juan PR 00907", "00907|1|AVE PONCE DE LEON|"},
+    {"100 State Hwy 09, Albany NY 12207", "12207|100|STATE ROUTE 9|"},
+    {"100 U S Hwy 1 N, Trenton NJ 08601", "08601|100|US HIGHWAY 1 N|"},
+    {"100 CR 12, Ames IA 50010", "50010|100|COUNTY ROAD 12|"},
+    {"100 County Hwy 12, Ames IA 50010", "50010|100|COUNTY HIGHWAY 12|"},
+    {"100 I-95, Miami FL 33101", "33101|100|INTERSTATE 95|"},
+    {"10000 FM 1960 Rd W, Houston TX 77070", "77070|10000|FM 1960 W|"},
+    {"100 US Hwy 1 Byp, Trenton NJ 08601", "08601|100|US HIGHWAY 1 BYP|"},
+    {"100 RM 620 Austin TX 78734", "78734|100|RANCH ROAD 620|"},
+    {"9 Main St Apt 3 B, Dover DE 19901", "19901|9|MAIN ST|3B"},
+    {"Seven Main St, Dover DE 19901", "19901|7|MAIN ST|"},
 };
 
 typedef struct {
@@ -350,6 +393,105 @@ static const pair_case pairs[] = {
     DIFF("938 Vumley Avenue Ste 200, Neskcrest NY 12498",
          "938 Vumley Avenue Ste 200, Neskcrest NY 12499"),
     DIFF("444 Cackett Parkway, Mardwick IL 61697", "444 Cackett Place, Mardwick IL 61697"),
+    /* version 3: Puerto Rico urbanizations (Pub 28 §29) */
+    SAME("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "URB LAS GLADIOLAS 150 CALLE A, SAN JUAN PR 00926"),
+    SAME("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "Urb. Las Gladiolas, 150 Calle A, San Juan, PR 00926-3232"),
+    SAME("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "Urbanizacion Las Gladiolas, 150 Calle A, San Juan PR 00926"),
+    SAME("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "URBANIZACIÓN LAS GLADIOLAS, 150 CALLE A, SAN JUAN, PUERTO RICO 00926"),
+    SAME("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "150 Calle A, Urb Las Gladiolas, San Juan PR 00926"),
+    SAME("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "urb las gladiolas, 150 calle a, san juan 00926"),
+    SAME("URB Villa Carolina, 12 Calle 5 Apt 2, Carolina PR 00985",
+         "URB VILLA CAROLINA, 12 CALLE 5 # 2, CAROLINA PR 00985"),
+    SAME("URB Las Gladiolas, 150 Main St, San Juan PR 00926",
+         "150 Main St Urb Las Gladiolas PR 00926"),
+    DIFF("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "URB Villa Nevarez, 150 Calle A, San Juan PR 00926"),
+    DIFF("URB Las Gladiolas, 150 Calle A, San Juan PR 00926", "150 Calle A, San Juan PR 00926"),
+    DIFF("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "URB Las Gladiolas, 150 Calle B, San Juan PR 00926"),
+    DIFF("URB Las Gladiolas, 150 Calle A, San Juan PR 00926",
+         "URB Las Gladiolas, 152 Calle A, San Juan PR 00926"),
+    DIFF("URB Villa Carolina, 12 Calle 5 Apt 2, Carolina PR 00985",
+         "URB Villa Carolina, 12 Calle 5 Apt 3, Carolina PR 00985"),
+    /* Calle and Avenida before the name, Spanish unit words */
+    SAME("1 Calle Luna, Ponce PR 00730", "1 CALLE LUNA, PONCE, PUERTO RICO 00730"),
+    SAME("1 Calle 1, Ponce PR 00730", "1 calle 1, ponce 00730"),
+    SAME("1 Avenida Ponce de Leon, San Juan PR 00907", "1 Ave Ponce de Leon, San Juan PR 00907"),
+    SAME("1 Avenida Ponce de Leon, San Juan PR 00907", "1 AVDA PONCE DE LEON, SAN JUAN PR 00907"),
+    SAME("25 Calle Sol Apt 4, Ponce PR 00730", "25 Calle Sol Apartamento 4, Ponce PR 00730"),
+    SAME("25 Calle Sol Apt 4, Ponce PR 00730", "25 Calle Sol Apto. 4, Ponce PR 00730"),
+    SAME("25 Calle Sol Bldg 2 Apt 4, Ponce PR 00730", "25 Calle Sol Edif 2 Apto 4, Ponce PR 00730"),
+    DIFF("1 Calle Luna, Ponce PR 00730", "1 Calle Sol, Ponce PR 00730"),
+    DIFF("1 Calle 1, Ponce PR 00730", "1 Calle 2, Ponce PR 00730"),
+    DIFF("1 Calle E, Ponce PR 00730", "1 Calle W, Ponce PR 00730"),
+    DIFF("1 Avenida Ponce de Leon, San Juan PR 00907", "1 Calle Ponce de Leon, San Juan PR 00907"),
+    DIFF("25 Calle Sol Edif 2 Apto 4, Ponce PR 00730",
+         "25 Calle Sol Edif 3 Apto 4, Ponce PR 00730"),
+    /* highways (Pub 28 §232) */
+    SAME("100 State Route 9, Albany NY 12207", "100 State Rte 9, Albany NY 12207"),
+    SAME("100 State Route 9, Albany NY 12207", "100 SR 9, Albany NY 12207"),
+    SAME("100 State Route 9, Albany NY 12207", "100 SR-9 Albany NY 12207"),
+    SAME("100 State Route 9, Albany NY 12207", "100 State Highway 9, Albany NY 12207"),
+    SAME("100 State Route 9, Albany NY 12207", "100 State Hwy 9 Albany NY 12207"),
+    SAME("100 State Route 9, Albany NY 12207", "100 STATE ROAD 009, ALBANY NY 12207"),
+    SAME("100 State Route 9 Apt 3, Albany NY 12207", "100 SR 9 # 3 Albany NY 12207"),
+    SAME("100 US Highway 1, Trenton NJ 08601", "100 US Hwy 1, Trenton NJ 08601"),
+    SAME("100 US Highway 1, Trenton NJ 08601", "100 U S Highway 1, Trenton NJ 08601"),
+    SAME("100 US Highway 1, Trenton NJ 08601", "100 U.S. Hwy. 1 Trenton NJ 08601"),
+    SAME("100 US Highway 1, Trenton NJ 08601", "100 US Route 1, Trenton NJ 08601"),
+    SAME("100 US Highway 1 N, Trenton NJ 08601", "100 US Hwy 1 North, Trenton NJ 08601"),
+    SAME("100 County Road 12, Ames IA 50010", "100 Co Rd 12, Ames IA 50010"),
+    SAME("100 County Road 12, Ames IA 50010", "100 County Rd 12 Ames IA 50010"),
+    SAME("100 County Road 12, Ames IA 50010", "100 CR 12, Ames, Iowa 50010"),
+    SAME("100 Interstate 95, Miami FL 33101", "100 IH 95, Miami FL 33101"),
+    SAME("100 Interstate 95, Miami FL 33101", "100 I-95, Miami FL 33101"),
+    SAME("100 Interstate 95, Miami FL 33101", "100 I 95 Miami FL 33101"),
+    SAME("10000 FM 1960 W, Houston TX 77070", "10000 Farm to Market Road 1960 W, Houston TX 77070"),
+    SAME("10000 FM 1960 W, Houston TX 77070", "10000 FM 1960 Rd W, Houston TX 77070"),
+    SAME("10000 FM 1960 W, Houston TX 77070", "10000 Farm to Market 1960 W Houston TX 77070"),
+    SAME("100 Ranch Road 620, Austin TX 78734", "100 Ranch Rd 620, Austin TX 78734"),
+    SAME("100 Ranch Road 620, Austin TX 78734", "100 RM 620, Austin TX 78734"),
+    DIFF("100 State Route 9, Albany NY 12207", "100 State Route 90, Albany NY 12207"),
+    DIFF("100 State Route 9, Albany NY 12207", "100 US Highway 9, Albany NY 12207"),
+    DIFF("100 State Route 9, Albany NY 12207", "100 County Road 9, Albany NY 12207"),
+    DIFF("100 State Route 9, Albany NY 12207", "100 Interstate 9, Albany NY 12207"),
+    DIFF("100 State Route 9, Albany NY 12207", "102 State Route 9, Albany NY 12207"),
+    DIFF("100 State Route 9 Apt 3, Albany NY 12207", "100 State Route 9 Apt 4, Albany NY 12207"),
+    DIFF("100 US Highway 1, Trenton NJ 08601", "100 US Highway 1 N, Trenton NJ 08601"),
+    DIFF("100 US Highway 1, Trenton NJ 08601", "100 N US Highway 1, Trenton NJ 08601"),
+    DIFF("100 US Highway 1, Trenton NJ 08601", "100 US Highway 1 Byp, Trenton NJ 08601"),
+    DIFF("100 US Highway 1, Trenton NJ 08601", "100 US Highway 11, Trenton NJ 08601"),
+    DIFF("100 County Road 12, Ames IA 50010", "100 County Highway 12, Ames IA 50010"),
+    DIFF("100 County Road 12, Ames IA 50010", "100 County Road 21, Ames IA 50010"),
+    DIFF("100 County Road J, Wausau WI 54401", "100 County Road K, Wausau WI 54401"),
+    DIFF("10000 FM 1960 W, Houston TX 77070", "10000 FM 1960 E, Houston TX 77070"),
+    DIFF("10000 FM 1960 W, Houston TX 77070", "10000 FM 1906 W, Houston TX 77070"),
+    DIFF("100 Ranch Road 620, Austin TX 78734", "100 FM 620, Austin TX 78734"),
+    DIFF("100 Interstate 95, Miami FL 33101", "100 Interstate 595, Miami FL 33101"),
+    /* a highway word that is not a highway name stays a street */
+    DIFF("100 State St, Albany NY 12207", "100 State Route 9, Albany NY 12207"),
+    SAME("100 I St NW, Washington DC 20001", "100 I Street Northwest, Washington DC 20001"),
+    /* unit numbers with a space before one letter (Pub 28 §213) */
+    SAME("9 Main St Apt 3B, Dover DE 19901", "9 Main St Apt 3 B, Dover DE 19901"),
+    SAME("9 Main St Apt 3B, Dover DE 19901", "9 Main St # 3 B Dover DE 19901"),
+    SAME("9 Main St Apt 3B, Dover DE 19901", "9 Main St Unit 3 b, Dover DE 19901"),
+    DIFF("9 Main St Apt 3B, Dover DE 19901", "9 Main St Apt 3 C, Dover DE 19901"),
+    DIFF("9 Main St Apt 3, Dover DE 19901", "9 Main St Apt 3 B, Dover DE 19901"),
+    /* number words as primary numbers (Pub 28 §231) */
+    SAME("1 Main St, Dover DE 19901", "One Main St, Dover DE 19901"),
+    SAME("1 Main St, Dover DE 19901", "ONE MAIN STREET DOVER DE 19901"),
+    SAME("12 Main St, Dover DE 19901", "Twelve Main St, Dover DE 19901"),
+    SAME("21 Main St, Dover DE 19901", "Twenty One Main St, Dover DE 19901"),
+    SAME("20 Main St Ste 5, Dover DE 19901", "Twenty Main St Suite 5, Dover DE 19901"),
+    DIFF("1 Main St, Dover DE 19901", "Two Main St, Dover DE 19901"),
+    DIFF("12 Main St, Dover DE 19901", "Twelve Main St, Dover DE 19902"),
+    DIFF("12 One Tree Hill Rd, Dover DE 19901", "12 1 Tree Hill Rd, Dover DE 19901"),
 };
 
 static void test_normalize(void **state)
@@ -390,13 +532,14 @@ static void test_keys(void **state)
     seal_buf_cleanup(&out);
 }
 
-/* Version 2 changed keys (unit and primary numbers, military addresses):
- * the store stamps index rows with a version derived from this one
- * (src/store/std.c), so `sealctl reindex` rebuilds rows of version 1. */
+/* Version 2 changed keys (unit and primary numbers, military addresses),
+ * version 3 again (urbanizations, highways, APT 3 B, number words): the
+ * store stamps index rows with a version derived from this one
+ * (src/store/std.c), so `sealctl reindex` rebuilds rows of older versions. */
 static void test_version(void **state)
 {
     (void) state;
-    assert_int_equal(SEAL_ADDRESS_STD_VERSION, 2);
+    assert_int_equal(SEAL_ADDRESS_STD_VERSION, 3);
     seal_buf k;
     seal_buf_init(&k);
     seal_error e;
@@ -406,6 +549,8 @@ static void test_version(void **state)
     assert_string_equal(seal_buf_str(&k), "09204|5678|PSC 1234|");
     assert_int_equal(seal_address_normalize("psc 1234 box 5678 apo ae 09204", 30, &k, &e), SEAL_OK);
     assert_string_equal(seal_buf_str(&k), "PSC 1234 BOX 5678, APO AE 09204");
+    assert_int_equal(seal_address_key("100 SR 9, Albany NY 12207", 25, &k, &e), SEAL_OK);
+    assert_string_equal(seal_buf_str(&k), "12207|100|STATE ROUTE 9|");
     seal_buf_cleanup(&k);
 }
 
@@ -460,6 +605,8 @@ static const err_case errors[] = {
     {"1400 Colfax \xff Ave", "invalid UTF-8"},
     {"1400 Colfax \xc3", "invalid UTF-8"},
     {"1400 \xd0\x9a\xd0\xbe\xd0\xbb\xd1\x84\xd0\xb0\xd0\xba\xd1\x81 Ave", "Latin script"},
+    /* runs of number words other than tens and a digit are not read */
+    {"One Hundred Main St, Dover DE 19901", "no primary address number"},
     {"1400 Colfaxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx Ave",
      "longer than 64"},
 };
@@ -559,7 +706,7 @@ static void check_tsv(const char *name, int role)
                 }
             }
             const char *std = f[0];
-            const char *spellings = role == 3 ? f[1] : (role == 0 || role == 2) ? f[2] : f[1];
+            const char *spellings = (role == 0 || role == 2) ? f[2] : f[1];
             assert_non_null(spellings);
             if (role == 3) {
                 const seal__lex *l = seal__lex_find(std, strlen(std));
@@ -585,6 +732,8 @@ static void check_tsv(const char *name, int role)
                                   : role == 1 ? (l->dir >= 0 ? seal__dirs[l->dir] : "")
                                   : role == 2 ? (l->unit >= 0 ? seal__units[l->unit].abbr : "")
                                   : role == 3 ? (l->state >= 0 ? seal__states[l->state] : "")
+                                  : role == 5 ? (l->pretype >= 0 ? seal__pretypes[l->pretype] : "")
+                                  : role == 6 ? (l->num != NULL ? l->num : "")
                                               : (l->canon != NULL ? l->canon : "");
                 if (strcmp(got, std) != 0) {
                     print_error("%s: '%.*s' maps to '%s', want '%s'\n", name, (int) n, save, got,
@@ -607,6 +756,60 @@ static void check_tsv(const char *name, int role)
     free(text);
 }
 
+/* highways.tsv: every spelling is in the generated table with its family's
+ * key and standard forms, and its first word is flagged in the lexicon. */
+static void check_highways(void)
+{
+    char path[1024];
+    const char *src = getenv("SEAL_SOURCE_DIR");
+    snprintf(path, sizeof(path), "%s/schema/pub28/highways.tsv", src != NULL ? src : "..");
+    char *text = tu_read_file(path, NULL);
+    assert_non_null(text);
+    size_t n = 0;
+    for (char *line = text; line != NULL && *line != '\0';) {
+        char *nl = strchr(line, '\n');
+        if (nl != NULL) {
+            *nl = '\0';
+        }
+        if (line[0] != '#' && line[0] != '\0') {
+            char *std = strchr(line, '\t');
+            assert_non_null(std);
+            *std++ = '\0';
+            char *sp = strchr(std, '\t');
+            assert_non_null(sp);
+            *sp++ = '\0';
+            for (char *w = sp; w != NULL;) {
+                char *comma = strchr(w, ',');
+                if (comma != NULL) {
+                    *comma = '\0';
+                }
+                bool found = false;
+                for (size_t k = 0; k < seal__n_hwys; k++) {
+                    const seal__hwy *h = &seal__hwys[k];
+                    if (strcmp(h->words, w) == 0 &&
+                        strcmp(seal__hwy_families[h->family].key, line) == 0 &&
+                        strcmp(seal__hwy_families[h->family].std, std) == 0) {
+                        found = true;
+                    }
+                }
+                if (!found) {
+                    print_error("highways.tsv: '%s' not in the generated table\n", w);
+                    fail();
+                }
+                size_t fw = strcspn(w, " ");
+                const seal__lex *l = seal__lex_find(w, fw);
+                assert_non_null(l);
+                assert_int_equal(l->hwy, 1);
+                n++;
+                w = comma != NULL ? comma + 1 : NULL;
+            }
+        }
+        line = nl != NULL ? nl + 1 : NULL;
+    }
+    assert_int_equal(n, seal__n_hwys);
+    free(text);
+}
+
 static void test_tables_mirror_data(void **state)
 {
     (void) state;
@@ -615,6 +818,9 @@ static void test_tables_mirror_data(void **state)
     check_tsv("units.tsv", 2);
     check_tsv("states.tsv", 3);
     check_tsv("words.tsv", 4);
+    check_tsv("prefix_types.tsv", 5);
+    check_tsv("numbers.tsv", 6);
+    check_highways();
     assert_true(seal__n_suffixes >= 190);
     assert_int_equal(seal__n_units, 24);
     assert_null(seal__lex_find("NOTAWORD", 8));

@@ -20,7 +20,7 @@
 #include "sealed/status.h"
 
 /* Bumped whenever normalize or key output changes for any input. */
-#define SEAL_ADDRESS_STD_VERSION 2
+#define SEAL_ADDRESS_STD_VERSION 3
 
 /* Longest input accepted, in bytes; longer input is SEAL_INVALID. */
 #define SEAL_ADDRESS_MAX_INPUT 512
@@ -36,7 +36,7 @@ typedef enum {
 } seal_address_kind;
 
 /* A parsed address: NUL-terminated upper-case ASCII fields, "" when absent.
- * Caller-allocated value type (about 400 bytes); needs no cleanup. */
+ * Caller-allocated value type (about 470 bytes); needs no cleanup. */
 typedef struct seal_address {
     seal_address_kind kind;
     char number[24];    /* primary number ("1400", "123 1/2"), or the box number */
@@ -53,6 +53,7 @@ typedef struct seal_address {
     char state[3]; /* Pub 28 Appendix B code */
     char zip5[6];
     char zip4[5];
+    char urb[64]; /* Puerto Rico urbanization name without URB (Pub 28 §29) */
 } seal_address;
 
 /* Parses one address into *out. SEAL_INVALID (err->msg says what is wrong)
@@ -62,7 +63,8 @@ seal_status seal_address_parse(const char *in, size_t n, seal_address *out,
                                seal_error *err) SEAL_MUST_USE SEAL_NONNULL(3);
 
 /* Replaces the contents of *out with the USPS-standard line of a parsed
- * address: "1400 W COLFAX AVE APT 3, DENVER CO 80204-1234". */
+ * address: "1400 W COLFAX AVE APT 3, DENVER CO 80204-1234"; an urbanization
+ * comes first: "URB LAS GLADIOLAS, 150 CALLE A, SAN JUAN PR 00926". */
 seal_status seal_address_format(const seal_address *a, seal_buf *out) SEAL_MUST_USE
     SEAL_NONNULL(1, 2);
 
@@ -72,7 +74,9 @@ seal_status seal_address_format(const seal_address *a, seal_buf *out) SEAL_MUST_
  * canonicalised (AVENUE→AVE, NORTH→N, SAINT→ST, MOUNT→MT, FORT→FT,
  * FIFTH→5TH); pre- and post-directionals keep their places; the unit keeps
  * its number and drops its designator (#3 = APT 3 = UNIT 3); numbers lose
- * hyphens and leading zeros (3-B = 3B, #03 = #3, 0012 = 12). SEAL_INVALID
+ * hyphens and leading zeros (3-B = 3B, #03 = #3, 0012 = 12); highway names
+ * take the key form of their system (SR 9 = STATE HWY 9 -> STATE ROUTE 9).
+ * A Puerto Rico urbanization adds a fifth field: "|<URB NAME>". SEAL_INVALID
  * when the address has neither a ZIP nor a city and state. */
 seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2);

@@ -29,7 +29,23 @@ typedef struct seal__lex {
     int8_t unit;       /* index into seal__units */
     int8_t state;      /* index into seal__states */
     const char *canon; /* key word (SAINT -> ST, FIFTH -> 5TH) or NULL */
+    int8_t hwy;        /* 1: first word of a highway spelling (highways.tsv) */
+    int8_t pretype;    /* index into seal__pretypes (CALLE, AVENIDA) */
+    const char *num;   /* numeral of a number word (ONE -> 1) or NULL */
 } seal__lex;
+
+/* A highway system: its key form and its standard (output) form. */
+typedef struct seal__hwy_family {
+    const char *key; /* STATE ROUTE */
+    const char *std; /* STATE HIGHWAY */
+} seal__hwy_family;
+
+/* One spelling of a highway system: its words, single-spaced. */
+typedef struct seal__hwy {
+    const char *words; /* U S HWY */
+    uint8_t nwords;
+    uint8_t family; /* index into seal__hwy_families */
+} seal__hwy;
 
 extern const seal__suffix seal__suffixes[];
 extern const seal__unit seal__units[];
@@ -38,6 +54,11 @@ extern const char *const seal__states[];
 extern const size_t seal__n_suffixes;
 extern const size_t seal__n_units;
 extern const size_t seal__n_states;
+extern const seal__hwy_family seal__hwy_families[];
+extern const size_t seal__n_hwy_families;
+extern const seal__hwy seal__hwys[]; /* longest spelling first */
+extern const size_t seal__n_hwys;
+extern const char *const seal__pretypes[];
 extern const seal__lex seal__lexicon[];
 extern const size_t seal__lexicon_len;
 extern const uint16_t seal__lexicon_slots[];

@@ -74,7 +74,20 @@ static seal_status delivery(const seal_address *a, seal_buf *out)
 seal_status seal_address_format(const seal_address *a, seal_buf *out)
 {
     seal_buf_reset(out);
-    seal_status st = delivery(a, out);
+    seal_status st = SEAL_OK;
+    if (a->urb[0] != '\0') {
+        /* Pub 28 §29: the urbanization line precedes the delivery line */
+        st = seal_buf_append_str(out, "URB ");
+        if (st == SEAL_OK) {
+            st = seal_buf_append_str(out, a->urb);
+        }
+        if (st == SEAL_OK) {
+            st = seal_buf_append_str(out, ", ");
+        }
+    }
+    if (st == SEAL_OK) {
+        st = delivery(a, out);
+    }
     if (st == SEAL_OK && (a->city[0] || a->state[0] || a->zip5[0])) {
         bool first = true;
         st = seal_buf_append_str(out, ",");
@@ -153,6 +166,51 @@ static seal_status key_number(seal_buf *out, const char *s)
     return st;
 }
 
+/* Pub 28 §232: when the street is a highway in its standard form (STATE
+ * HIGHWAY 9), appends the key form of its system and its route number
+ * without leading zeros (STATE ROUTE 9) and returns the rest of the street
+ * name; otherwise returns s untouched. */
+static const char *key_highway(seal_buf *out, const char *s, bool *first, seal_status *st)
+{
+    const char *sp = strchr(s, ' ');
+    if (sp == NULL) {
+        return s;
+    }
+    const seal__lex *l = seal__lex_find(s, (size_t) (sp - s));
+    if (l == NULL || !l->hwy) {
+        return s;
+    }
+    for (size_t f = 0; f < seal__n_hwy_families; f++) {
+        const char *std = seal__hwy_families[f].std;
+        size_t n = strlen(std);
+        if (strncmp(s, std, n) != 0 || s[n] != ' ' || s[n + 1] == '\0') {
+            continue;
+        }
+        const char *num = s + n + 1;
+        const char *e = strchr(num, ' ');
+        size_t nl = e != NULL ? (size_t) (e - num) : strlen(num);
+        while (nl > 1 && num[0] == '0' && num[1] >= '0' && num[1] <= '9') {
+            num++;
+            nl--;
+        }
+        if (!*first) {
+            *st = seal_buf_append_byte(out, ' ');
+        }
+        *first = false;
+        if (*st == SEAL_OK) {
+            *st = seal_buf_append_str(out, seal__hwy_families[f].key);
+        }
+        if (*st == SEAL_OK) {
+            *st = seal_buf_append_byte(out, ' ');
+        }
+        if (*st == SEAL_OK) {
+            *st = seal_buf_append(out, num, nl);
+        }
+        return e != NULL ? e + 1 : "";
+    }
+    return s;
+}
+
 seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error *err)
 {
     seal_buf_reset(out);
@@ -217,8 +275,20 @@ seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error
     case SEAL_ADDRESS_STREET:
         break;
     }
-    const char *parts[] = {a->predir, a->kind == SEAL_ADDRESS_MILITARY ? "" : a->street, a->suffix,
-                           a->postdir};
+    const char *street = a->kind == SEAL_ADDRESS_MILITARY ? "" : a->street;
+    if (st == SEAL_OK) {
+        st = key_words(out, a->predir, &first);
+    }
+    const char *suffix = a->suffix;
+    if (st == SEAL_OK && a->kind == SEAL_ADDRESS_STREET) {
+        street = key_highway(out, street, &first, &st);
+        /* FM 1960 RD = FM 1960: a road word after the route number adds
+         * nothing (BYP, a bypass, stays) */
+        if (street != a->street && (strcmp(suffix, "RD") == 0 || strcmp(suffix, "HWY") == 0)) {
+            suffix = "";
+        }
+    }
+    const char *parts[] = {street, suffix, a->postdir};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && st == SEAL_OK; i++) {
         st = key_words(out, parts[i], &first);
     }
@@ -234,6 +304,15 @@ seal_status seal_address_key_of(const seal_address *a, seal_buf *out, seal_error
         if (st == SEAL_OK) {
             st = a->unit2[0] != '\0' ? key_number(out, a->unit2)
                                      : seal_buf_append_str(out, a->unit2_type);
+        }
+    }
+    if (st == SEAL_OK && a->urb[0] != '\0') {
+        /* Pub 28 §29: one street number can exist in several urbanizations
+         * of a ZIP Code, so the urbanization is part of the delivery point */
+        st = seal_buf_append_byte(out, '|');
+        first = true;
+        if (st == SEAL_OK) {
+            st = key_words(out, a->urb, &first);
         }
     }
     if (st != SEAL_OK) {

@@ -7,8 +7,10 @@
  * (ZIP, state, city) and the delivery address line from the left (Pub 28
  * §231: primary number, predirectional, street name, suffix,
  * postdirectional, secondary unit), with PO Box (§281), rural route (§241)
- * and highway contract route (§251) forms. Words are classified through the
- * generated Publication 28 lexicon (pub28_tables.c).
+ * and highway contract route (§251) forms, highway names (§232) and the
+ * Puerto Rico forms of §29 (URB urbanization, CALLE / AVENIDA before the
+ * name). Words are classified through the generated Publication 28 lexicon
+ * (pub28_tables.c).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -233,6 +235,17 @@ static bool is_suffix(const toks *T, size_t i)
     return T->t[i].lex != NULL && T->t[i].lex->suffix >= 0;
 }
 
+static bool is_pretype(const toks *T, size_t i)
+{
+    return T->t[i].lex != NULL && T->t[i].lex->pretype >= 0;
+}
+
+static bool is_letter_tok(const toks *T, size_t i)
+{
+    char c = tok_text(T, i)[0];
+    return T->t[i].len == 1 && c >= 'A' && c <= 'Z';
+}
+
 static int unit_of(const toks *T, size_t i)
 {
     return T->t[i].lex != NULL ? T->t[i].lex->unit : -1;
@@ -393,9 +406,41 @@ static bool unit_starts(const toks *T, size_t i, size_t j, size_t de)
 
 /* Pub 28 §231-§235 on the street tokens [a, b): postdirectional, suffix and
  * predirectional are taken from the ends only when a street name remains. */
+static seal_status name_words(const toks *T, size_t a, size_t b, seal_address *out, seal_error *err)
+{
+    for (size_t i = a; i < b; i++) {
+        /* Pub 28 §235: ordinal words of numbered streets as numerals */
+        const seal__lex *l = T->t[i].lex;
+        if (l != NULL && l->canon != NULL && l->canon[0] >= '0' && l->canon[0] <= '9') {
+            if (!put(out->street, sizeof(out->street), l->canon, strlen(l->canon))) {
+                return seal_error_set(err, SEAL_INVALID, "address: street name too long");
+            }
+            continue;
+        }
+        seal_status st = put_tok(out->street, sizeof(out->street), T, i, "street name", err);
+        if (st != SEAL_OK) {
+            return st;
+        }
+    }
+    return SEAL_OK;
+}
+
 static seal_status street_fields(const toks *T, size_t a, size_t b, seal_address *out,
                                  seal_error *err)
 {
+    const char *pre = NULL;
+    if (b - a >= 2 && is_pretype(T, a)) {
+        /* Pub 28 §29: CALLE LUNA: the type precedes the name, and the whole
+         * rest is the name (CALLE E). AVENIDA is written AVE and then read as
+         * any street that begins with AVE, so the line normalises to
+         * itself. */
+        pre = seal__pretypes[T->t[a].lex->pretype];
+        const seal__lex *pl = seal__lex_find(pre, strlen(pre));
+        if (pl == NULL || pl->suffix < 0) {
+            put_str(out->street, sizeof(out->street), pre);
+            return name_words(T, a + 1, b, out, err);
+        }
+    }
     if (b - a >= 3 && is_suffix(T, b - 3) && compound_dir(T, b - 2) >= 0) {
         put_str(out->postdir, sizeof(out->postdir), seal__dirs[compound_dir(T, b - 2)]);
         b -= 2;
@@ -417,21 +462,138 @@ static seal_status street_fields(const toks *T, size_t a, size_t b, seal_address
     if (a >= b) {
         return seal_error_set(err, SEAL_INVALID, "address: no street name");
     }
-    for (size_t i = a; i < b; i++) {
-        /* Pub 28 §235: ordinal words of numbered streets as numerals */
-        const seal__lex *l = T->t[i].lex;
-        if (l != NULL && l->canon != NULL && l->canon[0] >= '0' && l->canon[0] <= '9') {
-            if (!put(out->street, sizeof(out->street), l->canon, strlen(l->canon))) {
-                return seal_error_set(err, SEAL_INVALID, "address: street name too long");
+    if (pre != NULL && is_pretype(T, a)) {
+        put_str(out->street, sizeof(out->street), pre);
+        a++;
+    }
+    return name_words(T, a, b, out, err);
+}
+
+/* A route number: one to four digits and an optional letter (9, 9A, 1960),
+ * or one letter other than a directional (COUNTY ROAD J); longer numbers
+ * would read as ZIP Codes. */
+static bool route_number(const char *w, size_t n)
+{
+    size_t d = 0;
+    while (d < n && w[d] >= '0' && w[d] <= '9') {
+        d++;
+    }
+    if (d == 0) {
+        /* not N S E W: US HWY N is the highway's postdirectional */
+        return n == 1 && w[0] >= 'A' && w[0] <= 'Z' && memchr("NSEW", w[0], 4) == NULL;
+    }
+    return d <= 4 && (d == n || (d + 1 == n && w[d] >= 'A' && w[d] <= 'Z'));
+}
+
+/* Pub 28 §232: a highway name at token i: a spelling of highways.tsv and
+ * its route number, or one
+ * hyphenated token (I-95, SR-9). Returns the family, or -1; the route
+ * number is *num (*num_len bytes) and the highway ends before *end. */
+static int highway_at(const toks *T, size_t i, size_t de, const char **num, size_t *num_len,
+                      size_t *end)
+{
+    const seal__lex *l = T->t[i].lex;
+    const char *w = tok_text(T, i);
+    if (l == NULL && (T->t[i].flags & T_DIGIT)) {
+        const char *h = memchr(w, '-', T->t[i].len);
+        if (h == NULL || h == w || h[1] < '0' || h[1] > '9' ||
+            !route_number(h + 1, (size_t) (T->t[i].len - (size_t) (h - w) - 1))) {
+            return -1;
+        }
+        size_t pn = (size_t) (h - w);
+        l = seal__lex_find(w, pn);
+        if (l == NULL || !l->hwy) {
+            return -1;
+        }
+        for (size_t k = 0; k < seal__n_hwys; k++) {
+            if (seal__hwys[k].nwords == 1 && strlen(seal__hwys[k].words) == pn &&
+                memcmp(seal__hwys[k].words, w, pn) == 0) {
+                *num = h + 1;
+                *num_len = T->t[i].len - pn - 1;
+                *end = i + 1;
+                return seal__hwys[k].family;
             }
+        }
+        return -1;
+    }
+    if (l == NULL || !l->hwy) {
+        return -1;
+    }
+    for (size_t k = 0; k < seal__n_hwys; k++) {
+        const seal__hwy *h = &seal__hwys[k];
+        size_t e = i + h->nwords;
+        if (e >= de || !route_number(tok_text(T, e), T->t[e].len)) {
             continue;
         }
-        seal_status st = put_tok(out->street, sizeof(out->street), T, i, "street name", err);
-        if (st != SEAL_OK) {
-            return st;
+        const char *s = h->words;
+        bool ok = true;
+        for (size_t j = i; j < e && ok; j++) {
+            size_t n = T->t[j].len;
+            ok = strncmp(s, tok_text(T, j), n) == 0 && (s[n] == ' ' || s[n] == '\0');
+            if (ok) {
+                s += n + (s[n] == ' ' ? 1 : 0);
+            }
+        }
+        if (ok && *s == '\0') {
+            *num = tok_text(T, e);
+            *num_len = T->t[e].len;
+            *end = e + 1;
+            return h->family;
         }
     }
-    return SEAL_OK;
+    return -1;
+}
+
+/* The street of a highway address starting at i (after the primary
+ * number): [predirectional] highway number [suffix] [postdirectional], as
+ * in N US HIGHWAY 1, FM 1960 RD W. False (fields untouched) when there is
+ * none, or when words other than a unit would follow it on a delivery line
+ * of known end (STATE HWY 9 ALT stays ordinary street words). */
+static bool highway_street(const toks *T, size_t i, size_t de, bool fixed_end, seal_address *out,
+                           size_t *se)
+{
+    const char *num;
+    size_t num_len;
+    size_t e;
+    size_t h = i;
+    int fam = highway_at(T, h, de, &num, &num_len, &e);
+    int pre = -1;
+    if (fam < 0 && i + 2 < de && (pre = compound_dir(T, i)) >= 0) {
+        h = i + 2; /* S W US HWY 1 */
+        fam = highway_at(T, h, de, &num, &num_len, &e);
+    }
+    if (fam < 0 && i + 1 < de && is_dir(T, i)) {
+        h = i + 1;
+        pre = T->t[i].lex->dir;
+        fam = highway_at(T, h, de, &num, &num_len, &e);
+    }
+    if (fam < 0) {
+        return false;
+    }
+    size_t sfx = de;
+    size_t pd = de;
+    if (e < de && (fixed_end ? is_suffix(T, e) : is_strong_suffix(T, e)) && unit_of(T, e) < 0) {
+        sfx = e++;
+    }
+    if (e < de && is_dir(T, e) && (T->t[e].len <= 2 || e + 1 == de)) {
+        pd = e++;
+    }
+    if (e < de && fixed_end && !is_hash(T, e) && unit_of(T, e) < 0) {
+        return false;
+    }
+    if (h > i) {
+        put_str(out->predir, sizeof(out->predir), seal__dirs[pre]);
+    }
+    put_str(out->street, sizeof(out->street), seal__hwy_families[fam].std);
+    (void) put(out->street, sizeof(out->street), num, num_len);
+    if (sfx < de) {
+        put_str(out->suffix, sizeof(out->suffix), seal__suffixes[T->t[sfx].lex->suffix].abbr);
+    }
+    if (pd < de) {
+        put_str(out->postdir, sizeof(out->postdir), seal__dirs[T->t[pd].lex->dir]);
+    }
+    *se = e;
+    return true;
 }
 
 /* Parses the secondary unit starting at *k (a '#' or designator). */
@@ -462,6 +624,15 @@ static seal_status unit_fields(const toks *T, size_t *k, size_t de, char *type, 
         }
     }
     seal_status st = put_tok(unit, sizeof(((seal_address *) 0)->unit), T, j, "unit number", err);
+    if (st == SEAL_OK && j + 1 < de && (T->t[j].flags & T_ALLDIGIT) && is_letter_tok(T, j + 1)) {
+        /* APT 3 B = APT 3B: one trailing letter belongs to the number */
+        size_t n = strlen(unit);
+        if (n + 2 <= sizeof(((seal_address *) 0)->unit)) {
+            unit[n] = tok_text(T, j + 1)[0];
+            unit[n + 1] = '\0';
+            j++;
+        }
+    }
     *k = j + 1;
     return st;
 }
@@ -533,6 +704,30 @@ static seal_status box_number(const toks *T, size_t *k, size_t de, seal_address 
     return put_tok(out->number, sizeof(out->number), T, j, "box number", err);
 }
 
+/* Pub 28 §231: a primary number written in words (ONE MAIN ST, TWENTY ONE
+ * MAIN ST) as numerals; returns the number of tokens read, 0 for none. */
+static size_t number_word(const toks *T, size_t de, seal_address *out)
+{
+    const seal__lex *l = T->t[0].lex;
+    if (l == NULL || l->num == NULL || de < 2) {
+        return 0;
+    }
+    const seal__lex *l2 = T->t[1].lex;
+    if (l2 == NULL || l2->num == NULL) {
+        put_str(out->number, sizeof(out->number), l->num);
+        return 1;
+    }
+    /* TWENTY ONE: tens and a digit; other runs of number words (ONE
+     * HUNDRED) are not read */
+    size_t n1 = strlen(l->num);
+    if (n1 == 2 && l->num[1] == '0' && l->num[0] >= '2' && l2->num[1] == '\0' && de >= 3) {
+        char buf[3] = {l->num[0], l2->num[0], '\0'};
+        put_str(out->number, sizeof(out->number), buf);
+        return 2;
+    }
+    return 0;
+}
+
 /* Parses [0, de). With fixed_end the line ends at de (a comma follows);
  * otherwise the words after the delivery line are the city, returned in
  * *city_lo. */
@@ -588,15 +783,16 @@ static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_
             return st;
         }
     } else {
-        /* Pub 28 §231: the primary address number comes first */
-        if (!(T->t[0].flags & T_DIGIT)) {
+        /* Pub 28 §231: the primary address number comes first, in numerals */
+        if (T->t[0].flags & T_DIGIT) {
+            st = put_tok(out->number, sizeof(out->number), T, 0, "primary number", err);
+            if (st != SEAL_OK) {
+                return st;
+            }
+            i = 1;
+        } else if ((i = number_word(T, de, out)) == 0) {
             return seal_error_set(err, SEAL_INVALID, "address: no primary address number");
         }
-        st = put_tok(out->number, sizeof(out->number), T, 0, "primary number", err);
-        if (st != SEAL_OK) {
-            return st;
-        }
-        i = 1;
         if (i < de && memchr(tok_text(T, i), '/', T->t[i].len) != NULL &&
             (T->t[i].flags & T_DIGIT)) {
             st = put_tok(out->number, sizeof(out->number), T, i, "primary number", err);
@@ -609,14 +805,23 @@ static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_
             return seal_error_set(err, SEAL_INVALID, "address: no street name");
         }
         size_t u = de;
-        for (size_t j = i + 1; j < de; j++) {
+        size_t se = de;
+        bool hwy = highway_street(T, i, de, fixed_end, out, &se);
+        for (size_t j = hwy ? se : i + 1; j < de; j++) {
             if (unit_starts(T, i, j, de)) {
                 u = j;
                 break;
             }
+            if (hwy) {
+                break;
+            }
         }
-        size_t se = u;
-        if (u == de && !fixed_end) {
+        if (!hwy) {
+            se = u;
+        }
+        if (hwy) {
+            /* the highway fields are set; the city follows */
+        } else if (u == de && !fixed_end) {
             size_t sfx = de;
             for (size_t j = i + 1; j < de && sfx == de; j++) {
                 if (is_strong_suffix(T, j)) {
@@ -638,7 +843,7 @@ static seal_status delivery_line(const toks *T, size_t de, bool fixed_end, seal_
                 }
             }
         }
-        st = street_fields(T, i, se, out, err);
+        st = hwy ? SEAL_OK : street_fields(T, i, se, out, err);
         if (st != SEAL_OK) {
             return st;
         }
@@ -726,6 +931,66 @@ static bool street_before_city(const toks *T, size_t s)
     return false;
 }
 
+/* URB, URB. or URBANIZACION (Pub 28 §29) */
+static bool is_urb(const toks *T, size_t k)
+{
+    return tok_text(T, k)[0] == 'U' && (TOK_IS(T, k, "URB") || TOK_IS(T, k, "URBANIZACION"));
+}
+
+/* The urbanization name of tokens (k, e) after URB at k, into out->urb. A
+ * name with a number is refused, as at the start of a line the number
+ * would end it; so is one too long for the field. */
+static bool urb_name(const toks *T, size_t k, size_t e, seal_address *out)
+{
+    if (e <= k + 1) {
+        return false;
+    }
+    for (size_t j = k + 1; j < e; j++) {
+        if (T->t[j].flags & T_DIGIT) {
+            return false;
+        }
+    }
+    for (size_t j = k + 1; j < e; j++) {
+        if (!put(out->urb, sizeof(out->urb), tok_text(T, j), T->t[j].len)) {
+            out->urb[0] = '\0';
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Pub 28 §29: a Puerto Rico urbanization, URB and its name, at the start of
+ * the line (the name ends at a comma or the primary number) or between two
+ * commas (150 CALLE A, URB LAS GLADIOLAS, SAN JUAN). Its words are taken
+ * out of the token list before the last line is read, so the comma that
+ * ends it does not count as one before the city, and the rest parses as
+ * any address. URB right after the delivery line is read with the city. */
+static void urbanization(toks *T, size_t *end, seal_address *out)
+{
+    if (out->urb[0] != '\0') {
+        return;
+    }
+    for (size_t k = 0; k + 1 < *end; k++) {
+        if ((k > 0 && !(T->t[k].flags & T_COMMA)) || !is_urb(T, k)) {
+            continue;
+        }
+        size_t e = k + 1;
+        while (e < *end && !(T->t[e].flags & T_COMMA) && !(k == 0 && (T->t[e].flags & T_DIGIT))) {
+            e++;
+        }
+        if (e == *end || !urb_name(T, k, e, out)) {
+            continue;
+        }
+        memmove(&T->t[k], &T->t[e], (T->n - e) * sizeof(T->t[0]));
+        T->n -= e - k;
+        *end -= e - k;
+        if (k == 0) {
+            T->t[0].flags &= (uint8_t) ~T_COMMA;
+        }
+        return;
+    }
+}
+
 seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal_error *err)
 {
     toks T;
@@ -745,6 +1010,7 @@ seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal
         return seal_error_set(err, SEAL_INVALID, "address: empty");
     }
     size_t end = T.n;
+    urbanization(&T, &end, out);
 
     /* ZIP Code or ZIP+4 (Pub 28 §224), last on the last line */
     /* FL is both Florida and a floor (Pub 28 C2): before five digits it is
@@ -821,6 +1087,23 @@ seal_status seal_address_parse(const char *in, size_t n, seal_address *out, seal
             }
         }
     }
+    if (!fixed && out->urb[0] == '\0' && city_lo < city_hi && is_urb(&T, city_lo) &&
+        urb_name(&T, city_lo, city_hi, out)) {
+        /* 150 MAIN ST URB LAS GLADIOLAS: what follows the delivery line is
+         * the urbanization. After a comma (", URB X PR 00926") it stays the
+         * city: taking it out would change where the delivery line ends. */
+        city_lo = city_hi;
+    }
     st = put_range(out->city, sizeof(out->city), &T, city_lo, city_hi, "city name", err);
+    if (st == SEAL_OK && out->state[0] == '\0' && out->zip5[0] == '0' && out->zip5[1] == '0') {
+        /* ZIP Codes 006xx, 007xx, 009xx are Puerto Rico's, 008xx the US
+         * Virgin Islands' (Pub 28 §29, Appendix B) */
+        char z = out->zip5[2];
+        if (z == '6' || z == '7' || z == '9') {
+            put_str(out->state, sizeof(out->state), "PR");
+        } else if (z == '8') {
+            put_str(out->state, sizeof(out->state), "VI");
+        }
+    }
     return st;
 }

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 S=./build/sealctl
 DATA=${SEALED_DATA:-./var}
 GEN=$DATA.demo-input
+mkdir -p "$(dirname "$DATA")"
 say() { printf '\n== %s\n' "$*"; }
 
 START=$(date -u -d '45 days ago' +%F)

@@ -10,10 +10,10 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sealed/alloc.h"
 #include "store/accounting.h"
+#include "store/sqlite_file.h"
 
 enum { Q_PROD_PUT, Q_PROD_GET, Q_ENTRY_PUT, Q_ENTRY_EACH, Q_COUNT };
 
@@ -48,18 +48,7 @@ struct seal_acct_backend {
 
 static seal_status db_error(seal_acct_backend *b, seal_error *err, const char *what)
 {
-    int prim = sqlite3_extended_errcode(b->db) & 0xff;
-    seal_status s = SEAL_STORE;
-    if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB) {
-        s = SEAL_CORRUPT;
-    } else if (prim == SQLITE_IOERR || prim == SQLITE_FULL || prim == SQLITE_CANTOPEN) {
-        s = SEAL_IO;
-    } else if (prim == SQLITE_NOMEM) {
-        s = SEAL_NOMEM;
-    } else if (prim == SQLITE_CONSTRAINT) {
-        s = SEAL_EXISTS;
-    }
-    return seal_error_set(err, s, "%s: %s: %s", b->path, what, sqlite3_errmsg(b->db));
+    return seal__sqlite_file_error(b->db, b->path, err, what);
 }
 
 static void acct_close(seal_acct_backend *b)
@@ -70,10 +59,7 @@ static void acct_close(seal_acct_backend *b)
     if (b->in_tx) {
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     }
-    for (int i = 0; i < Q_COUNT; i++) {
-        sqlite3_finalize(b->q[i]);
-    }
-    sqlite3_close(b->db);
+    seal__sqlite_file_close(b->db, b->q, Q_COUNT);
     seal_free(b);
 }
 
@@ -84,44 +70,8 @@ static seal_status acct_open(const char *dir, seal_acct_backend **out, seal_erro
     if (b == NULL) {
         return seal_error_set(err, SEAL_NOMEM, "out of memory");
     }
-    seal_status s = SEAL_OK;
-    int w = snprintf(b->path, sizeof(b->path), "%s/accounting.db", dir);
-    if (w < 0 || (size_t) w >= sizeof(b->path)) {
-        s = seal_error_set(err, SEAL_INVALID, "data directory path too long");
-        goto out;
-    }
-    struct stat sb;
-    bool fresh = stat(b->path, &sb) != 0;
-    if (sqlite3_open_v2(b->path, &b->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        s = b->db == NULL ? seal_error_set(err, SEAL_NOMEM, "%s: cannot open", b->path)
-                          : db_error(b, err, "cannot open");
-        goto out;
-    }
-    if (fresh) {
-        chmod(b->path, 0600);
-    } else if ((sb.st_mode & 077) != 0) {
-        s = seal_error_set(err, SEAL_PERM, "%s: group or others can access it (mode %04o)", b->path,
-                           (unsigned) (sb.st_mode & 07777));
-        goto out;
-    }
-    sqlite3_extended_result_codes(b->db, 1);
-    sqlite3_busy_timeout(b->db, 10000);
-    if (sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
-                     NULL) != SQLITE_OK ||
-        sqlite3_exec(b->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-        s = db_error(b, err, "cannot set up");
-        goto out;
-    }
-    for (int i = 0; i < Q_COUNT; i++) {
-        if (sqlite3_prepare_v3(b->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &b->q[i], NULL) !=
-            SQLITE_OK) {
-            s = db_error(b, err, "cannot prepare");
-            goto out;
-        }
-    }
-out:
+    seal_status s = seal__sqlite_file_open(dir, "accounting.db", b->path, sizeof(b->path), schema,
+                                           queries, Q_COUNT, &b->db, b->q, err);
     if (s != SEAL_OK) {
         acct_close(b);
         return s;

@@ -52,4 +52,54 @@ printf 'first\nsecond\nthird\n' | $S log append --dir "$L"
 $S log checkpoint --dir "$L"
 $S log inclusion --dir "$L" 1
 $S log verify --dir "$L"
+# ---- the legal process and the daemon ---------------------------------------
+D() { $S --data "$DATA" "$@"; }
+say "registries: agencies, a privacy officer, one principal per role (errors if they exist are ignored)"
+D agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service 2>/dev/null || true
+D principal add po1 --agency usps-pis --role privacy_officer 2>/dev/null || true
+D --as po1 agency add quellford-pd --name 'Quellford Police Department' --kind local 2>/dev/null || true
+for p in "det1 quellford-pd requester" "rev1 usps-pis reviewer" "ca1 usps-pis cover_approver" \
+         "hq1 usps-pis hq_approver" "aud1 usps-pis auditor"; do
+    set -- $p
+    D --as po1 principal add "$1" --agency "$2" --role "$3" 2>/dev/null || true
+done
+D --as po1 principal list
+
+say "requests: one approved (active), one under review, one refused"
+TODAY=$(date -u +%F)
+ISSUED=$(date -u -d '1 day ago' +%FT00:00:00Z)
+EXPIRES=$(date -u -d '60 days' +%FT00:00:00Z)
+FROM=$(date -u -d '200 days ago' +%F)
+TO=$(date -u -d '1 day ago' +%F)
+addr=$(head -n 1 "$GEN/account.ndjson" | sed 's/.*"mailing_address":"\([^"]*\)".*/\1/')
+name=$(head -n 1 "$GEN/account.ndjson" | sed 's/.*"name":"\([^"]*\)".*/\1/')
+request() { # categories subject-name
+    cat <<J
+{"agency": "quellford-pd", "official": "Det. A. Example, Narcotics",
+ "legal_basis": {"type": "subpoena", "reference": "GJ-$TODAY-1", "issued_by": "Grand Jury, District of Examplia",
+  "issued_at": "$ISSUED", "expires_at": "$EXPIRES",
+  "facts": "The subject received fourteen parcels at this address that were later found to contain a controlled substance."},
+ "purpose": {"activity": "criminal_investigation", "offense": "21 USC 841"},
+ "subjects": [{"type": "person", "name": "$2", "address": "$addr"}],
+ "categories": [$1],
+ "window": {"from": "$FROM", "to": "$TO"}}
+J
+}
+request '"identity", "contact"' "$name" > "$GEN/request-subpoena.json"
+request '"identity", "payment_detail"' "$name" > "$GEN/request-refused.json"
+request '"identity", "contact"' "$name" > "$GEN/request-review.json"
+first=$(D --as det1 request submit "$GEN/request-subpoena.json" | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -n 1)
+D --as det1 request submit "$GEN/request-refused.json" >/dev/null
+D --as det1 request submit "$GEN/request-review.json" >/dev/null
+[ -n "$first" ] && D --as rev1 request review "$first" --approve
+D --as aud1 request list
+
+if [ -x ./build/sealed ] && [ -z "${SEALED_DEMO_NO_SERVE:-}" ]; then
+    say "tokens for each role (shown once; each reissue revokes the previous one)"
+    for p in po1 det1 rev1 ca1 hq1 aud1; do
+        printf '  %-5s %s\n' "$p" "$($S --data "$DATA" token issue "$p" | tail -n 1)"
+    done
+    say "starting the daemon: API under /v1/, OpenAPI at /openapi.json (Ctrl-C to stop)"
+    exec ./build/sealed --data "$DATA"
+fi
 say "done; data directory: $DATA"

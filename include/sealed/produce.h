@@ -37,6 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sealed/buf.h"
+#include "sealed/schema.h"
 #include "sealed/status.h"
 
 #define SEAL_MANIFEST_MAX_SIZE 65536
@@ -112,5 +114,31 @@ typedef struct seal_produce_verify_result {
 seal_status seal_produce_verify(const char *bundle, const char *vkey,
                                 seal_produce_verify_result *res, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 3);
+
+/* ---- Subject access (LAW.md PA-13; 5 U.S.C. 552a(c)(3), (d)) ------------- */
+
+/* One identifier the subject principal is bound to (value NUL-terminated). */
+typedef struct seal_access_subject {
+    seal_index_type type;
+    const char *value;
+} seal_access_subject;
+
+#define SEAL_ACCESS_MAX_SUBJECTS 16
+
+/* What a person may see about themselves at time now, for the identifiers
+ * subs[0..n) (identity proofing is the caller's): every readable record each
+ * identifier finds (all fields), and the accounting entries kept under each
+ * identifier's commitment that seal_accounting_visible allows at now, each
+ * with the ledger inclusion proof of its production event, plus the signed
+ * checkpoint the proofs verify against and the ledger's verifier key. Withheld
+ * entries are left out without trace (not even a count). json receives one
+ * JSON document; html, when not NULL, a self-contained printable page with
+ * every value escaped. Reads only: nothing is written to the data directory
+ * unless the stored checkpoint predates an entry (a fresh one is signed).
+ * SEAL_INVALID (naming the subject's position, never its value) when an
+ * identifier is not valid for its type. */
+seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t n, int64_t now,
+                        seal_buf *json, seal_buf *html, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2, 5);
 
 #endif

@@ -66,5 +66,6 @@ int seal__cmd_principal(seal_cli *cli, int argc, char **argv);
 int seal__cmd_protect(seal_cli *cli, int argc, char **argv);
 int seal__cmd_produce(seal_cli *cli, int argc, char **argv);
 int seal__cmd_token(seal_cli *cli, int argc, char **argv);
+int seal__cmd_access(seal_cli *cli, int argc, char **argv);
 
 #endif

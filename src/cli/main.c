@@ -36,6 +36,7 @@ static const seal_cli_command commands[] = {
     {"cover", seal__cmd_cover, "mail covers: run the stream matcher, indict"},
     {"produce", seal__cmd_produce, "build and verify the bundle of an approved request"},
     {"token", seal__cmd_token, "issue a principal's bearer token for the daemon (sealed)"},
+    {"access", seal__cmd_access, "a person's own records and the disclosures they may see"},
 };
 
 static void usage(FILE *out)

@@ -13,6 +13,7 @@
 
 #include "sealed/alloc.h"
 #include "store/registry.h"
+#include "store/sqlite_file.h"
 
 enum {
     Q_BEGIN,
@@ -143,18 +144,7 @@ struct seal_reg_backend {
 
 static seal_status db_error(seal_reg_backend *b, seal_error *err, const char *what)
 {
-    int prim = sqlite3_extended_errcode(b->db) & 0xff;
-    seal_status s = SEAL_STORE;
-    if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB) {
-        s = SEAL_CORRUPT;
-    } else if (prim == SQLITE_IOERR || prim == SQLITE_FULL || prim == SQLITE_CANTOPEN) {
-        s = SEAL_IO;
-    } else if (prim == SQLITE_NOMEM) {
-        s = SEAL_NOMEM;
-    } else if (prim == SQLITE_CONSTRAINT) {
-        s = SEAL_EXISTS;
-    }
-    return seal_error_set(err, s, "%s: %s: %s", b->path, what, sqlite3_errmsg(b->db));
+    return seal__sqlite_file_error(b->db, b->path, err, what);
 }
 
 static sqlite3_stmt *stmt(seal_reg_backend *b, int q)

@@ -29,8 +29,7 @@ need_tool go golang-go
 need_tool python3 python3
 # peers of the benches only (`make bench` passes "bench")
 if [ "${1:-}" = bench ]; then
-    need_tool node nodejs
-    need_tool npm npm
+    need_tool wrk wrk
 fi
 need_lib libsodium libsodium-dev
 need_lib libcrypto libssl-dev
@@ -47,6 +46,11 @@ need_file /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tlog.go golang-golan
 need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 # the daemon's end-to-end tests (tests/server_*.sh)
 need_tool curl curl
+# the console's browser test (tests/console.sh): Debian's Chromium driven by
+# npm playwright-core; node and npm also run the benches' peers
+need_tool node nodejs
+need_tool npm npm
+need_file /usr/bin/chromium chromium
 
 [ -z "$pkgs" ] && exit 0
 

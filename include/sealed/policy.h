@@ -89,7 +89,13 @@ typedef struct seal_policy_numbers {
     int64_t notice_days_max;    /* PA-8 */
     int64_t preservation_days;  /* PA-9 */
     int64_t preservation_renewals;
-    int cover_approver_agency; /* seal_cover_approver_agency (MC-2) */
+    int cover_approver_agency;         /* seal_cover_approver_agency (MC-2) */
+    int64_t cover_records_days;        /* MC-11: cover records purged after */
+    int64_t cover_return_alert_days;   /* MC-11: unreturned records alert after the cover ends */
+    int64_t accounting_years;          /* PA-4: accounting kept at least (years) */
+    int64_t key_backup_grace_days;     /* key-store backup generations expire after */
+    int64_t amend_ack_working_days;    /* PA-13: amendment acknowledged within */
+    int64_t amend_review_working_days; /* PA-13: review of a refusal ends within */
 } seal_policy_numbers;
 void seal_policy_get_numbers(const seal_policy *p, seal_policy_numbers *out) SEAL_NONNULL(1, 2);
 const char *seal_verdict_name(seal_verdict v);

@@ -53,6 +53,12 @@ void seal_policy_get_numbers(const seal_policy *p, seal_policy_numbers *out)
     out->preservation_days = p->preservation_days;
     out->preservation_renewals = p->preservation_renewals;
     out->cover_approver_agency = p->cover_approver_agency;
+    out->cover_records_days = p->cover_records_days;
+    out->cover_return_alert_days = p->cover_return_alert_days;
+    out->accounting_years = p->accounting_years;
+    out->key_backup_grace_days = p->key_backup_grace_days;
+    out->amend_ack_working_days = p->amend_ack_days;
+    out->amend_review_working_days = p->amend_review_days;
 }
 
 const char *seal__role_name(int role)
@@ -445,6 +451,8 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
                                       "notice",
                                       "preservation",
                                       "accounting",
+                                      "retention",
+                                      "amendment",
                                       "protected_addresses",
                                       NULL};
     static const char *const limits[] = {"subjects_max", "window_days_max", "facts_min_chars",
@@ -458,12 +466,15 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
                                         "national_security_cumulative_days_max",
                                         "all_at_address_extra_approvers",
                                         "records_kept_days",
+                                        "return_alert_days",
                                         "approver_agency",
                                         NULL};
     static const char *const emerg[] = {"follow_up_hours", NULL};
     static const char *const notice[] = {"delay_days_max", NULL};
     static const char *const pres[] = {"days", "renewals", NULL};
     static const char *const acct[] = {"kept_years_min", NULL};
+    static const char *const keep[] = {"key_backup_grace_days", NULL};
+    static const char *const amend[] = {"acknowledge_working_days", "review_working_days", NULL};
     if (!json_is_object(root)) {
         return fail(c, "", "a policy is one JSON object");
     }
@@ -521,7 +532,8 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
         !number(c, o, "/cover", "national_security_cumulative_days_max", 1, 3660,
                 &p->ns_cumulative) ||
         !number(c, o, "/cover", "all_at_address_extra_approvers", 0, 3, &x) ||
-        !number(c, o, "/cover", "records_kept_days", 1, 36600, &p->cover_records_days)) {
+        !number(c, o, "/cover", "records_kept_days", 1, 36600, &p->cover_records_days) ||
+        !number(c, o, "/cover", "return_alert_days", 1, 366, &p->cover_return_alert_days)) {
         return false;
     }
     p->all_at_address_extra = (unsigned) x;
@@ -543,7 +555,14 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
         !number(c, o, "/preservation", "renewals", 0, 10, &p->preservation_renewals) ||
         (o = member(c, root, "", "accounting", JSON_OBJECT)) == NULL ||
         !closed(c, o, "/accounting", acct) ||
-        !number(c, o, "/accounting", "kept_years_min", 5, 100, &p->accounting_years)) {
+        !number(c, o, "/accounting", "kept_years_min", 5, 100, &p->accounting_years) ||
+        (o = member(c, root, "", "retention", JSON_OBJECT)) == NULL ||
+        !closed(c, o, "/retention", keep) ||
+        !number(c, o, "/retention", "key_backup_grace_days", 1, 366, &p->key_backup_grace_days) ||
+        (o = member(c, root, "", "amendment", JSON_OBJECT)) == NULL ||
+        !closed(c, o, "/amendment", amend) ||
+        !number(c, o, "/amendment", "acknowledge_working_days", 1, 60, &p->amend_ack_days) ||
+        !number(c, o, "/amendment", "review_working_days", 1, 120, &p->amend_review_days)) {
         return false;
     }
     return load_protected(c, p, root);

@@ -56,6 +56,10 @@ struct seal_policy {
     unsigned all_at_address_extra;
     int cover_approver_agency; /* seal_cover_approver_agency */
     int64_t cover_records_days;
+    int64_t cover_return_alert_days;
+    int64_t key_backup_grace_days;
+    int64_t amend_ack_days;
+    int64_t amend_review_days;
     int64_t follow_up_hours;
     int64_t notice_days_max;
     int64_t preservation_days, preservation_renewals;

@@ -89,6 +89,26 @@ seal_status seal_issuer_add(seal_registry *reg, const char *id, const char *vkey
 seal_status seal_principal_add(seal_registry *reg, const char *id, const char *agency,
                                uint32_t roles, int64_t valid_from, int64_t valid_until,
                                seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+/* seal_principal_add for a principal with role `subject` bound to the
+ * identifiers it may see (issue 7: subject access through the daemon), in
+ * one transaction. idents[0..n) are "TYPE:VALUE" strings as `sealctl access
+ * --subject` takes them (TYPE: account, email, phone, address, tracking;
+ * VALUE 1..SEAL_SUBJECT_IDENT_MAX bytes, no control characters); 1..
+ * SEAL_SUBJECT_MAX_IDENTS of them. They are personal data: stored only
+ * encrypted (sealed/box.h) in DATA/registry.db, never in the ledger (whose
+ * event names the principal only), never in an error message (which names
+ * an identifier by its position). */
+#define SEAL_SUBJECT_MAX_IDENTS 16
+#define SEAL_SUBJECT_IDENT_MAX 512
+seal_status seal_subject_add(seal_registry *reg, const char *id, const char *agency,
+                             int64_t valid_from, int64_t valid_until, const char *const *idents,
+                             size_t n, seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3, 6);
+/* Appends the identifiers the acting principal (a subject, valid today) is
+ * bound to, one "TYPE:VALUE\n" line each, to out (secret: wipe it after
+ * use). SEAL_PERM for a principal without role subject, SEAL_NOTFOUND for a
+ * subject bound to none. */
+seal_status seal_subject_identifiers(seal_registry *reg, seal_buf *out,
+                                     seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);
 /* PA-11: an address under a protective order; stored only as a keyed hash of
  * its match key. order: the order's reference (an id). */
 seal_status seal_protect_add(seal_registry *reg, const char *address, const char *order,
@@ -137,6 +157,14 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
 seal_status seal_request_review(seal_registry *reg, const char *id, bool approve,
                                 seal_request_state *state, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2, 4);
+/* The same with the reviewer's note (NULL or "": none): staff text, valid
+ * UTF-8 of at most SEAL_REVIEW_NOTE_MAX bytes (SEAL_INVALID otherwise). It is
+ * kept encrypted (sealed/box.h) with the approval in DATA/registry.db, shown
+ * by seal_request_show, and never written to the ledger. */
+#define SEAL_REVIEW_NOTE_MAX 2000
+seal_status seal_request_review_note(seal_registry *reg, const char *id, bool approve,
+                                     const char *note, seal_request_state *state,
+                                     seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 5);
 /* Closes an active or pending request (requester of its agency, or a
  * reviewer / approver / privacy officer). */
 seal_status seal_request_close(seal_registry *reg, const char *id, seal_error *err) SEAL_MUST_USE

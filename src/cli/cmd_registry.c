@@ -31,11 +31,18 @@ static const char issuer_help[] =
 static const char principal_help[] =
     "usage: sealctl [--as ID] principal add ID --agency A --role R [--role R ...]\n"
     "                                      [--valid-from D] [--valid-until D]\n"
+    "       sealctl [--as ID] principal add ID --agency A --role subject\n"
+    "                                      --identifier TYPE:VALUE [...]\n"
     "       sealctl [--as ID] principal list\n\n"
     "Registers a principal of a registered agency with roles: requester,\n"
     "reviewer, cover_approver, hq_approver, privacy_officer, issuer, auditor,\n"
     "subject. --valid-from/--valid-until (YYYY-MM-DD, inclusive) bound the\n"
-    "delegation (PA-2, MC-2): outside it the principal can do nothing.\n";
+    "delegation (PA-2, MC-2): outside it the principal can do nothing.\n\n"
+    "A subject principal (a person using the daemon's GET /v1/access) is bound at\n"
+    "registration to the identifiers whose records and accounting it may see:\n"
+    "--identifier TYPE:VALUE (TYPE account, email, phone, address, tracking; at\n"
+    "most 16), as `sealctl access --subject` takes them. They are stored only\n"
+    "encrypted in DATA/registry.db; the ledger records the principal id only.\n";
 static const char protect_help[] =
     "usage: sealctl [--as ID] protect add 'ONE LINE ADDRESS' --order REF\n"
     "       sealctl [--as ID] protect list\n\n"
@@ -241,15 +248,24 @@ int seal__cmd_principal(seal_cli *cli, int argc, char **argv)
     const char *id = NULL, *agency = NULL, *v = NULL;
     uint32_t roles = 0;
     int64_t from = 0, until = INT64_MAX;
+    const char *idents[SEAL_SUBJECT_MAX_IDENTS];
+    size_t n_idents = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         bool opt = strcmp(a, "--agency") == 0 || strcmp(a, "--role") == 0 ||
-                   strcmp(a, "--valid-from") == 0 || strcmp(a, "--valid-until") == 0;
+                   strcmp(a, "--valid-from") == 0 || strcmp(a, "--valid-until") == 0 ||
+                   strcmp(a, "--identifier") == 0;
         if (opt && (v = value(cli, "principal", argc, argv, &i)) == NULL) {
             return 2;
         }
         if (strcmp(a, "--agency") == 0) {
             agency = v;
+        } else if (strcmp(a, "--identifier") == 0) {
+            if (n_idents == SEAL_SUBJECT_MAX_IDENTS) {
+                return seal__cli_usage(cli, "principal", "at most %d --identifier",
+                                       SEAL_SUBJECT_MAX_IDENTS);
+            }
+            idents[n_idents++] = v;
         } else if (strcmp(a, "--role") == 0) {
             int r = seal_role_from_name(v);
             if (r < 0) {
@@ -273,6 +289,11 @@ int seal__cmd_principal(seal_cli *cli, int argc, char **argv)
     if (id == NULL || agency == NULL || roles == 0) {
         return seal__cli_usage(cli, "principal", "add needs ID, --agency and --role");
     }
+    if (n_idents > 0 && roles != 1u << SEAL_ROLE_SUBJECT) {
+        return seal__cli_usage(cli, "principal",
+                               "--identifier is for a principal whose only "
+                               "role is subject");
+    }
     seal_registry *reg = NULL;
     int rc = open_reg(cli, "principal add", &reg);
     if (rc != 0) {
@@ -280,7 +301,9 @@ int seal__cmd_principal(seal_cli *cli, int argc, char **argv)
     }
     seal_error err;
     seal_error_init(&err);
-    seal_status s = seal_principal_add(reg, id, agency, roles, from, until, &err);
+    seal_status s = n_idents > 0
+                        ? seal_subject_add(reg, id, agency, from, until, idents, n_idents, &err)
+                        : seal_principal_add(reg, id, agency, roles, from, until, &err);
     return finish(cli, "principal add", reg, s, &err, id);
 }
 

@@ -52,7 +52,10 @@ static const char help[] =
     "        registry's issuers and protected addresses, and record the decision:\n"
     "        {\"id\": ID, \"state\": S, \"decision\": {...}}. --follows names the\n"
     "        emergency request this proper process confirms (MC-9, PA-7).\n"
-    "  review ID --approve|--deny   as a reviewer/approver not of its agency\n"
+    "  review ID --approve|--deny [--note TEXT]\n"
+    "                               as a reviewer/approver not of its agency;\n"
+    "                               the note (at most 2000 bytes) is kept\n"
+    "                               encrypted and shown by `show`, never logged\n"
     "  extend COVER-ID FILE         an extension (the document's cover.extends)\n"
     "  extend ID                    renew a preservation once (PA-9)\n"
     "  close ID                     end an open request\n"
@@ -364,10 +367,15 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
     bool is_list = strcmp(sub, "list") == 0, is_sweep = strcmp(sub, "sweep") == 0;
     const char *id = NULL;
     bool approve = false, deny = false, document = false;
-    const char *file = NULL;
+    const char *file = NULL, *note = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(sub, "review") == 0 && strcmp(a, "--approve") == 0) {
+        if (strcmp(sub, "review") == 0 && strcmp(a, "--note") == 0) {
+            if (i + 1 >= argc) {
+                return seal__cli_usage(cli, what, "--note needs TEXT");
+            }
+            note = argv[++i];
+        } else if (strcmp(sub, "review") == 0 && strcmp(a, "--approve") == 0) {
             approve = true;
         } else if (strcmp(sub, "review") == 0 && strcmp(a, "--deny") == 0) {
             deny = true;
@@ -411,7 +419,7 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
         s = seal_request_show(reg, id, document, &out, &err);
     } else if (strcmp(sub, "review") == 0) {
         seal_request_state st = SEAL_RS_REVIEW;
-        s = seal_request_review(reg, id, approve, &st, &err);
+        s = seal_request_review_note(reg, id, approve, note, &st, &err);
         if (s == SEAL_OK) {
             s = seal_buf_printf(&out, "{\"id\": \"%s\", \"state\": \"%s\"}", id,
                                 seal_request_state_name(st));

@@ -584,11 +584,40 @@ static seal_status inspection_rule(seal_registry *reg, const seal_reg_request *r
 seal_status seal_request_review(seal_registry *reg, const char *id, bool approve,
                                 seal_request_state *state, seal_error *err)
 {
+    return seal_request_review_note(reg, id, approve, NULL, state, err);
+}
+
+/* The key and associated data of a reviewer's note: REQUEST/PRINCIPAL. */
+static void note_key(char *key, size_t n, const char *request, const char *principal)
+{
+    snprintf(key, n, "%s/%s", request, principal);
+}
+
+seal_status seal_request_review_note(seal_registry *reg, const char *id, bool approve,
+                                     const char *note, seal_request_state *state, seal_error *err)
+{
     seal_reg_request row;
     seal_policy *p = NULL;
     bool in_tx = false;
+    seal_buf note_ct;
+    seal_buf_init(&note_ct);
+    char key[2 * SEAL_ID_SIZE + 2];
     seal_status s = seal__reg_require(reg, APPROVER_ROLES, "request review", err);
+    if (s == SEAL_OK && note != NULL && note[0] != '\0') {
+        json_t *valid = strlen(note) <= SEAL_REVIEW_NOTE_MAX ? json_string(note) : NULL;
+        if (valid == NULL) {
+            s = seal_error_set(err, SEAL_INVALID,
+                               "request review: the note must be UTF-8 of at most %d bytes",
+                               SEAL_REVIEW_NOTE_MAX);
+        }
+        json_decref(valid);
+        note_key(key, sizeof(key), id, reg->me.id);
+        if (s == SEAL_OK) {
+            s = seal_box_seal(reg->box, key, strlen(key), note, strlen(note), &note_ct);
+        }
+    }
     if (s != SEAL_OK || (s = seal__reg_begin(reg, err)) != SEAL_OK) {
+        seal_buf_cleanup(&note_ct);
         return s;
     }
     in_tx = true;
@@ -644,6 +673,8 @@ seal_status seal_request_review(seal_registry *reg, const char *id, bool approve
     memcpy(a.request, row.id, sizeof(a.request));
     memcpy(a.principal, reg->me.id, sizeof(a.principal));
     if ((s = reg->ops->approval_put(reg->be, &a, err)) != SEAL_OK ||
+        (note_ct.len > 0 && (s = reg->ops->secret_put(reg->be, "note", key, note_ct.data,
+                                                      note_ct.len, err)) != SEAL_OK) ||
         (s = event(reg, &row, approve ? "request.approval" : "request.denial", "role",
                    seal_role_name(counted), err)) != SEAL_OK) {
         goto out;
@@ -676,6 +707,7 @@ out:
         seal__reg_rollback(reg);
     }
     seal_policy_free(p);
+    seal_buf_cleanup(&note_ct);
     return s;
 }
 
@@ -984,6 +1016,7 @@ typedef struct list_ctx {
     const seal_registry *reg;
     seal_buf *out;
     size_t n;
+    seal_error *err;
 } list_ctx;
 
 static seal_status list_row(const seal_reg_request *row, void *ud)
@@ -1005,7 +1038,7 @@ seal_status seal_request_list(seal_registry *reg, seal_buf *out, seal_error *err
     if (s != SEAL_OK) {
         return s;
     }
-    list_ctx l = {reg, out, 0};
+    list_ctx l = {reg, out, 0, err};
     if ((s = seal_buf_append_byte(out, '[')) == SEAL_OK &&
         (s = reg->ops->request_each(reg->be, list_row, &l, err)) == SEAL_OK) {
         s = seal_buf_append_byte(out, ']');
@@ -1016,16 +1049,47 @@ seal_status seal_request_list(seal_registry *reg, seal_buf *out, seal_error *err
     return s;
 }
 
+/* The reviewer's note, decrypted, as `, "note": "..."` (nothing without one). */
+static seal_status note_json(const seal_registry *reg, const seal_reg_approval *a, seal_buf *out,
+                             seal_error *err)
+{
+    char key[2 * SEAL_ID_SIZE + 2];
+    note_key(key, sizeof(key), a->request, a->principal);
+    seal_buf ct, pt;
+    seal_buf_init(&ct);
+    seal_buf_init(&pt);
+    seal_status s = reg->ops->secret_get(reg->be, "note", key, &ct, err);
+    if (s == SEAL_NOTFOUND) {
+        s = SEAL_OK;
+    } else if (s == SEAL_OK && (s = seal_box_unseal(reg->box, key, strlen(key), ct.data, ct.len,
+                                                    &pt, err)) == SEAL_OK) {
+        json_t *j = json_stringn((const char *) pt.data, pt.len);
+        char *text = j != NULL ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+        s = text == NULL ? SEAL_NOMEM : seal_buf_printf(out, ", \"note\": %s", text);
+        free(text);
+        json_decref(j);
+    }
+    if (pt.data != NULL) {
+        seal__wipe(pt.data, pt.len);
+    }
+    seal_buf_cleanup(&pt);
+    seal_buf_cleanup(&ct);
+    return s;
+}
+
 static seal_status approval_json(const seal_reg_approval *a, void *ud)
 {
     list_ctx *l = ud;
     char at[24];
     seal_time_format(at, sizeof(at), a->at);
-    return seal_buf_printf(l->out,
-                           "%s{\"principal\": \"%s\", \"decision\": \"%s\", \"role\": \"%s\", "
-                           "\"at\": \"%s\"}",
-                           l->n++ > 0 ? ", " : "", a->principal, a->approve ? "approve" : "deny",
-                           seal_role_name(a->role), at);
+    seal_status s = seal_buf_printf(
+        l->out, "%s{\"principal\": \"%s\", \"decision\": \"%s\", \"role\": \"%s\", \"at\": \"%s\"",
+        l->n++ > 0 ? ", " : "", a->principal, a->approve ? "approve" : "deny",
+        seal_role_name(a->role), at);
+    if (s == SEAL_OK) {
+        s = note_json(l->reg, a, l->out, l->err);
+    }
+    return s == SEAL_OK ? seal_buf_append_byte(l->out, '}') : s;
 }
 
 seal_status seal_request_show(seal_registry *reg, const char *id, bool with_document, seal_buf *out,
@@ -1049,7 +1113,7 @@ seal_status seal_request_show(seal_registry *reg, const char *id, bool with_docu
         s = seal_error_set(err, SEAL_PERM, "principal %s may not read request documents",
                            reg->me.id);
     }
-    list_ctx l = {reg, out, 0};
+    list_ctx l = {reg, out, 0, err};
     if (s == SEAL_OK && (s = row_json(reg, &row, out)) == SEAL_OK &&
         (s = seal_buf_append_str(out, ", \"approvals\": [")) == SEAL_OK &&
         (s = reg->ops->approval_each(reg->be, id, approval_json, &l, err)) == SEAL_OK) {

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/crypto.h"
 #include "registry/registry_int.h"
 #include "sealed/address.h"
 #include "sealed/alloc.h"
+#include "sealed/schema.h"
 #include "sealed/time.h"
 
 static const char *const kind_names[SEAL_AGENCY_KIND_COUNT] = {"federal", "state", "local"};
@@ -343,10 +345,98 @@ seal_status seal_issuer_add(seal_registry *reg, const char *id, const char *vkey
     return s;
 }
 
+/* The subject's identifiers as sealed "TYPE:VALUE\n" lines, bound to the
+ * principal id; errors name an identifier by position only. */
+static seal_status box_idents(seal_registry *reg, const char *id, const char *const *idents,
+                              size_t n, seal_buf *ct, seal_error *err)
+{
+    if (n == 0 || n > SEAL_SUBJECT_MAX_IDENTS) {
+        return seal_error_set(err, SEAL_INVALID, "principal: a subject needs 1 to %d identifiers",
+                              SEAL_SUBJECT_MAX_IDENTS);
+    }
+    seal_buf pt;
+    seal_buf_init(&pt);
+    seal_status s = SEAL_OK;
+    for (size_t i = 0; i < n && s == SEAL_OK; i++) {
+        const char *colon = strchr(idents[i], ':');
+        char tn[16];
+        size_t tl = colon != NULL ? (size_t) (colon - idents[i]) : 0;
+        seal_index_type t;
+        size_t vl = colon != NULL ? strlen(colon + 1) : 0;
+        bool ok =
+            colon != NULL && tl > 0 && tl < sizeof(tn) && vl > 0 && vl <= SEAL_SUBJECT_IDENT_MAX;
+        for (size_t k = 0; ok && k < vl; k++) {
+            ok = (unsigned char) colon[1 + k] >= 0x20 && colon[1 + k] != 0x7f;
+        }
+        if (ok) {
+            memcpy(tn, idents[i], tl);
+            tn[tl] = '\0';
+            ok = seal_index_type_parse(tn, &t) == SEAL_OK;
+        }
+        if (!ok) {
+            s = seal_error_set(err, SEAL_INVALID,
+                               "principal: identifier %zu is not TYPE:VALUE (TYPE one of account, "
+                               "email, phone, address, tracking; VALUE 1 to %d printable bytes)",
+                               i + 1, SEAL_SUBJECT_IDENT_MAX);
+        } else if ((s = seal_buf_append_str(&pt, idents[i])) == SEAL_OK) {
+            s = seal_buf_append_byte(&pt, '\n');
+        }
+    }
+    char ad[SEAL_ID_SIZE + 16];
+    snprintf(ad, sizeof(ad), "subject:%s", id);
+    if (s == SEAL_OK) {
+        s = seal_box_seal(reg->box, ad, strlen(ad), pt.data, pt.len, ct);
+    }
+    if (pt.data != NULL) {
+        seal__wipe(pt.data, pt.len);
+    }
+    seal_buf_cleanup(&pt);
+    return s;
+}
+
+static seal_status principal_add(seal_registry *reg, const char *id, const char *agency,
+                                 uint32_t roles, int64_t valid_from, int64_t valid_until,
+                                 const char *const *idents, size_t n, seal_error *err);
+
 seal_status seal_principal_add(seal_registry *reg, const char *id, const char *agency,
                                uint32_t roles, int64_t valid_from, int64_t valid_until,
                                seal_error *err)
 {
+    return principal_add(reg, id, agency, roles, valid_from, valid_until, NULL, 0, err);
+}
+
+seal_status seal_subject_add(seal_registry *reg, const char *id, const char *agency,
+                             int64_t valid_from, int64_t valid_until, const char *const *idents,
+                             size_t n, seal_error *err)
+{
+    return principal_add(reg, id, agency, 1u << SEAL_ROLE_SUBJECT, valid_from, valid_until, idents,
+                         n, err);
+}
+
+seal_status seal_subject_identifiers(seal_registry *reg, seal_buf *out, seal_error *err)
+{
+    seal_status s = seal__reg_require(reg, 1u << SEAL_ROLE_SUBJECT, "subject access", err);
+    seal_buf ct;
+    seal_buf_init(&ct);
+    char ad[SEAL_ID_SIZE + 16];
+    snprintf(ad, sizeof(ad), "subject:%s", reg->me.id);
+    if (s == SEAL_OK &&
+        (s = reg->ops->secret_get(reg->be, "subject", reg->me.id, &ct, err)) == SEAL_NOTFOUND) {
+        s = seal_error_set(err, s, "principal %s is bound to no identifiers", reg->me.id);
+    }
+    if (s == SEAL_OK) {
+        s = seal_box_unseal(reg->box, ad, strlen(ad), ct.data, ct.len, out, err);
+    }
+    seal_buf_cleanup(&ct);
+    return s;
+}
+
+static seal_status principal_add(seal_registry *reg, const char *id, const char *agency,
+                                 uint32_t roles, int64_t valid_from, int64_t valid_until,
+                                 const char *const *idents, size_t n, seal_error *err)
+{
+    seal_buf ct;
+    seal_buf_init(&ct);
     seal_reg_principal row = {
         .roles = roles, .valid_from = valid_from, .valid_until = valid_until, .created = reg->now};
     seal_reg_agency a;
@@ -362,10 +452,15 @@ seal_status seal_principal_add(seal_registry *reg, const char *id, const char *a
         (s = reg->ops->agency_get(reg->be, agency, &a, err)) == SEAL_OK &&
         (s = seal__reg_copy(row.id, sizeof(row.id), id)) == SEAL_OK &&
         (s = seal__reg_copy(row.agency, sizeof(row.agency), agency)) == SEAL_OK &&
+        (idents == NULL || (s = box_idents(reg, id, idents, n, &ct, err)) == SEAL_OK) &&
         (s = seal__reg_begin(reg, err)) == SEAL_OK) {
-        s = add_done(reg, reg->ops->principal_put(reg->be, &row, err), "registry.principal_added",
-                     "principal", id, err);
+        seal_status p = reg->ops->principal_put(reg->be, &row, err);
+        if (p == SEAL_OK && idents != NULL) {
+            p = reg->ops->secret_put(reg->be, "subject", id, ct.data, ct.len, err);
+        }
+        s = add_done(reg, p, "registry.principal_added", "principal", id, err);
     }
+    seal_buf_cleanup(&ct);
     return s;
 }
 

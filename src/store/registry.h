@@ -19,8 +19,8 @@
 #include "sealed/buf.h"
 #include "sealed/status.h"
 
-/* 2: agencies carry inspection_service (MC-2) */
-#define SEAL_REG_BACKEND_VERSION 2
+/* 2: agencies carry inspection_service (MC-2); 3: secret_put/secret_get */
+#define SEAL_REG_BACKEND_VERSION 3
 /* Ids are system ids as the ledger writes them: [A-Za-z0-9._:-]{1,128}. */
 #define SEAL_REG_ID_SIZE 129
 #define SEAL_REG_NAME_SIZE 257
@@ -167,6 +167,14 @@ typedef struct seal_reg_backend_ops {
     seal_status (*cover_get)(seal_reg_backend *b, const char *id, seal_reg_cover *row,
                              seal_error *err);
     seal_status (*cover_each)(seal_reg_backend *b, seal_reg_cover_cb cb, void *ud, seal_error *err);
+    /* Small sealed blobs (sealed/box.h ciphertext, never plaintext) under
+     * (kind, key): reviewers' notes ("note", "REQUEST/PRINCIPAL") and a
+     * subject principal's identifiers ("subject", PRINCIPAL). put replaces;
+     * get appends the blob to out, SEAL_NOTFOUND when there is none. */
+    seal_status (*secret_put)(seal_reg_backend *b, const char *kind, const char *key,
+                              const uint8_t *blob, size_t len, seal_error *err);
+    seal_status (*secret_get)(seal_reg_backend *b, const char *kind, const char *key, seal_buf *out,
+                              seal_error *err);
 } seal_reg_backend_ops;
 
 extern const seal_reg_backend_ops seal__sqlite_registry;

@@ -41,6 +41,8 @@ enum {
     Q_COVER_UPDATE,
     Q_COVER_GET,
     Q_COVER_EACH,
+    Q_SECRET_PUT,
+    Q_SECRET_GET,
     Q_COUNT
 };
 
@@ -95,6 +97,8 @@ static const char *const queries[Q_COUNT] = {
                        "flags = ?11 WHERE id = ?1",
     [Q_COVER_GET] = "SELECT " COVER_COLS " FROM cover WHERE id = ?1",
     [Q_COVER_EACH] = "SELECT " COVER_COLS " FROM cover ORDER BY id",
+    [Q_SECRET_PUT] = "INSERT OR REPLACE INTO secret(kind, key, blob) VALUES (?1, ?2, ?3)",
+    [Q_SECRET_GET] = "SELECT blob FROM secret WHERE kind = ?1 AND key = ?2",
 };
 
 static const char schema[] =
@@ -125,7 +129,10 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS cover(id TEXT PRIMARY KEY, origin TEXT NOT NULL UNIQUE,"
     " latest TEXT NOT NULL, agency TEXT NOT NULL, ground INTEGER NOT NULL,"
     " state INTEGER NOT NULL, start INTEGER NOT NULL, end_day INTEGER NOT NULL,"
-    " cum_days INTEGER NOT NULL, indicted INTEGER NOT NULL, flags INTEGER NOT NULL);";
+    " cum_days INTEGER NOT NULL, indicted INTEGER NOT NULL, flags INTEGER NOT NULL);"
+    /* sealed blobs only: reviewers' notes, subjects' identifiers */
+    "CREATE TABLE IF NOT EXISTS secret(kind TEXT NOT NULL, key TEXT NOT NULL,"
+    " blob BLOB NOT NULL, PRIMARY KEY(kind, key)) WITHOUT ROWID;";
 
 /* Registries made before interface version 2 lack the agency's
  * inspection_service column: add it, unflagged, so MC-2 under cfr-233 refuses
@@ -775,6 +782,40 @@ static seal_status cover_each(seal_reg_backend *b, seal_reg_cover_cb cb, void *u
     return each(b, stmt(b, Q_COVER_EACH), cover_each_row, &e, err);
 }
 
+static seal_status secret_put(seal_reg_backend *b, const char *kind, const char *key,
+                              const uint8_t *blob, size_t len, seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_SECRET_PUT);
+    text(st, 1, kind);
+    text(st, 2, key);
+    sqlite3_bind_blob(st, 3, len > 0 ? (const void *) blob : (const void *) "", (int) len,
+                      SQLITE_STATIC);
+    return run(b, st, err);
+}
+
+static seal_status secret_get(seal_reg_backend *b, const char *kind, const char *key, seal_buf *out,
+                              seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_SECRET_GET);
+    text(st, 1, kind);
+    text(st, 2, key);
+    int rc = sqlite3_step(st);
+    seal_status s = SEAL_OK;
+    if (rc == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        if (n > 0 && seal_buf_append(out, p, (size_t) n) != SEAL_OK) {
+            s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+        }
+    } else if (rc == SQLITE_DONE) {
+        s = SEAL_NOTFOUND;
+    } else {
+        s = db_error(b, err, "query failed");
+    }
+    sqlite3_reset(st);
+    return s;
+}
+
 const seal_reg_backend_ops seal__sqlite_registry = {
     .version = SEAL_REG_BACKEND_VERSION,
     .name = "sqlite",
@@ -804,4 +845,6 @@ const seal_reg_backend_ops seal__sqlite_registry = {
     .cover_update = cover_update,
     .cover_get = cover_get,
     .cover_each = cover_each,
+    .secret_put = secret_put,
+    .secret_get = secret_get,
 };

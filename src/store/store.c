@@ -29,6 +29,7 @@
 #include "sealed/time.h"
 #include "store/backend.h"
 #include "store/std.h"
+#include "store/store_backup.h"
 
 #define BODY_VERSION 1
 #define CACHE_BITS 18
@@ -1422,4 +1423,28 @@ out:
     seal__secret_free(new_master);
     seal_store_close(st);
     return s;
+}
+
+/* ---- for backups (src/store/backup.c, store/store_backup.h) ------------------------- */
+
+seal_status seal__store_unwrap_key(const seal_store *st, const uint8_t *subject,
+                                   const uint8_t *wrapped, size_t len, uint8_t *key)
+{
+    uint8_t ad[sizeof(dk_ad) + SEAL_HASH_BYTES];
+    wrap_ad(ad, subject);
+    if (len != SEAL_WRAPPED_BYTES) {
+        return SEAL_CRYPTO;
+    }
+    return seal__key_unwrap(key, wrapped, st->sec->master, ad, sizeof(ad));
+}
+
+seal_status seal__store_check_opens(const seal_store *st, const uint8_t *wrapped, size_t len)
+{
+    uint8_t probe[SEAL_KEY_BYTES];
+    if (len != SEAL_WRAPPED_BYTES) {
+        return SEAL_KEY;
+    }
+    seal_status s = seal__key_unwrap(probe, wrapped, st->sec->master, check_ad, sizeof(check_ad));
+    seal__wipe(probe, sizeof(probe));
+    return s == SEAL_OK ? SEAL_OK : SEAL_KEY;
 }

@@ -118,4 +118,77 @@ seal_status seal_store_rotate_master(const char *dir, int64_t *keys, seal_error 
 seal_status seal_store_commitment(seal_store *st, seal_index_type type, const char *value, size_t n,
                                   uint8_t out[32], seal_error *err) SEAL_MUST_USE;
 
+/* ---- retention (driven by src/retain; docs/retain.md) ------------------ */
+
+/* A set of subjects under a preservation hold (PA-9): the sweep neither
+ * deletes nor truncates any record they own. Owned by the caller. */
+typedef struct seal_holds seal_holds;
+seal_status seal_holds_new(seal_holds **out, seal_error *err) SEAL_MUST_USE;
+void seal_holds_free(seal_holds *h);
+size_t seal_holds_count(const seal_holds *h);
+/* Adds the subjects one exact identifier names, matched by blind-index keys
+ * only: for an account or an address, the subject it is (its keyed subject
+ * hash); for any identifier, the owners of every record whose blind index
+ * holds its keyed hash. So a hold covers all a lookup of that identifier
+ * would return, and every other record of the same owners. */
+seal_status seal_store_hold(seal_store *st, seal_holds *h, seal_index_type type, const char *value,
+                            size_t n, seal_error *err) SEAL_MUST_USE;
+
+#define SEAL_SWEEP_KINDS 16 /* kind ids below this are counted apart */
+
+typedef struct seal_sweep_counts {
+    int64_t truncated;                 /* records whose IP was truncated */
+    int64_t deleted[SEAL_SWEEP_KINDS]; /* records deleted, by kind id */
+    int64_t held[SEAL_SWEEP_KINDS];    /* due, but kept under a preservation hold */
+    int64_t keys_shredded;             /* subjects left with nothing: data key deleted */
+} seal_sweep_counts;
+
+/* One sweep's progress. Persisted in the record store with each batch, in
+ * the same transaction, so a sweep killed at any point resumes from its
+ * cursor with its counts. */
+typedef struct seal_sweep {
+    int64_t today;      /* the day (days since epoch) the schedule is applied as of */
+    int64_t started;    /* unix seconds */
+    int64_t cursor;     /* every record with an id <= cursor is done */
+    char id[17];        /* random, hex: names the sweep in its ledger event */
+    int policy_kind[2]; /* kinds whose retention is a policy number (0: none) */
+    int64_t policy_days[2];
+    bool done;            /* every batch committed; only its ledger event is left */
+    uint64_t ledger_size; /* when done: the ledger's size before its event */
+    seal_sweep_counts n;
+} seal_sweep;
+
+typedef struct seal_sweep_options {
+    size_t batch; /* records per transaction (0: 2000) */
+    bool dry_run; /* count only: nothing is written, nothing is persisted */
+    const seal_holds *holds;
+} seal_sweep_options;
+
+/* The interrupted sweep, if any: *found false and sw untouched when none. */
+seal_status seal_store_sweep_load(seal_store *st, seal_sweep *sw, bool *found,
+                                  seal_error *err) SEAL_MUST_USE;
+/* One batch: up to opt->batch due records after sw->cursor, in id order.
+ * Deletes records past retention (their blind-index rows first), truncates
+ * due IP addresses (re-encrypted under the subject's key with a fresh
+ * nonce; the record's digest is kept, so re-ingesting the original does not
+ * restore the address), and deletes the data key of every subject left
+ * with no record. Sets sw->done after the last batch. Unless dry-run, the
+ * batch and sw commit together. */
+seal_status seal_store_sweep_step(seal_store *st, seal_sweep *sw, const seal_sweep_options *opt,
+                                  seal_error *err) SEAL_MUST_USE;
+/* Persists sw (e.g. done, with the ledger size) in its own transaction. */
+seal_status seal_store_sweep_save(seal_store *st, const seal_sweep *sw,
+                                  seal_error *err) SEAL_MUST_USE;
+/* Forgets the persisted sweep (after its ledger event is written). */
+seal_status seal_store_sweep_clear(seal_store *st, seal_error *err) SEAL_MUST_USE;
+
+/* MC-10: destroys every cover_piece record that cover `cover` recorded
+ * about the subject address: deletes them and their index rows, and the
+ * subject's data key when nothing else of it remains, in one transaction.
+ * commit: a keyed commitment to the destroyed records' natural keys, in id
+ * order (for the ledger). Idempotent: a second call destroys nothing. */
+seal_status seal_store_destroy_cover(seal_store *st, const char *address, size_t n,
+                                     const char *cover, int64_t *destroyed, int64_t *keys_shredded,
+                                     uint8_t commit[32], seal_error *err) SEAL_MUST_USE;
+
 #endif

@@ -59,6 +59,10 @@ int seal__cmd_order(seal_cli *cli, int argc, char **argv);
  * (src/cli/cmd_cover_indict.c), which belongs with the request lifecycle. */
 int seal__cmd_cover(seal_cli *cli, int argc, char **argv);
 int seal__cmd_cover_indict(seal_cli *cli, int argc, char **argv);
+/* retention (src/cli/cmd_retain.c, src/cli/cmd_cover_retain.c) */
+int seal__cmd_retain(seal_cli *cli, int argc, char **argv);
+int seal__cmd_cover_improper(seal_cli *cli, int argc, char **argv);
+int seal__cmd_cover_returned(seal_cli *cli, int argc, char **argv);
 /* registries of the legal process (src/cli/cmd_registry.c) */
 int seal__cmd_agency(seal_cli *cli, int argc, char **argv);
 int seal__cmd_issuer(seal_cli *cli, int argc, char **argv);
@@ -67,5 +71,6 @@ int seal__cmd_protect(seal_cli *cli, int argc, char **argv);
 int seal__cmd_produce(seal_cli *cli, int argc, char **argv);
 int seal__cmd_token(seal_cli *cli, int argc, char **argv);
 int seal__cmd_access(seal_cli *cli, int argc, char **argv);
+int seal__cmd_backup(seal_cli *cli, int argc, char **argv);
 
 #endif

@@ -35,6 +35,8 @@ static const char help[] =
     "                      [--ack-wait-ms MS] [--format csv|ndjson] [--dry-run] [--json]\n"
     "    sealctl cover publish --nats URL --stream NAME --subject SUBJ < scans\n"
     "    sealctl cover indict ...   (see sealctl cover indict --help)\n"
+    "    sealctl cover improper COVER-ID --reason TEXT   (MC-10; see --help)\n"
+    "    sealctl cover returned PRODUCTION-ID            (MC-11; see --help)\n"
     "\n"
     "DESCRIPTION\n"
     "    Reads every scanned piece (DESIGN.md \"Mail scans\": piece_id, scanned_at,\n"
@@ -518,6 +520,12 @@ int seal__cmd_cover(seal_cli *cli, int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "indict") == 0) {
         return seal__cmd_cover_indict(cli, argc - 1, argv + 1);
     }
+    if (argc >= 2 && strcmp(argv[1], "improper") == 0) {
+        return seal__cmd_cover_improper(cli, argc - 1, argv + 1);
+    }
+    if (argc >= 2 && strcmp(argv[1], "returned") == 0) {
+        return seal__cmd_cover_returned(cli, argc - 1, argv + 1);
+    }
     if (argc >= 2 && strcmp(argv[1], "run") == 0) {
         return cmd_run(cli, argc - 1, argv + 1);
     }
@@ -529,5 +537,6 @@ int seal__cmd_cover(seal_cli *cli, int argc, char **argv)
         fputs(help2, stdout);
         return 0;
     }
-    return seal__cli_usage(cli, "cover", "cover: expected run, publish or indict");
+    return seal__cli_usage(cli, "cover",
+                           "cover: expected run, publish, indict, improper or returned");
 }

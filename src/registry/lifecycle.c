@@ -26,6 +26,7 @@
 #include "request/request_int.h"
 #include "sealed/address.h"
 #include "sealed/alloc.h"
+#include "sealed/retain.h"
 #include "sealed/time.h"
 
 #define DAY SEAL__DAY
@@ -1008,6 +1009,9 @@ static seal_status row_json(const seal_registry *reg, const seal_reg_request *ro
     if (s == SEAL_OK && row->basis == SEAL_BASIS_PRESERVATION) {
         s = seal_buf_printf(out, ", \"renewals\": %lld, \"discloses\": false",
                             (long long) row->renewals);
+    }
+    if (s == SEAL_OK) { /* MC-10: what the requester is told (src/registry/retention.c) */
+        s = seal__retain_notice_json(reg, row->id, out);
     }
     return s;
 }

@@ -21,7 +21,8 @@
 #include "sealed/buf.h"
 #include "sealed/status.h"
 
-#define SEAL_BACKEND_VERSION 1
+/* 2: records_due, subject_any (the retention sweep, src/retain) */
+#define SEAL_BACKEND_VERSION 2
 #define SEAL_HASH_BYTES 16 /* keyed hashes: subject ids, index hashes, natural keys */
 #define SEAL_DAY_NONE INT64_MAX
 
@@ -63,6 +64,31 @@ typedef seal_status (*seal_key_cb)(const uint8_t *subject, const uint8_t *wrappe
 /* A row whose body is borrowed until the callback returns. */
 typedef seal_status (*seal_row_cb)(const seal_record_row *row, void *ud);
 typedef void (*seal_stats_cb)(int kind, int state, int64_t count, void *ud);
+
+/* What the retention sweep asks for, as of day `today` (days since epoch).
+ * A record is due for deletion when its expiry day is <= today; for the
+ * kinds listed in kind[] (retention set by a policy number, not by the
+ * catalogue: cover_piece) instead when day + days[i] <= today, whatever
+ * its stored expiry. It is due for truncation when truncate_at <= today.
+ * kind[i] == 0 ends the list. */
+#define SEAL_DUE_KINDS 2
+typedef struct seal_due {
+    int64_t today;
+    int kind[SEAL_DUE_KINDS];
+    int64_t days[SEAL_DUE_KINDS];
+} seal_due;
+
+/* The deletion rule of seal_due in C, for the rows records_due returns (a
+ * backend's query must agree with it). */
+static inline bool seal__due_delete(const seal_due *due, int kind, int64_t day, int64_t expires)
+{
+    for (int i = 0; i < SEAL_DUE_KINDS && due->kind[i] != 0; i++) {
+        if (due->kind[i] == kind) {
+            return day <= due->today - due->days[i];
+        }
+    }
+    return expires != SEAL_DAY_NONE && expires <= due->today;
+}
 
 typedef struct seal_backend seal_backend;
 
@@ -124,6 +150,19 @@ typedef struct seal_backend_ops {
                                  seal_error *err);
     seal_status (*stats)(seal_backend *b, int64_t today, seal_stats_cb cb, void *ud,
                          seal_error *err);
+
+    /* Retention (version 2). The rows due (for deletion or truncation) with
+     * id > after, in id order, at most limit of them, bodies included. The
+     * scan is by the table's own key from the cursor, so a sweep resumes
+     * where it stopped without an index on expiry (which would cost every
+     * ingest). cb must not write to the store: collect, then act. */
+    seal_status (*records_due)(seal_backend *b, const seal_due *due, int64_t after, size_t limit,
+                               seal_row_cb cb, void *ud, seal_error *err);
+    /* *any: whether the subject still has a record. With due (not NULL):
+     * only records not due for deletion, or with id > after, count (what
+     * would survive a sweep that has reached `after`). */
+    seal_status (*subject_any)(seal_backend *b, const uint8_t *subject, const seal_due *due,
+                               int64_t after, bool *any, seal_error *err);
 } seal_backend_ops;
 
 extern const seal_backend_ops seal__sqlite_backend;

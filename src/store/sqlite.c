@@ -45,6 +45,9 @@ enum {
     Q_IDX_LOOKUP,
     Q_REC_SHRED,
     Q_STATS,
+    Q_REC_DUE,
+    Q_SUBJ_ANY,
+    Q_SUBJ_SURVIVES,
     Q_COUNT
 };
 
@@ -97,6 +100,16 @@ static const struct {
                     "WHEN truncate_at IS NOT NULL AND truncate_at <= ?1 THEN 1 "
                     "WHEN state = 1 THEN 2 ELSE 0 END AS st, count(*) "
                     "FROM record GROUP BY kind, st ORDER BY kind, st"},
+    /* the deletion rule is seal__due_delete's (backend.h); kinds are >= 1,
+     * so an unused override (kind 0) matches nothing */
+    [Q_REC_DUE] = {0, "SELECT kind, natkey, subject, day, expires, truncate_at, state, version, "
+                      "digest, body, id FROM record WHERE id > ?1 AND ((CASE kind WHEN ?3 THEN "
+                      "day + ?4 WHEN ?5 THEN day + ?6 ELSE expires END) <= ?2 OR truncate_at <= "
+                      "?2) ORDER BY id LIMIT ?7"},
+    [Q_SUBJ_ANY] = {0, "SELECT 1 FROM record WHERE id BETWEEN ?2 AND ?3 AND subject = ?1 LIMIT 1"},
+    [Q_SUBJ_SURVIVES] = {0, "SELECT 1 FROM record WHERE id BETWEEN ?2 AND ?3 AND subject = ?1 AND "
+                            "(id > ?4 OR NOT coalesce((CASE kind WHEN ?6 THEN day + ?7 WHEN ?8 "
+                            "THEN day + ?9 ELSE expires END) <= ?5, 0)) LIMIT 1"},
 };
 
 static const char records_schema[] =
@@ -707,6 +720,65 @@ static seal_status sqlite_stats(seal_backend *b, int64_t today, seal_stats_cb cb
     return rc == SQLITE_DONE ? SEAL_OK : db_error(b, 0, err, "read failed");
 }
 
+/* Binds today and the policy overrides of due at ?first.. (today, then
+ * kind/days pairs). */
+static void bind_due(sqlite3_stmt *st, int first, const seal_due *due)
+{
+    sqlite3_bind_int64(st, first, due->today);
+    bool end = false;
+    for (int i = 0; i < SEAL_DUE_KINDS; i++) {
+        end = end || due->kind[i] == 0;
+        sqlite3_bind_int(st, first + 1 + 2 * i, end ? 0 : due->kind[i]);
+        sqlite3_bind_int64(st, first + 2 + 2 * i, end ? 0 : due->days[i]);
+    }
+}
+
+static seal_status sqlite_records_due(seal_backend *b, const seal_due *due, int64_t after,
+                                      size_t limit, seal_row_cb cb, void *ud, seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_REC_DUE);
+    sqlite3_bind_int64(st, 1, after);
+    bind_due(st, 2, due);
+    sqlite3_bind_int64(st, 7, limit > INT64_MAX ? INT64_MAX : (int64_t) limit);
+    seal_status s = SEAL_OK;
+    int rc;
+    while (s == SEAL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        seal_record_row row;
+        row.id = sqlite3_column_int64(st, 10);
+        if (column_row(st, &row) != SEAL_OK) {
+            s = seal_error_set(err, SEAL_CORRUPT, "record %lld: malformed row", (long long) row.id);
+        } else {
+            s = cb(&row, ud);
+        }
+    }
+    if (s == SEAL_OK && rc != SQLITE_DONE) {
+        s = db_error(b, 0, err, "read failed");
+    }
+    sqlite3_reset(st);
+    return s;
+}
+
+static seal_status sqlite_subject_any(seal_backend *b, const uint8_t *subject, const seal_due *due,
+                                      int64_t after, bool *any, seal_error *err)
+{
+    int q = due == NULL ? Q_SUBJ_ANY : Q_SUBJ_SURVIVES;
+    sqlite3_stmt *st = stmt(b, q);
+    sqlite3_bind_blob(st, 1, subject, SEAL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, subject_base(subject));
+    sqlite3_bind_int64(st, 3, subject_base(subject) | NAT_MASK);
+    if (due != NULL) {
+        sqlite3_bind_int64(st, 4, after);
+        bind_due(st, 5, due);
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return db_error(b, 0, err, "read failed");
+    }
+    *any = rc == SQLITE_ROW;
+    return SEAL_OK;
+}
+
 const seal_backend_ops seal__sqlite_backend = {
     .version = SEAL_BACKEND_VERSION,
     .name = "sqlite",
@@ -738,4 +810,6 @@ const seal_backend_ops seal__sqlite_backend = {
     .index_lookup = sqlite_index_lookup,
     .subject_shred = sqlite_subject_shred,
     .stats = sqlite_stats,
+    .records_due = sqlite_records_due,
+    .subject_any = sqlite_subject_any,
 };

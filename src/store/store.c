@@ -11,6 +11,7 @@
  * and associated data "sealed.field.v1" 0 subject[16] kind 0 field-name, so a
  * ciphertext moved to another subject, kind or field no longer opens.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1447,4 +1448,546 @@ seal_status seal__store_check_opens(const seal_store *st, const uint8_t *wrapped
     seal_status s = seal__key_unwrap(probe, wrapped, st->sec->master, check_ad, sizeof(check_ad));
     seal__wipe(probe, sizeof(probe));
     return s == SEAL_OK ? SEAL_OK : SEAL_KEY;
+}
+
+/* ---- retention ------------------------------------------------------------------------ */
+
+struct seal_holds {
+    uint8_t (*v)[SEAL_HASH_BYTES]; /* sorted, distinct */
+    size_t n, cap;
+};
+
+seal_status seal_holds_new(seal_holds **out, seal_error *err)
+{
+    *out = seal_calloc(1, sizeof(**out));
+    return *out != NULL ? SEAL_OK : seal_error_set(err, SEAL_NOMEM, "out of memory");
+}
+
+void seal_holds_free(seal_holds *h)
+{
+    if (h != NULL) {
+        seal_free(h->v);
+        seal_free(h);
+    }
+}
+
+size_t seal_holds_count(const seal_holds *h)
+{
+    return h != NULL ? h->n : 0;
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+    return memcmp(a, b, SEAL_HASH_BYTES);
+}
+
+static bool holds_has(const seal_holds *h, const uint8_t *subject)
+{
+    return h != NULL && h->n > 0 && bsearch(subject, h->v, h->n, sizeof(*h->v), cmp_hash) != NULL;
+}
+
+static seal_status holds_add(seal_holds *h, const uint8_t *subject)
+{
+    if (holds_has(h, subject)) {
+        return SEAL_OK;
+    }
+    if (h->n == h->cap) {
+        size_t cap = h->cap == 0 ? 16 : 2 * h->cap;
+        void *p = seal_realloc(h->v, cap * sizeof(*h->v));
+        if (p == NULL) {
+            return SEAL_NOMEM;
+        }
+        h->v = p;
+        h->cap = cap;
+    }
+    memcpy(h->v[h->n++], subject, SEAL_HASH_BYTES);
+    qsort(h->v, h->n, sizeof(*h->v), cmp_hash);
+    return SEAL_OK;
+}
+
+typedef struct hold_ctx {
+    seal_store *st;
+    seal_holds *h;
+    seal_buf body;
+    seal_error *err;
+} hold_ctx;
+
+static seal_status hold_id(int64_t id, void *ud)
+{
+    hold_ctx *hc = ud;
+    seal_record_row row;
+    seal_status s = hc->st->ops->record_get(hc->st->be, id, &row, &hc->body, hc->err);
+    if (s == SEAL_NOTFOUND) {
+        return SEAL_OK; /* an index row without its record holds nothing */
+    }
+    if (s == SEAL_OK && (s = holds_add(hc->h, row.subject)) == SEAL_NOMEM) {
+        seal_error_set(hc->err, s, "out of memory");
+    }
+    return s;
+}
+
+seal_status seal_store_hold(seal_store *st, seal_holds *h, seal_index_type type, const char *value,
+                            size_t n, seal_error *err)
+{
+    uint8_t hash[SEAL_HASH_BYTES];
+    seal_status s = std_value(st, type, value, n, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (type == SEAL_IDX_ACCOUNT || type == SEAL_IDX_ADDRESS) {
+        hash_std(st, SUB_SUBJECT, type, hash);
+        if (holds_add(h, hash) != SEAL_OK) {
+            return seal_error_set(err, SEAL_NOMEM, "out of memory");
+        }
+    }
+    hash_std(st, SUB_INDEX, type, hash);
+    hold_ctx hc = {st, h, {0}, err};
+    seal_buf_init(&hc.body);
+    s = st->ops->index_lookup(st->be, hash, hold_id, &hc, err);
+    seal_buf_cleanup(&hc.body);
+    return s;
+}
+
+/* The persisted sweep: "sweep1" then fixed little-endian fields. */
+#define SWEEP_META "retain.sweep"
+#define SWEEP_MAGIC "sweep1"
+
+static seal_status sweep_encode(const seal_sweep *sw, seal_buf *b)
+{
+    seal_status s = seal_buf_append(b, SWEEP_MAGIC, 6);
+    uint64_t v[9 + 2 * SEAL_SWEEP_KINDS] = {
+        (uint64_t) sw->today,          (uint64_t) sw->started,
+        (uint64_t) sw->cursor,         (uint64_t) sw->policy_kind[0],
+        (uint64_t) sw->policy_kind[1], (uint64_t) sw->policy_days[0],
+        (uint64_t) sw->policy_days[1], (uint64_t) sw->n.truncated,
+        (uint64_t) sw->n.keys_shredded};
+    for (int k = 0; k < SEAL_SWEEP_KINDS; k++) {
+        v[9 + k] = (uint64_t) sw->n.deleted[k];
+        v[9 + SEAL_SWEEP_KINDS + k] = (uint64_t) sw->n.held[k];
+    }
+    for (size_t i = 0; s == SEAL_OK && i < sizeof(v) / sizeof(v[0]); i++) {
+        s = seal_buf_append_u64le(b, v[i]);
+    }
+    if (s == SEAL_OK) {
+        s = seal_buf_append_u64le(b, sw->ledger_size);
+    }
+    if (s == SEAL_OK) {
+        s = seal_buf_append_byte(b, sw->done ? 1 : 0);
+    }
+    if (s == SEAL_OK) {
+        s = seal_buf_append(b, sw->id, 16);
+    }
+    return s;
+}
+
+static seal_status sweep_decode(seal_sweep *sw, const uint8_t *p, size_t n)
+{
+    seal_cursor c;
+    uint8_t magic[6], done;
+    uint64_t v[9 + 2 * SEAL_SWEEP_KINDS + 1];
+    seal_cursor_init(&c, p, n);
+    if (seal_cursor_copy(&c, magic, 6) != SEAL_OK || memcmp(magic, SWEEP_MAGIC, 6) != 0) {
+        return SEAL_CORRUPT;
+    }
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        if (seal_cursor_u64le(&c, &v[i]) != SEAL_OK) {
+            return SEAL_CORRUPT;
+        }
+    }
+    memset(sw, 0, sizeof(*sw));
+    if (seal_cursor_u8(&c, &done) != SEAL_OK || seal_cursor_copy(&c, sw->id, 16) != SEAL_OK ||
+        seal_cursor_left(&c) != 0) {
+        return SEAL_CORRUPT;
+    }
+    sw->today = (int64_t) v[0];
+    sw->started = (int64_t) v[1];
+    sw->cursor = (int64_t) v[2];
+    sw->policy_kind[0] = (int) v[3];
+    sw->policy_kind[1] = (int) v[4];
+    sw->policy_days[0] = (int64_t) v[5];
+    sw->policy_days[1] = (int64_t) v[6];
+    sw->n.truncated = (int64_t) v[7];
+    sw->n.keys_shredded = (int64_t) v[8];
+    for (int k = 0; k < SEAL_SWEEP_KINDS; k++) {
+        sw->n.deleted[k] = (int64_t) v[9 + k];
+        sw->n.held[k] = (int64_t) v[9 + SEAL_SWEEP_KINDS + k];
+    }
+    sw->ledger_size = v[9 + 2 * SEAL_SWEEP_KINDS];
+    sw->done = done != 0;
+    sw->id[16] = '\0';
+    return SEAL_OK;
+}
+
+seal_status seal_store_sweep_load(seal_store *st, seal_sweep *sw, bool *found, seal_error *err)
+{
+    *found = false;
+    seal_status s = st->ops->meta_get(st->be, SWEEP_META, &st->scratch, err);
+    if (s == SEAL_NOTFOUND) {
+        seal_error_init(err);
+        return SEAL_OK;
+    }
+    if (s == SEAL_OK && (st->scratch.len == 0 || st->scratch.data[0] == 0)) {
+        return SEAL_OK; /* cleared */
+    }
+    if (s == SEAL_OK && sweep_decode(sw, st->scratch.data, st->scratch.len) != SEAL_OK) {
+        s = seal_error_set(err, SEAL_CORRUPT, "%s: the interrupted sweep's state is malformed",
+                           st->dir);
+    }
+    *found = s == SEAL_OK;
+    return s;
+}
+
+static seal_status sweep_put(seal_store *st, const seal_sweep *sw, seal_error *err)
+{
+    seal_buf_reset(&st->scratch);
+    seal_status s =
+        sw != NULL ? sweep_encode(sw, &st->scratch) : seal_buf_append_byte(&st->scratch, 0);
+    if (s != SEAL_OK) {
+        return seal_error_set(err, s, "out of memory");
+    }
+    return st->ops->meta_put(st->be, SWEEP_META, st->scratch.data, st->scratch.len, err);
+}
+
+static seal_status sweep_save(seal_store *st, const seal_sweep *sw, seal_error *err)
+{
+    seal_status s = st->ops->begin(st->be, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if ((s = sweep_put(st, sw, err)) != SEAL_OK || (s = st->ops->commit(st->be, err)) != SEAL_OK) {
+        st->ops->rollback(st->be);
+    }
+    return s;
+}
+
+seal_status seal_store_sweep_save(seal_store *st, const seal_sweep *sw, seal_error *err)
+{
+    return sweep_save(st, sw, err);
+}
+
+seal_status seal_store_sweep_clear(seal_store *st, seal_error *err)
+{
+    return sweep_save(st, NULL, err);
+}
+
+/* The retention truncation of an IP address: IPv4 to its /24, IPv6 to its
+ * /48 (the catalogue's web_visit retention: "IP truncated (/24, /48)"). */
+static seal_status truncate_ip(const char *v, size_t n, char *out, size_t cap)
+{
+    char tmp[64];
+    unsigned char a[16];
+    if (n >= sizeof(tmp)) {
+        return SEAL_CORRUPT;
+    }
+    memcpy(tmp, v, n);
+    tmp[n] = '\0';
+    if (inet_pton(AF_INET, tmp, a) == 1) {
+        a[3] = 0;
+        return inet_ntop(AF_INET, a, out, (socklen_t) cap) != NULL ? SEAL_OK : SEAL_CORRUPT;
+    }
+    if (inet_pton(AF_INET6, tmp, a) == 1) {
+        memset(a + 6, 0, 10);
+        return inet_ntop(AF_INET6, a, out, (socklen_t) cap) != NULL ? SEAL_OK : SEAL_CORRUPT;
+    }
+    return SEAL_CORRUPT;
+}
+
+typedef struct sweep_ctx {
+    seal_store *st;
+    seal_error *err;
+    seal_record_row *row; /* the row being acted on */
+} sweep_ctx;
+
+/* Deletes a readable record: its blind-index rows, then the row. */
+static seal_status sweep_delete_rec(const seal_record *rec, int64_t id, void *ud)
+{
+    sweep_ctx *c = ud;
+    seal_status s = index_rows(c->st, rec, c->row, false, c->err);
+    return s == SEAL_OK ? c->st->ops->record_delete(c->st->be, id, c->err) : s;
+}
+
+/* Rewrites a readable record with its truncated field: the whole body is
+ * sealed again under a fresh nonce base (a nonce is never reused). */
+static seal_status sweep_truncate_rec(const seal_record *rec, int64_t id, void *ud)
+{
+    sweep_ctx *c = ud;
+    seal_store *st = c->st;
+    const seal_kind *k = rec->kind;
+    int f = k->truncate_field;
+    char cut[64];
+    const uint8_t *key;
+    (void) id;
+    if (f < 0 || rec->v[f] == NULL) {
+        return SEAL_OK;
+    }
+    if (truncate_ip(rec->v[f], rec->n[f], cut, sizeof(cut)) != SEAL_OK) {
+        return seal_error_set(c->err, SEAL_CORRUPT, "record %lld: field %s: not an IP address",
+                              (long long) c->row->id, k->fields[f].name);
+    }
+    seal_record t = *rec;
+    t.v[f] = cut;
+    t.n[f] = strlen(cut);
+    seal_status s = index_rows(st, rec, c->row, false, c->err);
+    if (s == SEAL_OK) {
+        s = subject_key(st, c->row->subject, false, &key, c->err);
+    }
+    if (s == SEAL_OK) {
+        s = encrypt_body(st, &t, c->row->subject, key, c->err);
+    }
+    seal__wipe(cut, sizeof(cut));
+    if (s != SEAL_OK) {
+        return s;
+    }
+    seal_record_row row = *c->row;
+    row.state = SEAL_REC_TRUNCATED;
+    row.truncate_at = SEAL_DAY_NONE;
+    row.body = st->body.data;
+    row.body_len = st->body.len;
+    /* row.digest stays the original's: re-ingesting it changes nothing */
+    if ((s = st->ops->record_update(st->be, &row, c->err)) != SEAL_OK) {
+        return s;
+    }
+    return index_rows(st, &t, &row, true, c->err);
+}
+
+typedef struct touched {
+    uint8_t subject[SEAL_HASH_BYTES];
+    int64_t last; /* the subject's last deleted record in this batch */
+} touched;
+
+static seal_status subject_done(seal_store *st, const uint8_t *subject, const seal_due *due,
+                                int64_t after, bool dry, int64_t *shredded, seal_error *err)
+{
+    bool any = true;
+    seal_status s = st->ops->subject_any(st->be, subject, dry ? due : NULL, after, &any, err);
+    if (s != SEAL_OK || any) {
+        return s;
+    }
+    s = st->ops->key_get(st->be, subject, &st->wrapped, err);
+    if (s == SEAL_NOTFOUND) {
+        seal_error_init(err);
+        return SEAL_OK; /* shredded before: nothing to count */
+    }
+    if (s == SEAL_OK && !dry) {
+        s = st->ops->key_delete(st->be, subject, err);
+        cache_evict(st, subject);
+    }
+    if (s == SEAL_OK) {
+        (*shredded)++;
+    }
+    return s;
+}
+
+static void sweep_due(const seal_sweep *sw, seal_due *due)
+{
+    memset(due, 0, sizeof(*due));
+    due->today = sw->today;
+    for (int i = 0; i < 2 && i < SEAL_DUE_KINDS; i++) {
+        due->kind[i] = sw->policy_kind[i];
+        due->days[i] = sw->policy_days[i];
+    }
+}
+
+static seal_status sweep_rows(seal_store *st, seal_sweep *sw, const seal_sweep_options *opt,
+                              gather *g, touched *tv, seal_error *err)
+{
+    seal_due due;
+    sweep_due(sw, &due);
+    seal_status s = SEAL_OK;
+    size_t nt = 0;
+    for (size_t i = 0; s == SEAL_OK && i < g->n; i++) {
+        seal_record_row *row = &g->keys[i].row;
+        row->body = g->arena.data + g->keys[i].off;
+        int kind = row->kind >= 0 && row->kind < SEAL_SWEEP_KINDS ? row->kind : 0;
+        bool del = seal__due_delete(&due, row->kind, row->day, row->expires);
+        if (holds_has(opt->holds, row->subject)) {
+            sw->n.held[kind]++;
+            continue;
+        }
+        sweep_ctx c = {st, err, row};
+        read_ctx rc = {st, del ? sweep_delete_rec : sweep_truncate_rec, &c, err, false, 0};
+        if (!del && row->state == SEAL_REC_SHREDDED) {
+            continue; /* nothing readable to truncate */
+        }
+        if (!opt->dry_run) {
+            if (row->state == SEAL_REC_SHREDDED) {
+                s = st->ops->record_delete(st->be, row->id, err); /* no index rows are left */
+            } else {
+                s = decode_row(&rc, row);
+                if (s == SEAL_SHREDDED) { /* the key is gone: so are its index rows */
+                    seal_error_init(err);
+                    s = st->ops->record_delete(st->be, row->id, err);
+                }
+            }
+        }
+        if (s != SEAL_OK) {
+            break;
+        }
+        if (!del) {
+            sw->n.truncated++;
+            continue;
+        }
+        sw->n.deleted[kind]++;
+        if (nt > 0 && memcmp(tv[nt - 1].subject, row->subject, SEAL_HASH_BYTES) == 0) {
+            tv[nt - 1].last = row->id;
+        } else {
+            memcpy(tv[nt].subject, row->subject, SEAL_HASH_BYTES);
+            tv[nt++].last = row->id;
+        }
+    }
+    for (size_t i = 0; s == SEAL_OK && i < nt; i++) {
+        /* a subject whose ids interleave with another's (shared id prefix)
+         * may appear twice: the second check finds it gone */
+        s = subject_done(st, tv[i].subject, &due, tv[i].last, opt->dry_run, &sw->n.keys_shredded,
+                         err);
+    }
+    return s;
+}
+
+seal_status seal_store_sweep_step(seal_store *st, seal_sweep *sw, const seal_sweep_options *opt,
+                                  seal_error *err)
+{
+    size_t batch = opt->batch != 0 ? opt->batch : 2000;
+    seal_due due;
+    sweep_due(sw, &due);
+    gather g = {0};
+    seal_buf_init(&g.arena);
+    touched *tv = NULL;
+    bool tx = false;
+    seal_status s = SEAL_OK;
+    if (!opt->dry_run) {
+        if ((s = st->ops->begin(st->be, err)) != SEAL_OK) {
+            return s;
+        }
+        tx = true;
+    }
+    s = st->ops->records_due(st->be, &due, sw->cursor, batch, gather_row, &g, err);
+    if (s == SEAL_NOMEM) {
+        seal_error_set(err, s, "out of memory");
+    }
+    if (s == SEAL_OK && g.n > 0 && (tv = seal_malloc(g.n * sizeof(*tv))) == NULL) {
+        s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
+    seal_sweep next = *sw;
+    if (s == SEAL_OK) {
+        s = sweep_rows(st, &next, opt, &g, tv, err);
+    }
+    if (s == SEAL_OK) {
+        if (g.n > 0) {
+            next.cursor = g.keys[g.n - 1].row.id;
+        }
+        next.done = g.n < batch;
+    }
+    if (s == SEAL_OK && tx) {
+        s = sweep_put(st, &next, err);
+        if (s == SEAL_OK) {
+            s = st->ops->commit(st->be, err);
+            tx = false;
+        }
+    }
+    if (tx) {
+        seal_store_rollback(st);
+    }
+    if (s == SEAL_OK) {
+        *sw = next;
+    }
+    if (st->plain.data != NULL) {
+        seal__wipe(st->plain.data, st->plain.cap);
+    }
+    seal_free(tv);
+    seal_buf_cleanup(&g.arena);
+    seal_free(g.keys);
+    return s;
+}
+
+/* ---- MC-10: an improperly ordered cover's records -------------------------------------- */
+
+typedef struct destroy_ctx {
+    seal_store *st;
+    seal_error *err;
+    const char *cover;
+    int cover_field;
+    seal_record_row *row;
+    seal_buf natkeys;
+    int64_t count;
+} destroy_ctx;
+
+static seal_status destroy_rec(const seal_record *rec, int64_t id, void *ud)
+{
+    destroy_ctx *d = ud;
+    const char *v = rec->v[d->cover_field];
+    if (v == NULL || rec->n[d->cover_field] != strlen(d->cover) ||
+        memcmp(v, d->cover, rec->n[d->cover_field]) != 0) {
+        return SEAL_OK; /* another cover's piece */
+    }
+    seal_status s = index_rows(d->st, rec, d->row, false, d->err);
+    if (s == SEAL_OK) {
+        s = d->st->ops->record_delete(d->st->be, id, d->err);
+    }
+    if (s == SEAL_OK && seal_buf_append(&d->natkeys, d->row->natkey, SEAL_HASH_BYTES) != SEAL_OK) {
+        s = seal_error_set(d->err, SEAL_NOMEM, "out of memory");
+    }
+    d->count += s == SEAL_OK;
+    return s;
+}
+
+seal_status seal_store_destroy_cover(seal_store *st, const char *address, size_t n,
+                                     const char *cover, int64_t *destroyed, int64_t *keys_shredded,
+                                     uint8_t commit[32], seal_error *err)
+{
+    uint8_t subject[SEAL_HASH_BYTES];
+    const seal_kind *k = seal_catalogue_kind(st->cat, "cover_piece");
+    int cf = k != NULL ? seal_kind_field(k, "cover_id", 8) : -1;
+    *destroyed = 0;
+    *keys_shredded = 0;
+    if (k == NULL || cf < 0) {
+        return seal_error_set(err, SEAL_CORRUPT, "catalogue: no cover_piece kind with cover_id");
+    }
+    seal_status s = std_value(st, SEAL_IDX_ADDRESS, address, n, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    hash_std(st, SUB_SUBJECT, SEAL_IDX_ADDRESS, subject);
+    gather g = {0};
+    seal_buf_init(&g.arena);
+    destroy_ctx d = {st, err, cover, cf, NULL, {0}, 0};
+    seal_buf_init(&d.natkeys);
+    if ((s = st->ops->begin(st->be, err)) != SEAL_OK) {
+        return s;
+    }
+    s = st->ops->subject_rows(st->be, subject, gather_row, &g, err);
+    if (s == SEAL_NOMEM) {
+        seal_error_set(err, s, "out of memory");
+    }
+    for (size_t i = 0; s == SEAL_OK && i < g.n; i++) {
+        seal_record_row *row = &g.keys[i].row;
+        row->body = g.arena.data + g.keys[i].off;
+        if (row->kind != k->id || row->state == SEAL_REC_SHREDDED) {
+            continue;
+        }
+        d.row = row;
+        read_ctx rc = {st, destroy_rec, &d, err, true, 0};
+        s = decode_row(&rc, row);
+    }
+    if (s == SEAL_OK && d.count > 0) {
+        s = subject_done(st, subject, NULL, 0, false, keys_shredded, err);
+    }
+    if (s == SEAL_OK) {
+        s = st->ops->commit(st->be, err);
+    }
+    if (s != SEAL_OK) {
+        seal_store_rollback(st);
+    } else {
+        static const char tag[] = "sealed.cover-destroyed.v1";
+        seal__khash(commit, 32, st->sec->sub[SUB_COMMIT], tag, sizeof(tag), d.natkeys.data,
+                    d.natkeys.len);
+        *destroyed = d.count;
+    }
+    if (st->plain.data != NULL) {
+        seal__wipe(st->plain.data, st->plain.cap);
+    }
+    seal_buf_cleanup(&d.natkeys);
+    seal_buf_cleanup(&g.arena);
+    seal_free(g.keys);
+    return s;
 }

@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -166,6 +167,11 @@ static seal_status each_production(seal_registry *reg, const char *cover, prod_f
     seal_acct_backend *acct = NULL;
     req_rows rr = {.cover = cover};
     seal_status s = requests(reg, &rr, err);
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/accounting.db", reg->dir);
+    if (access(path, F_OK) != 0) {
+        rr.n = 0; /* nothing was ever produced (and a dry run creates nothing) */
+    }
     if (s == SEAL_OK && rr.n > 0) {
         s = ops->open(reg->dir, &acct, err);
     }

@@ -9,6 +9,10 @@
  * is read). A bundle directory holds:
  *
  *   subject-<n>.ndjson   the records of the request's n-th subject (1-based)
+ *   disagreements.ndjson only when a disclosed record's disputed field has a
+ *                        statement of disagreement (PA-13, 552a(d)(4)): one
+ *                        {"file","line","field","amendment","filed",
+ *                        "statement"} a line
  *   manifest.note        the manifest (below), a C2SP signed note signed
  *                        with the ledger's key
  *   checkpoint           the ledger checkpoint the proofs verify against
@@ -25,10 +29,15 @@
  *   categories <sorted, comma-separated>   window <from>..<to>
  *   produced <RFC 3339>      subjects <n>
  *   file <name> <sha256> <records>   (one per subject, in order)
+ *   file disagreements.ndjson <sha256> <statements>   (only when any)
  *
  * Every production, and every refusal to produce, is a ledger event; the
- * production event commits to the manifest's SHA-256. A request is produced
- * at most once.
+ * production event commits to the manifest's SHA-256 and names a delay of
+ * notice (PA-8: notice_until, notice_days, notice_basis, notice_reference).
+ * A request is produced at most once. A `person` subject is looked up at
+ * its address and narrowed to records that name the person (docs/produce.md).
+ * docs/produce.md has the format, the accounting rules and how to verify a
+ * bundle by hand.
  */
 #ifndef SEALED_PRODUCE_H
 #define SEALED_PRODUCE_H
@@ -88,7 +97,8 @@ typedef struct seal_manifest {
     int64_t produced;
     size_t n_subjects;
     size_t n_files;
-    seal_manifest_file files[SEAL_MANIFEST_MAX_FILES];
+    /* the subjects' files, then disagreements.ndjson when present */
+    seal_manifest_file files[SEAL_MANIFEST_MAX_FILES + 1];
 } seal_manifest;
 
 /* Parses manifest text (the signed note's text, not its signatures) into m

@@ -71,6 +71,7 @@ int seal__cmd_protect(seal_cli *cli, int argc, char **argv);
 int seal__cmd_produce(seal_cli *cli, int argc, char **argv);
 int seal__cmd_token(seal_cli *cli, int argc, char **argv);
 int seal__cmd_access(seal_cli *cli, int argc, char **argv);
+int seal__cmd_amend(seal_cli *cli, int argc, char **argv);
 int seal__cmd_backup(seal_cli *cli, int argc, char **argv);
 
 #endif

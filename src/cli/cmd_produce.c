@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sealed/accounting.h"
 #include "sealed/buf.h"
 #include "sealed/produce.h"
 
 static const char help[] =
     "usage: sealctl [--data DIR] --as ID produce REQUEST-ID --out BUNDLE-DIR\n"
-    "       sealctl produce verify BUNDLE-DIR [--vkey FILE]\n\n"
+    "       sealctl produce verify BUNDLE-DIR [--vkey FILE]\n"
+    "       sealctl --as PRIVACY-OFFICER produce recipient AGENCY-ID --address TEXT\n\n"
     "produce builds the bundle of an active, approved request from its approval:\n"
     "only the approved subjects (each looked up by its exact identifier), only\n"
     "the fields of approved categories, only records inside the approved window.\n"
@@ -22,7 +24,17 @@ static const char help[] =
     "(5 U.S.C. 552a(c)). A request is produced once; producing a request that is\n"
     "not active, or whose legal process expired, is refused and logged.\n\n"
     "verify checks a bundle offline: signatures (under --vkey, else the bundle's\n"
-    "ledger.vkey), file digests, no extra files, proofs against the checkpoint.\n";
+    "ledger.vkey), file digests, no extra files, proofs against the checkpoint,\n"
+    "and that each statement of disagreement points at a record of the bundle.\n\n"
+    "A `person` subject is looked up at its address and narrowed to records that\n"
+    "name the person (case, '.' and ',' and spacing aside). A record whose disputed\n"
+    "field is disclosed carries its statement of disagreement (PA-13) in\n"
+    "disagreements.ndjson. A delay of notice (PA-8) is logged with the production:\n"
+    "its end, length, basis and the order's reference.\n\n"
+    "recipient records the postal address of a recipient agency; each later\n"
+    "accounting entry for that agency carries it (5 U.S.C. 552a(c)(1)). Entries\n"
+    "are kept max(the policy's accounting_years, the life of every record\n"
+    "disclosed); see docs/produce.md.\n";
 
 static int cmd_verify(seal_cli *cli, int argc, char **argv)
 {
@@ -73,6 +85,19 @@ int seal__cmd_produce(seal_cli *cli, int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
         return cmd_verify(cli, argc, argv);
+    }
+    if (argc >= 2 && strcmp(argv[1], "recipient") == 0) {
+        if (argc != 5 || strcmp(argv[3], "--address") != 0 || argv[2][0] == '-') {
+            return seal__cli_usage(cli, "produce", "recipient AGENCY-ID --address TEXT");
+        }
+        seal_error err;
+        seal_error_init(&err);
+        if (seal_agency_address_set(cli->data_dir, cli->principal, seal__cli_now(cli), argv[2],
+                                    argv[4], &err) != SEAL_OK) {
+            return seal__cli_fail(cli, "produce recipient", &err);
+        }
+        printf("{\"agency\": \"%s\", \"address\": \"set\"}\n", argv[2]);
+        return 0;
     }
     const char *req = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {

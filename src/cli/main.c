@@ -37,6 +37,7 @@ static const seal_cli_command commands[] = {
     {"produce", seal__cmd_produce, "build and verify the bundle of an approved request"},
     {"token", seal__cmd_token, "issue a principal's bearer token for the daemon (sealed)"},
     {"access", seal__cmd_access, "a person's own records and the disclosures they may see"},
+    {"amend", seal__cmd_amend, "requests to amend a record: file, acknowledge, decide, review"},
     {"backup", seal__cmd_backup, "online backup of the data directory; verify; restore"},
     {"retain", seal__cmd_retain, "retention sweep: truncate, delete, shred; honours preservations"},
 };

@@ -19,6 +19,7 @@
 #include "produce/produce_int.h"
 #include "sealed/accounting.h"
 #include "sealed/alloc.h"
+#include "sealed/amend.h"
 #include "sealed/produce.h"
 #include "sealed/request.h"
 #include "sealed/store.h"
@@ -99,6 +100,65 @@ static seal_status on_entry(const seal_accounting_entry *e, void *ud)
     return SEAL_OK;
 }
 
+typedef struct amend_ctx {
+    const uint8_t (*commits)[32];
+    size_t n;
+    json_t *seen; /* record ids found */
+    json_t *out;  /* array */
+} amend_ctx;
+
+static json_t *time_or_null(int64_t t)
+{
+    if (t == 0) {
+        return json_null();
+    }
+    char d[24];
+    seal_time_format(d, sizeof(d), t);
+    return json_string(d);
+}
+
+/* PA-13: the person's requests to amend and what became of them. */
+static seal_status on_amend(const seal_amend_view *a, void *ud)
+{
+    amend_ctx *c = ud;
+    char key[32];
+    snprintf(key, sizeof(key), "%lld", (long long) a->record);
+    bool mine = json_object_get(c->seen, key) != NULL;
+    for (size_t i = 0; i < c->n && !mine; i++) {
+        mine = memcmp(c->commits[i], a->subject, 32) == 0;
+    }
+    if (!mine) {
+        return SEAL_OK;
+    }
+    char due[16];
+    seal_date_format(due, sizeof(due), a->ack_due);
+    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s?, s:o, s:s, s:o, s:o}", "id", a->id,
+                          "record", (json_int_t) a->record, "kind", a->kind, "field", a->field,
+                          "state", seal_amend_state_name(a->state), "requested", a->requested,
+                          "filed", time_or_null(a->filed), "acknowledge_by", due, "acknowledged",
+                          time_or_null(a->acked), "decided", time_or_null(a->decided));
+    if (o == NULL) {
+        return SEAL_NOMEM;
+    }
+    int bad = 0;
+    if (a->reason != NULL) {
+        bad |= json_object_set_new(o, "reason", json_string(a->reason));
+    }
+    if (a->review_due != 0) {
+        seal_date_format(due, sizeof(due), a->review_due);
+        bad |= json_object_set_new(o, "review_by", json_string(due));
+        bad |= json_object_set_new(o, "reviewed", time_or_null(a->reviewed));
+    }
+    if (a->statement != NULL) {
+        bad |= json_object_set_new(o, "statement_of_disagreement", json_string(a->statement));
+        bad |= json_object_set_new(o, "statement_filed", time_or_null(a->disagreed));
+    }
+    if (bad != 0 || json_array_append_new(c->out, o) != 0) {
+        return SEAL_NOMEM;
+    }
+    return SEAL_OK;
+}
+
 /* The checkpoint the proofs verify against: the stored one when it covers
  * every entry shown, else a freshly signed one. */
 static seal_status checkpoint_for(const char *dir, seal_ledger *led, uint64_t need, seal_buf *cp,
@@ -152,14 +212,22 @@ static json_t *entry_json(const seal_accounting_entry *e)
     const char *basis = seal_basis_name((seal_basis) e->basis);
     const char *pa = seal_pa_basis_name(e->pa_basis);
     const char *purpose = e->purpose >= 0 ? seal_purpose_name((seal_purpose) e->purpose) : NULL;
-    json_t *o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:{s:s}, s:o, s:{s:o, s:o}, s:s, s:s, s:s}",
-                          "date", at, "nature", "disclosure of records to an agency", "legal_basis",
-                          basis, "privacy_act_basis", pa, "purpose", purpose, "recipient", "agency",
-                          e->agency, "categories", cats, "window", "from",
-                          date_json(e->window_from), "to", date_json(e->window_to), "request",
-                          e->request, "production", e->production, "policy", e->policy);
+    json_t *o =
+        json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:{s:s, s:s?}, s:o, s:{s:o, s:o}, s:s, "
+                  "s:s, s:s}",
+                  "date", at, "nature", "disclosure of records to an agency", "legal_basis", basis,
+                  "privacy_act_basis", pa, "purpose", purpose, "recipient", "agency", e->agency,
+                  "address", e->agency_address[0] ? e->agency_address : NULL, "categories", cats,
+                  "window", "from", date_json(e->window_from), "to", date_json(e->window_to),
+                  "request", e->request, "production", e->production, "policy", e->policy);
     if (o != NULL && e->notice_until != 0) {
         json_object_set_new(o, "notice_delayed_until", date_json(e->notice_until));
+    }
+    if (o != NULL) {
+        json_object_set_new(o, "kept_until",
+                            e->keep_until == SEAL_ACCT_KEEP_FOREVER
+                                ? json_string("the life of the records")
+                                : date_json(e->keep_until - 86400));
     }
     return o;
 }
@@ -347,6 +415,21 @@ static seal_status html_page(json_t *doc, seal_buf *b)
             s = seal_buf_append_str(b, "</code></pre>\n");
         }
     }
+    json_t *am = json_object_get(doc, "amendments");
+    if (s == SEAL_OK) {
+        s = seal_buf_printf(b,
+                            "</section>\n<section aria-labelledby=\"h-amend\">\n"
+                            "<h2 id=\"h-amend\">Your requests to amend your records (%zu)</h2>\n",
+                            json_array_size(am));
+    }
+    json_array_foreach(am, i, v)
+    {
+        char cap[64];
+        snprintf(cap, sizeof(cap), "Request to amend %zu", i + 1);
+        if (s == SEAL_OK) {
+            s = html_table(b, cap, v, NULL);
+        }
+    }
     json_t *cp = json_object_get(doc, "checkpoint");
     if (s == SEAL_OK) {
         s = seal_buf_append_str(b, "</section>\n<section aria-labelledby=\"h-cp\">\n"
@@ -397,12 +480,14 @@ seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t
     acct_ctx ac = {.now = now};
     rec_ctx rc = {.records = json_array(), .seen = json_object()};
     json_t *doc = json_object(), *subj = json_array(), *entries = json_array();
+    json_t *amends = json_array();
     seal_buf cp, vk;
     seal_buf_init(&cp);
     seal_buf_init(&vk);
     char *text = NULL;
     seal_status s = SEAL_OK;
-    if (rc.records == NULL || rc.seen == NULL || doc == NULL || subj == NULL || entries == NULL) {
+    if (rc.records == NULL || rc.seen == NULL || doc == NULL || subj == NULL || entries == NULL ||
+        amends == NULL) {
         s = nomem(err);
         goto out;
     }
@@ -502,12 +587,20 @@ seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t
         cpj = json_stringn((const char *) cp.data, cp.len);
         vkj = json_stringn((const char *) vk.data, vk.len);
     }
+    amend_ctx amc = {(const uint8_t(*)[32]) commits, n, rc.seen, amends};
+    if ((s = seal_amend_each(dir, on_amend, &amc, err)) != SEAL_OK) {
+        if (s == SEAL_NOMEM) {
+            nomem(err);
+        }
+        goto out;
+    }
     char asof[24];
     seal_time_format(asof, sizeof(asof), now);
     if ((s = put(doc, "as_of", json_string(asof), err)) != SEAL_OK ||
         (s = put(doc, "subjects", json_incref(subj), err)) != SEAL_OK ||
         (s = put(doc, "records", json_incref(rc.records), err)) != SEAL_OK ||
         (s = put(doc, "accounting", json_incref(entries), err)) != SEAL_OK ||
+        (s = put(doc, "amendments", json_incref(amends), err)) != SEAL_OK ||
         (s = put(doc, "checkpoint", cpj, err)) != SEAL_OK ||
         (s = put(doc, "ledger_vkey", vkj, err)) != SEAL_OK) {
         goto out;
@@ -530,6 +623,7 @@ out:
     json_decref(doc);
     json_decref(subj);
     json_decref(entries);
+    json_decref(amends);
     json_decref(rc.records);
     json_decref(rc.seen);
     seal_free(ac.v);

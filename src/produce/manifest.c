@@ -304,6 +304,19 @@ seal_status seal_manifest_parse(const char *text, size_t len, seal_manifest *m, 
         }
         m->n_files++;
     }
+    /* PA-13: statements of disagreement, when any record carries one */
+    if (pos != len) {
+        ln++;
+        seal_manifest_file *f = &m->files[m->n_files];
+        if (!keyed(text, len, &pos, "file", &rest) || !word(&rest, &w) ||
+            !is(&w, "disagreements.ndjson") || !word(&rest, &w) ||
+            seal_hex_decode(f->sha256, 32, w.p, w.n) != SEAL_OK || !word(&rest, &w) ||
+            rest.n != 0 || !u64(&w, &f->records) || f->records == 0) {
+            goto bad;
+        }
+        memcpy(f->name, "disagreements.ndjson", sizeof("disagreements.ndjson"));
+        m->n_files++;
+    }
     if (pos != len) {
         ln++;
         goto bad;

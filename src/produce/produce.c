@@ -25,6 +25,7 @@
 #include "produce/produce_int.h"
 #include "sealed/accounting.h"
 #include "sealed/alloc.h"
+#include "sealed/amend.h"
 #include "sealed/note.h"
 #include "sealed/produce.h"
 #include "sealed/registry.h"
@@ -47,7 +48,21 @@ typedef struct approved {
     uint32_t categories;
     int64_t from, to, expires, notice_until;
     json_t *subjects;
+    const char *reference; /* legal_basis.reference */
+    bool signed_order;     /* legal_basis.order is present */
+    char agency_address[SEAL_ACCT_ADDRESS_SIZE];
 } approved;
+
+/* A statement of disagreement (PA-13, 5 U.S.C. 552a(d)(4)) that goes with
+ * every later disclosure of its record's disputed field. */
+typedef struct statement {
+    int64_t record;
+    int field; /* index in the record's kind; -1 until the kind is known */
+    char kind[33], fname[33];
+    char id[SEAL_AMEND_ID_SIZE];
+    int64_t disagreed;
+    char *text; /* seal_malloc'd, wiped when freed */
+} statement;
 
 typedef struct prod_ctx {
     const seal_catalogue *cat;
@@ -57,6 +72,18 @@ typedef struct prod_ctx {
     seal_buf *out;
     size_t records;
     seal_status status;
+    /* a `person` subject: only records naming this person (normalised) */
+    const char *person;
+    /* PA-4 life of the records disclosed for the current subject */
+    int64_t life_end;
+    int64_t cover_days; /* cover_piece retention: the policy's number */
+    /* statements of disagreement, and the lines that carry them */
+    statement *st;
+    size_t n_st;
+    const char *file; /* the current data file's name */
+    size_t line;      /* records written to it so far */
+    seal_buf *dis;
+    size_t n_dis;
 } prod_ctx;
 
 static const char *id_or(const char *s)
@@ -189,6 +216,8 @@ static seal_status load_request(const char *dir, const char *principal, const ch
     a->from = date_of(win, "from");
     a->to = date_of(win, "to");
     a->notice_until = date_of(lb, "notice_delay_until");
+    a->reference = json_string_value(json_object_get(lb, "reference"));
+    a->signed_order = json_is_string(json_object_get(lb, "order"));
     const char *ex = json_string_value(json_object_get(lb, "expires_at"));
     if (ex == NULL || seal_time_parse(ex, &a->expires) != SEAL_OK) {
         a->expires = 0;
@@ -200,11 +229,19 @@ static seal_status load_request(const char *dir, const char *principal, const ch
     return SEAL_OK;
 }
 
-static bool map_subject(json_t *sub, seal_index_type *type, const char **value)
+static bool map_subject(json_t *sub, seal_index_type *type, const char **value, const char **person)
 {
     const char *t = json_string_value(json_object_get(sub, "type"));
+    *person = NULL;
     if (t == NULL) {
         return false;
+    }
+    if (strcmp(t, "person") == 0) {
+        /* a person is looked up at the address, then narrowed to the name */
+        *person = json_string_value(json_object_get(sub, "name"));
+        if (*person == NULL) {
+            return false;
+        }
     }
     if (strcmp(t, "person") == 0 || strcmp(t, "address") == 0) {
         *type = SEAL_IDX_ADDRESS;
@@ -247,13 +284,122 @@ static bool record_day(const seal_record *rec, int64_t *day)
     return true;
 }
 
+/* Names compare after folding ASCII case, reading '.' and ',' as spaces and
+ * collapsing runs of spaces: "MARIA  EXAMPLE" is "Maria Example", "M.
+ * Example" is not. No fuzzier rule: it would let others in. */
+static size_t name_fold(const char *a, size_t an, char *out, size_t cap)
+{
+    size_t k = 0;
+    bool space = false;
+    for (size_t i = 0; i < an && k + 1 < cap; i++) {
+        char x = a[i];
+        if (x == '.' || x == ',') {
+            x = ' ';
+        }
+        if (x == ' ' || x == '\t') {
+            space = k > 0;
+            continue;
+        }
+        if (space) {
+            out[k++] = ' ';
+            space = false;
+        }
+        out[k++] = x >= 'A' && x <= 'Z' ? (char) (x - 'A' + 'a') : x;
+    }
+    return k;
+}
+
+static bool same_name(const char *a, size_t an, const char *b, size_t bn)
+{
+    char x[600], y[600];
+    if (an >= sizeof(x) || bn >= sizeof(y)) {
+        return false;
+    }
+    size_t xn = name_fold(a, an, x, sizeof(x));
+    size_t yn = name_fold(b, bn, y, sizeof(y));
+    return xn > 0 && xn == yn && memcmp(x, y, xn) == 0;
+}
+
+/* A `person` subject: the record must name the person in one of its name
+ * fields; records naming nobody (a parcel to the address) or someone else
+ * stay out. */
+static bool names_person(const seal_record *rec, const char *person)
+{
+    for (size_t i = 0; i < rec->kind->nfields; i++) {
+        if (rec->kind->fields[i].type == SEAL_FT_NAME && rec->v[i] != NULL &&
+            same_name(rec->v[i], rec->n[i], person, strlen(person))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* When the record's retention ends (PA-4 "the life of the record"):
+ * SEAL_ACCT_KEEP_FOREVER while its clock has not started (an open account). */
+static int64_t life_of(const prod_ctx *c, const seal_record *rec, int64_t day)
+{
+    const seal_kind *k = rec->kind;
+    int64_t start = day;
+    if (k->retention_from >= 0 && (size_t) k->retention_from < k->nfields) {
+        int rf = k->retention_from;
+        int64_t t;
+        if (rec->v[rf] == NULL || (seal_time_parse_n(rec->v[rf], rec->n[rf], &t) != SEAL_OK &&
+                                   seal_date_parse_n(rec->v[rf], rec->n[rf], &t) != SEAL_OK)) {
+            return SEAL_ACCT_KEEP_FOREVER;
+        }
+        start = seal_time_day(t) * DAY;
+    }
+    int64_t days = strcmp(k->name, "cover_piece") == 0 && c->cover_days > 0 ? c->cover_days
+                                                                            : k->retention_days;
+    return start + (days + 1) * DAY;
+}
+
+static seal_status add_disagreements(prod_ctx *c, const seal_record *rec, int64_t id)
+{
+    for (size_t i = 0; i < c->n_st; i++) {
+        statement *st = &c->st[i];
+        if (st->record != id || strcmp(st->kind, rec->kind->name) != 0) {
+            continue;
+        }
+        int f = seal_kind_field(rec->kind, st->fname, strlen(st->fname));
+        /* only with the disputed field itself: the statement may speak of
+         * it, and a field not approved must not reach the recipient */
+        if (f < 0 || !c->allow[rec->kind->id][f] || rec->v[f] == NULL) {
+            continue;
+        }
+        char when[24];
+        seal_time_format(when, sizeof(when), st->disagreed);
+        json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "file", c->file, "line",
+                              (json_int_t) c->line, "field", st->fname, "amendment", st->id,
+                              "filed", when, "statement", st->text);
+        char *l = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(o);
+        if (l == NULL) {
+            return SEAL_NOMEM;
+        }
+        seal_status s = seal_buf_append_str(c->dis, l);
+        if (s == SEAL_OK) {
+            s = seal_buf_append_byte(c->dis, '\n');
+        }
+        memset(l, 0, strlen(l));
+        free(l);
+        if (s != SEAL_OK) {
+            return s;
+        }
+        c->n_dis++;
+    }
+    return SEAL_OK;
+}
+
 static seal_status emit(const seal_record *rec, int64_t id, void *ud)
 {
-    (void) id;
     prod_ctx *c = ud;
     int64_t day;
     int kid = rec->kind->id;
     if (kid < 0 || kid >= 64 || !record_day(rec, &day) || day < c->from || day > c->to) {
+        return SEAL_OK;
+    }
+    if (c->person != NULL && !names_person(rec, c->person)) {
         return SEAL_OK;
     }
     json_t *fields = json_object();
@@ -291,8 +437,53 @@ static seal_status emit(const seal_record *rec, int64_t id, void *ud)
     free(line);
     if (s == SEAL_OK) {
         c->records++;
+        c->line++;
+        int64_t life = life_of(c, rec, day);
+        if (life > c->life_end) {
+            c->life_end = life;
+        }
+        s = add_disagreements(c, rec, id);
     }
     return s;
+}
+
+static seal_status take_statement(const seal_amend_view *a, void *ud)
+{
+    prod_ctx *c = ud;
+    if (a->state != SEAL_AMEND_UPHELD || a->statement == NULL) {
+        return SEAL_OK;
+    }
+    statement *nv = seal_realloc(c->st, (c->n_st + 1) * sizeof(*nv));
+    if (nv == NULL) {
+        return SEAL_NOMEM;
+    }
+    c->st = nv;
+    statement *st = &c->st[c->n_st];
+    memset(st, 0, sizeof(*st));
+    size_t n = strlen(a->statement);
+    st->text = seal_malloc(n + 1);
+    if (st->text == NULL) {
+        return SEAL_NOMEM;
+    }
+    memcpy(st->text, a->statement, n + 1);
+    st->record = a->record;
+    snprintf(st->kind, sizeof(st->kind), "%s", a->kind);
+    snprintf(st->fname, sizeof(st->fname), "%s", a->field);
+    snprintf(st->id, sizeof(st->id), "%s", a->id);
+    st->disagreed = a->disagreed;
+    c->n_st++;
+    return SEAL_OK;
+}
+
+static void statements_free(prod_ctx *c)
+{
+    for (size_t i = 0; i < c->n_st; i++) {
+        memset(c->st[i].text, 0, strlen(c->st[i].text));
+        seal_free(c->st[i].text);
+    }
+    seal_free(c->st);
+    c->st = NULL;
+    c->n_st = 0;
 }
 
 static void allow_list(prod_ctx *c, uint32_t categories)
@@ -399,7 +590,10 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     uint8_t commits[SEAL_MANIFEST_MAX_FILES][32];
     bool has_commit[SEAL_MANIFEST_MAX_FILES];
     size_t n_files = 0;
-    seal_buf man, signed_man, cp, tmp;
+    seal_buf man, signed_man, cp, tmp, dis;
+    int64_t life[SEAL_MANIFEST_MAX_FILES];
+    prod_ctx *c = NULL;
+    seal_buf_init(&dis);
     seal_buf_init(&man);
     seal_buf_init(&signed_man);
     seal_buf_init(&cp);
@@ -472,9 +666,26 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         goto out;
     }
     if ((s = open_ledger(dir, &led, err)) != SEAL_OK ||
-        (s = seal__prod_events(led, request, ev, SEAL__PROD_MAX_EVENTS, &n_ev, err)) != SEAL_OK) {
+        (s = seal__prod_events_indexed(led, ops, acct, request, ev, SEAL__PROD_MAX_EVENTS, &n_ev,
+                                       err)) != SEAL_OK) {
         goto out;
     }
+    /* PA-4: the recipient's address; the policy's keeping period */
+    if ((s = seal_agency_address_get(dir, a.agency, a.agency_address, sizeof(a.agency_address),
+                                     err)) != SEAL_OK) {
+        goto out;
+    }
+    int64_t acct_years = 5, cover_days = 0;
+    seal_policy *pol = NULL;
+    if (seal_id_valid(a.policy) && seal_policy_builtin(a.policy, &pol, NULL) == SEAL_OK) {
+        seal_policy_numbers num;
+        seal_policy_get_numbers(pol, &num);
+        if (num.accounting_years > acct_years) {
+            acct_years = num.accounting_years;
+        }
+        cover_days = num.cover_records_days;
+    }
+    seal_policy_free(pol);
     const uint8_t *policy_sha = NULL;
     for (size_t i = 0; i < n_ev; i++) {
         if (strcmp(ev[i].type, "request.submitted") == 0 && ev[i].has_policy) {
@@ -490,7 +701,7 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     if ((s = seal_store_open(dir, &st, err)) != SEAL_OK) {
         goto out;
     }
-    prod_ctx *c = seal_calloc(1, sizeof(*c));
+    c = seal_calloc(1, sizeof(*c));
     if (c == NULL) {
         s = seal_error_set(err, SEAL_NOMEM, "out of memory");
         goto out;
@@ -498,14 +709,26 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     c->cat = seal_store_catalogue(st);
     c->from = a.from;
     c->to = a.to;
+    c->cover_days = cover_days;
+    c->dis = &dis;
     allow_list(c, a.categories);
+    /* PA-13: statements of disagreement go with the records they dispute */
+    if ((s = seal_amend_each(dir, take_statement, c, err)) != SEAL_OK) {
+        if (s == SEAL_NOMEM) {
+            seal_error_set(err, s, "out of memory");
+        }
+        goto out;
+    }
+    char fname[SEAL_MANIFEST_MAX_FILES][32];
     for (size_t i = 0; i < n_sub && s == SEAL_OK; i++) {
         seal_buf_init(&files[i]);
         n_files++;
         seal_index_type type;
-        const char *value;
+        const char *value, *person;
         has_commit[i] = false;
-        if (!map_subject(json_array_get(a.subjects, i), &type, &value)) {
+        life[i] = 0;
+        snprintf(fname[i], sizeof(fname[i]), "subject-%zu.ndjson", i + 1);
+        if (!map_subject(json_array_get(a.subjects, i), &type, &value, &person)) {
             continue; /* nothing the store could index: matches nothing */
         }
         size_t vn = strlen(value);
@@ -514,16 +737,23 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         }
         has_commit[i] = true;
         c->out = &files[i];
-        size_t before = c->records;
+        c->person = person;
+        c->file = fname[i];
+        c->line = 0;
+        c->life_end = 0;
+        size_t before = c->records, dis_len = dis.len, n_dis = c->n_dis;
         s = seal_store_lookup(st, type, value, vn, emit, c, err);
         if (s == SEAL_INVALID) {
             s = SEAL_OK;
             seal_buf_reset(&files[i]);
             c->records = before;
+            dis.len = dis_len;
+            c->n_dis = n_dis;
+            c->life_end = 0;
         }
+        life[i] = c->life_end;
     }
-    size_t records = c->records;
-    seal_free(c);
+    size_t records = c->records, n_dis = c->n_dis;
     if (s != SEAL_OK) {
         goto out;
     }
@@ -574,6 +804,12 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         }
         s = seal_buf_printf(&man, "file subject-%zu.ndjson %s %zu\n", i + 1, hex, lines);
     }
+    if (s == SEAL_OK && n_dis > 0) {
+        uint8_t d[32];
+        seal__sha256(d, dis.data, dis.len);
+        seal_hex_encode(hex, d, 32);
+        s = seal_buf_printf(&man, "file disagreements.ndjson %s %zu\n", hex, n_dis);
+    }
     if (s != SEAL_OK) {
         seal_error_set(err, s, "out of memory");
         goto out;
@@ -590,6 +826,9 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         snprintf(name, sizeof(name), "subject-%zu.ndjson", i + 1);
         s = write_in(out_dir, name, files[i].data, files[i].len, err);
     }
+    if (s == SEAL_OK && n_dis > 0) {
+        s = write_in(out_dir, "disagreements.ndjson", dis.data, dis.len, err);
+    }
     if (s == SEAL_OK) {
         s = write_in(out_dir, "manifest.note", signed_man.data, signed_man.len, err);
     }
@@ -605,14 +844,34 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     memcpy(com[0].value, mhash, 32);
     com[1].name = "policy";
     memcpy(com[1].value, policy_sha, 32);
+    /* PA-8: a delay of notice, its basis and its end, logged with the
+     * disclosure it delays */
+    char nu[16] = "", ndays[24] = "";
+    if (a.notice_until != 0) {
+        seal_date_format(nu, sizeof(nu), a.notice_until);
+        snprintf(ndays, sizeof(ndays), "%lld",
+                 (long long) ((a.notice_until - seal_time_day(now) * DAY) / DAY));
+    }
     seal_event_id ids[] = {{"request", request},
                            {"production", pid},
                            {"agency", a.agency},
                            {"actor", principal},
                            {"basis", seal_basis_name((seal_basis) a.basis)},
-                           {"pa_basis", seal_pa_basis_name(pa)}};
+                           {"pa_basis", seal_pa_basis_name(pa)},
+                           {"notice_until", a.notice_until != 0 ? nu : NULL},
+                           {"notice_days", a.notice_until != 0 ? ndays : NULL},
+                           {"notice_basis", a.notice_until == 0 ? NULL
+                                            : a.signed_order    ? "signed_order"
+                                                                : "request_document"},
+                           {"notice_reference", a.notice_until != 0 ? a.reference : NULL},
+                           {"disagreements", NULL}};
+    char ndis[24];
+    snprintf(ndis, sizeof(ndis), "%zu", n_dis);
+    if (n_dis > 0) {
+        ids[10].value = ndis;
+    }
     uint64_t pidx;
-    if ((s = log_event(led, "production.made", now, ids, 6, com, 2, &pidx, &cp, err)) != SEAL_OK) {
+    if ((s = log_event(led, "production.made", now, ids, 11, com, 2, &pidx, &cp, err)) != SEAL_OK) {
         goto out;
     }
     res->ledger_index = pidx;
@@ -646,6 +905,7 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         snprintf(e.request, sizeof(e.request), "%s", request);
         snprintf(e.production, sizeof(e.production), "%s", pid);
         snprintf(e.agency, sizeof(e.agency), "%s", a.agency);
+        snprintf(e.agency_address, sizeof(e.agency_address), "%s", a.agency_address);
         snprintf(e.policy, sizeof(e.policy), "%s", seal_id_valid(a.policy) ? a.policy : "file");
         e.basis = a.basis;
         e.pa_basis = pa;
@@ -658,7 +918,14 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         /* cfr-233 withholds (b)(7) entries as 552a(c)(3) allows; strict shows them */
         e.b7_hidden = strcmp(a.policy, "cfr-233") == 0;
         e.ledger_index = pidx;
-        e.keep_until = now + (int64_t) SEAL_ACCOUNTING_KEEP_DAYS * DAY;
+        /* the longest life among every copy of this subject in the request */
+        int64_t life_end = life[i];
+        for (size_t j = i + 1; j < n_sub; j++) {
+            if (has_commit[j] && memcmp(commits[i], commits[j], 32) == 0 && life[j] > life_end) {
+                life_end = life[j];
+            }
+        }
+        e.keep_until = seal_accounting_keep_until(now, acct_years, life_end);
         s = ops->entry_put(acct, &e, err);
     }
     if (s == SEAL_OK) {
@@ -712,6 +979,14 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         res->records = records;
     }
 out:
+    if (c != NULL) {
+        statements_free(c);
+        seal_free(c);
+    }
+    if (dis.data != NULL) {
+        memset(dis.data, 0, dis.len);
+    }
+    seal_buf_cleanup(&dis);
     for (size_t i = 0; i < n_files; i++) {
         if (files[i].data != NULL) {
             memset(files[i].data, 0, files[i].len);

@@ -13,6 +13,7 @@
 #include "sealed/buf.h"
 #include "sealed/ledger.h"
 #include "sealed/status.h"
+#include "store/accounting.h"
 
 #define SEAL__PROD_MAX_EVENTS 64
 
@@ -34,6 +35,13 @@ seal_status seal__prod_write_file(const char *path, const void *data, size_t len
 /* The events whose ids.request is `request`, in ledger order. */
 seal_status seal__prod_events(seal_ledger *l, const char *request, seal__prod_event *ev, size_t cap,
                               size_t *n, seal_error *err) SEAL_MUST_USE;
+/* The same from the accounting store's index of requests' events, first
+ * bringing the index up to the ledger's size (only the entries appended
+ * since the last call are read). */
+seal_status seal__prod_events_indexed(seal_ledger *l, const seal_acct_backend_ops *ops,
+                                      seal_acct_backend *b, const char *request,
+                                      seal__prod_event *ev, size_t cap, size_t *n,
+                                      seal_error *err) SEAL_MUST_USE;
 /* Appends {"index", "entry", "proof": [hex...]} for entry index at size to arr. */
 seal_status seal__prod_proof_json(seal_ledger *l, uint64_t index, uint64_t size, json_t *arr,
                                   seal_error *err) SEAL_MUST_USE;

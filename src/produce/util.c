@@ -147,6 +147,112 @@ seal_status seal__prod_events(seal_ledger *l, const char *request, seal__prod_ev
     return s;
 }
 
+/* The request id in a canonical event's ids, by a scan (canonical events
+ * hold ids as plain [A-Za-z0-9._:-] strings, so no unescaping). */
+static bool event_request(const uint8_t *e, size_t n, char *out, size_t cap)
+{
+    static const char ids_key[] = "\"ids\":{";
+    static const char req_key[] = "\"request\":\"";
+    size_t i = 0;
+    while (i + sizeof(ids_key) - 1 <= n && memcmp(e + i, ids_key, sizeof(ids_key) - 1) != 0) {
+        i++;
+    }
+    if (i + sizeof(ids_key) - 1 > n) {
+        return false;
+    }
+    for (i += sizeof(ids_key) - 1; i + sizeof(req_key) - 1 <= n && e[i] != '}'; i++) {
+        if (memcmp(e + i, req_key, sizeof(req_key) - 1) == 0) {
+            size_t j = i + sizeof(req_key) - 1, k = 0;
+            while (j < n && e[j] != '"' && k + 1 < cap) {
+                out[k++] = (char) e[j++];
+            }
+            out[k] = '\0';
+            return j < n && e[j] == '"' && k > 0;
+        }
+    }
+    return false;
+}
+
+typedef struct idx_collect {
+    uint64_t *v;
+    size_t n, cap;
+} idx_collect;
+
+static seal_status collect(uint64_t index, void *ud)
+{
+    idx_collect *c = ud;
+    if (c->n == c->cap) {
+        return SEAL_LIMIT;
+    }
+    c->v[c->n++] = index;
+    return SEAL_OK;
+}
+
+seal_status seal__prod_events_indexed(seal_ledger *l, const seal_acct_backend_ops *ops,
+                                      seal_acct_backend *b, const char *request,
+                                      seal__prod_event *ev, size_t cap, size_t *n, seal_error *err)
+{
+    *n = 0;
+    uint64_t size = seal_ledger_size(l), from = 0;
+    seal_buf e;
+    seal_buf_init(&e);
+    seal_status s = ops->begin(b, err);
+    if (s == SEAL_OK && (s = ops->evidx_size(b, &from, err)) == SEAL_OK && from > size) {
+        /* the index covers more than this ledger holds: not this ledger's */
+        from = 0;
+        s = ops->evidx_reset(b, err);
+    }
+    /* catch up with what was appended since the last production */
+    char req[SEAL_ACCT_ID_SIZE];
+    for (uint64_t i = from; s == SEAL_OK && i < size; i++) {
+        seal_buf_reset(&e);
+        if ((s = seal_ledger_entry(l, i, &e, err)) == SEAL_OK &&
+            event_request(e.data, e.len, req, sizeof(req))) {
+            s = ops->evidx_put(b, req, i, err);
+        }
+    }
+    if (s == SEAL_OK && from < size) {
+        s = ops->evidx_set_size(b, size, err);
+    }
+    if (s == SEAL_OK) {
+        s = ops->commit(b, err);
+    } else {
+        ops->rollback(b);
+    }
+    uint64_t idx[SEAL__PROD_MAX_EVENTS];
+    idx_collect c = {idx, 0, cap < SEAL__PROD_MAX_EVENTS ? cap : SEAL__PROD_MAX_EVENTS};
+    if (s == SEAL_OK) {
+        s = ops->evidx_each(b, request, collect, &c, err);
+        if (s == SEAL_LIMIT) {
+            s = seal_error_set(err, SEAL_LIMIT, "request %s has more than %zu ledger events",
+                               request, c.cap);
+        }
+    }
+    for (size_t k = 0; s == SEAL_OK && k < c.n; k++) {
+        seal_buf_reset(&e);
+        if ((s = seal_ledger_entry(l, idx[k], &e, err)) != SEAL_OK) {
+            break;
+        }
+        json_t *o = json_loadb((const char *) e.data, e.len, 0, NULL);
+        const char *rq = json_string_value(json_object_get(json_object_get(o, "ids"), "request"));
+        if (rq != NULL && strcmp(rq, request) == 0) { /* the ledger, not the index, decides */
+            seal__prod_event *x = &ev[(*n)++];
+            memset(x, 0, sizeof(*x));
+            x->index = idx[k];
+            copy_str(x->type, sizeof(x->type), json_string_value(json_object_get(o, "type")));
+            copy_str(x->actor, sizeof(x->actor),
+                     json_string_value(json_object_get(json_object_get(o, "ids"), "actor")));
+            const char *pol =
+                json_string_value(json_object_get(json_object_get(o, "commit"), "policy"));
+            x->has_policy = pol != NULL && strlen(pol) == 64 &&
+                            seal_hex_decode(x->policy, 32, pol, 64) == SEAL_OK;
+        }
+        json_decref(o);
+    }
+    seal_buf_cleanup(&e);
+    return s;
+}
+
 seal_status seal__prod_proof_json(seal_ledger *l, uint64_t index, uint64_t size, json_t *arr,
                                   seal_error *err)
 {

@@ -47,6 +47,42 @@ static bool known_file(const seal_manifest *m, const char *name)
     return false;
 }
 
+/* Each statement of disagreement points at a record line the bundle holds. */
+static seal_status check_disagreements(const seal_manifest *m, const seal_buf *data,
+                                       seal_error *err)
+{
+    size_t pos = 0, ln = 0;
+    while (pos < data->len) {
+        const uint8_t *p = data->data + pos;
+        const uint8_t *nl = memchr(p, '\n', data->len - pos);
+        size_t n = nl != NULL ? (size_t) (nl - p) : data->len - pos;
+        pos += n + 1;
+        ln++;
+        json_t *o = json_loadb((const char *) p, n, JSON_REJECT_DUPLICATES, NULL);
+        const char *file = json_string_value(json_object_get(o, "file"));
+        json_t *line = json_object_get(o, "line");
+        bool ok = json_is_object(o) && json_object_size(o) == 6 && file != NULL &&
+                  json_is_integer(line) && json_is_string(json_object_get(o, "field")) &&
+                  json_is_string(json_object_get(o, "amendment")) &&
+                  json_is_string(json_object_get(o, "filed")) &&
+                  json_is_string(json_object_get(o, "statement"));
+        bool found = false;
+        for (size_t i = 0; ok && i < m->n_subjects; i++) {
+            found =
+                found || (strcmp(m->files[i].name, file) == 0 && json_integer_value(line) >= 1 &&
+                          (uint64_t) json_integer_value(line) <= m->files[i].records);
+        }
+        json_decref(o);
+        if (!ok || !found) {
+            return seal_error_set(err, SEAL_VERIFY,
+                                  "disagreements.ndjson: line %zu does not point at a record of "
+                                  "the bundle",
+                                  ln);
+        }
+    }
+    return SEAL_OK;
+}
+
 static seal_status check_entries(const seal_manifest *m, const uint8_t mhash[32], json_t *events,
                                  const seal_checkpoint *ck, size_t *n_proofs, seal_error *err)
 {
@@ -202,7 +238,11 @@ seal_status seal_produce_verify(const char *bundle, const char *vkey,
             s = seal_error_set(err, SEAL_VERIFY, "%s: record count differs from the manifest's",
                                m->files[i].name);
         }
-        res->records += lines;
+        if (s == SEAL_OK && strcmp(m->files[i].name, "disagreements.ndjson") == 0) {
+            s = check_disagreements(m, &data, err);
+        } else {
+            res->records += lines;
+        }
         res->files++;
     }
     /* the checkpoint, then every proof against it */

@@ -16,7 +16,8 @@
 #include "sealed/accounting.h"
 #include "sealed/status.h"
 
-#define SEAL_ACCT_BACKEND_VERSION 1
+/* 2: agency_address, entry_purge, the index of requests' ledger events */
+#define SEAL_ACCT_BACKEND_VERSION 2
 
 typedef struct seal_acct_production {
     char request[SEAL_ACCT_ID_SIZE];
@@ -30,6 +31,7 @@ typedef struct seal_acct_production {
 
 typedef struct seal_acct_backend seal_acct_backend;
 typedef seal_status (*seal_acct_entry_cb)(const seal_accounting_entry *e, void *ud);
+typedef seal_status (*seal_acct_index_cb)(uint64_t ledger_index, void *ud);
 
 /* production_put refuses a request already produced with SEAL_EXISTS;
  * production_get answers SEAL_NOTFOUND when there is none. entry_each calls
@@ -49,6 +51,19 @@ typedef struct seal_acct_backend_ops {
     seal_status (*entry_put)(seal_acct_backend *b, const seal_accounting_entry *e, seal_error *err);
     seal_status (*entry_each)(seal_acct_backend *b, const uint8_t subject[32],
                               seal_acct_entry_cb cb, void *ud, seal_error *err);
+    /* Deletes entries with keep_until <= now; *n: how many. */
+    seal_status (*entry_purge)(seal_acct_backend *b, int64_t now, int64_t *n, seal_error *err);
+    /* The index of each request's ledger events (so a production reads its
+     * request's events without scanning the ledger): the ledger size it
+     * covers, rows (request, ledger index), and a reset (when the ledger is
+     * smaller than the size covered, it is not the ledger indexed). */
+    seal_status (*evidx_size)(seal_acct_backend *b, uint64_t *size, seal_error *err);
+    seal_status (*evidx_set_size)(seal_acct_backend *b, uint64_t size, seal_error *err);
+    seal_status (*evidx_put)(seal_acct_backend *b, const char *request, uint64_t index,
+                             seal_error *err);
+    seal_status (*evidx_each)(seal_acct_backend *b, const char *request, seal_acct_index_cb cb,
+                              void *ud, seal_error *err);
+    seal_status (*evidx_reset)(seal_acct_backend *b, seal_error *err);
 } seal_acct_backend_ops;
 
 extern const seal_acct_backend_ops seal__sqlite_accounting;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SQLite backend of the accounting storage interface (store/accounting.h):
- * DATA/accounting.db (mode 0600, WAL, synchronous=FULL) with two tables,
+ * DATA/accounting.db (mode 0600, WAL, synchronous=FULL) with the tables
  * productions (one row per request: the second production of a request is a
- * primary-key conflict) and entries (one row per production and subject,
- * keyed by the subject's commitment). Rows hold ids, numbers and
+ * primary-key conflict), entries (one row per production and subject,
+ * keyed by the subject's commitment, with its keep_until) and evidx (each
+ * request's ledger event indexes, kept up to evidx_size's ledger size). Rows hold ids, numbers and
  * commitments; no record content and no identifier ever reaches this file.
  */
 #include <sqlite3.h>
@@ -15,7 +16,18 @@
 #include "store/accounting.h"
 #include "store/sqlite_file.h"
 
-enum { Q_PROD_PUT, Q_PROD_GET, Q_ENTRY_PUT, Q_ENTRY_EACH, Q_COUNT };
+enum {
+    Q_PROD_PUT,
+    Q_PROD_GET,
+    Q_ENTRY_PUT,
+    Q_ENTRY_EACH,
+    Q_ENTRY_PURGE,
+    Q_EVIDX_SIZE,
+    Q_EVIDX_SET_SIZE,
+    Q_EVIDX_PUT,
+    Q_EVIDX_EACH,
+    Q_COUNT
+};
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS productions (request TEXT PRIMARY KEY, production TEXT NOT NULL "
@@ -26,17 +38,36 @@ static const char schema[] =
     "pa_basis INTEGER NOT NULL, purpose INTEGER NOT NULL, categories INTEGER NOT NULL, "
     "window_from INTEGER NOT NULL, window_to INTEGER NOT NULL, at INTEGER NOT NULL, "
     "notice_until INTEGER NOT NULL, b7_hidden INTEGER NOT NULL, ledger_index INTEGER NOT NULL, "
-    "keep_until INTEGER NOT NULL, PRIMARY KEY (subject, production));";
+    "keep_until INTEGER NOT NULL, agency_address TEXT NOT NULL DEFAULT '', "
+    "PRIMARY KEY (subject, production));"
+    "CREATE INDEX IF NOT EXISTS entries_keep ON entries (keep_until);"
+    "CREATE TABLE IF NOT EXISTS evidx_size (one INTEGER PRIMARY KEY CHECK (one = 1), "
+    "size INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS evidx (request TEXT NOT NULL, ledger_index INTEGER NOT NULL, "
+    "PRIMARY KEY (request, ledger_index)) WITHOUT ROWID;";
+
+/* Version 1 files lack entries.agency_address (and the index tables, which
+ * the schema creates). */
+static const char migrate_v1[] =
+    "ALTER TABLE entries ADD COLUMN agency_address TEXT NOT NULL DEFAULT ''";
 
 static const char *const queries[Q_COUNT] = {
     [Q_PROD_PUT] = "INSERT INTO productions VALUES (?,?,?,?,?,?,?,?)",
     [Q_PROD_GET] = "SELECT request, production, principal, at, ledger_index, manifest, subjects, "
                    "records FROM productions WHERE request = ?",
-    [Q_ENTRY_PUT] = "INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [Q_ENTRY_PUT] = "INSERT INTO entries (subject, production, request, agency, policy, basis, "
+                    "pa_basis, purpose, categories, window_from, window_to, at, notice_until, "
+                    "b7_hidden, ledger_index, keep_until, agency_address) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [Q_ENTRY_EACH] = "SELECT subject, production, request, agency, policy, basis, pa_basis, "
                      "purpose, categories, window_from, window_to, at, notice_until, b7_hidden, "
-                     "ledger_index, keep_until FROM entries WHERE subject = ? "
+                     "ledger_index, keep_until, agency_address FROM entries WHERE subject = ? "
                      "ORDER BY at, production",
+    [Q_ENTRY_PURGE] = "DELETE FROM entries WHERE keep_until <= ?",
+    [Q_EVIDX_SIZE] = "SELECT size FROM evidx_size WHERE one = 1",
+    [Q_EVIDX_SET_SIZE] = "INSERT OR REPLACE INTO evidx_size VALUES (1, ?)",
+    [Q_EVIDX_PUT] = "INSERT OR IGNORE INTO evidx VALUES (?, ?)",
+    [Q_EVIDX_EACH] = "SELECT ledger_index FROM evidx WHERE request = ? ORDER BY ledger_index",
 };
 
 struct seal_acct_backend {
@@ -70,8 +101,24 @@ static seal_status acct_open(const char *dir, seal_acct_backend **out, seal_erro
     if (b == NULL) {
         return seal_error_set(err, SEAL_NOMEM, "out of memory");
     }
+    /* no statements yet: a version 1 file is migrated before they are prepared */
     seal_status s = seal__sqlite_file_open(dir, "accounting.db", b->path, sizeof(b->path), schema,
-                                           queries, Q_COUNT, &b->db, b->q, err);
+                                           queries, 0, &b->db, b->q, err);
+    if (s == SEAL_OK) {
+        sqlite3_stmt *probe = NULL;
+        if (sqlite3_prepare_v2(b->db, "SELECT agency_address FROM entries LIMIT 0", -1, &probe,
+                               NULL) != SQLITE_OK &&
+            sqlite3_exec(b->db, migrate_v1, NULL, NULL, NULL) != SQLITE_OK) {
+            s = db_error(b, err, "cannot migrate");
+        }
+        sqlite3_finalize(probe);
+    }
+    for (size_t i = 0; s == SEAL_OK && i < Q_COUNT; i++) {
+        if (sqlite3_prepare_v3(b->db, queries[i], -1, SQLITE_PREPARE_PERSISTENT, &b->q[i], NULL) !=
+            SQLITE_OK) {
+            s = db_error(b, err, "cannot prepare");
+        }
+    }
     if (s != SEAL_OK) {
         acct_close(b);
         return s;
@@ -200,6 +247,7 @@ static seal_status entry_put(seal_acct_backend *b, const seal_accounting_entry *
     sqlite3_bind_int(st, 14, e->b7_hidden ? 1 : 0);
     sqlite3_bind_int64(st, 15, (sqlite3_int64) e->ledger_index);
     sqlite3_bind_int64(st, 16, e->keep_until);
+    text(st, 17, e->agency_address);
     return step_done(b, st, err, "entry put");
 }
 
@@ -231,6 +279,7 @@ static seal_status entry_each(seal_acct_backend *b, const uint8_t subject[32],
         e.b7_hidden = sqlite3_column_int(st, 13) != 0;
         e.ledger_index = (uint64_t) sqlite3_column_int64(st, 14);
         e.keep_until = sqlite3_column_int64(st, 15);
+        copy_col(e.agency_address, sizeof(e.agency_address), st, 16);
         s = cb(&e, ud);
     }
     if (s == SEAL_OK && rc != SQLITE_DONE) {
@@ -239,6 +288,64 @@ static seal_status entry_each(seal_acct_backend *b, const uint8_t subject[32],
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return s;
+}
+
+static seal_status entry_purge(seal_acct_backend *b, int64_t now, int64_t *n, seal_error *err)
+{
+    sqlite3_bind_int64(b->q[Q_ENTRY_PURGE], 1, now);
+    seal_status s = step_done(b, b->q[Q_ENTRY_PURGE], err, "entry purge");
+    *n = s == SEAL_OK ? (int64_t) sqlite3_changes(b->db) : 0;
+    return s;
+}
+
+static seal_status evidx_size(seal_acct_backend *b, uint64_t *size, seal_error *err)
+{
+    sqlite3_stmt *st = b->q[Q_EVIDX_SIZE];
+    int rc = sqlite3_step(st);
+    *size = rc == SQLITE_ROW ? (uint64_t) sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SEAL_OK : db_error(b, err, "index size");
+}
+
+static seal_status evidx_set_size(seal_acct_backend *b, uint64_t size, seal_error *err)
+{
+    sqlite3_bind_int64(b->q[Q_EVIDX_SET_SIZE], 1, (sqlite3_int64) size);
+    return step_done(b, b->q[Q_EVIDX_SET_SIZE], err, "index size");
+}
+
+static seal_status evidx_put(seal_acct_backend *b, const char *request, uint64_t index,
+                             seal_error *err)
+{
+    text(b->q[Q_EVIDX_PUT], 1, request);
+    sqlite3_bind_int64(b->q[Q_EVIDX_PUT], 2, (sqlite3_int64) index);
+    return step_done(b, b->q[Q_EVIDX_PUT], err, "index put");
+}
+
+static seal_status evidx_each(seal_acct_backend *b, const char *request, seal_acct_index_cb cb,
+                              void *ud, seal_error *err)
+{
+    sqlite3_stmt *st = b->q[Q_EVIDX_EACH];
+    text(st, 1, request);
+    seal_status s = SEAL_OK;
+    int rc = SQLITE_DONE;
+    while (s == SEAL_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        s = cb((uint64_t) sqlite3_column_int64(st, 0), ud);
+    }
+    if (s == SEAL_OK && rc != SQLITE_DONE) {
+        s = db_error(b, err, "index each");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return s;
+}
+
+static seal_status evidx_reset(seal_acct_backend *b, seal_error *err)
+{
+    if (sqlite3_exec(b->db, "DELETE FROM evidx; DELETE FROM evidx_size;", NULL, NULL, NULL) !=
+        SQLITE_OK) {
+        return db_error(b, err, "index reset");
+    }
+    return SEAL_OK;
 }
 
 const seal_acct_backend_ops seal__sqlite_accounting = {
@@ -253,4 +360,10 @@ const seal_acct_backend_ops seal__sqlite_accounting = {
     .production_get = production_get,
     .entry_put = entry_put,
     .entry_each = entry_each,
+    .entry_purge = entry_purge,
+    .evidx_size = evidx_size,
+    .evidx_set_size = evidx_set_size,
+    .evidx_put = evidx_put,
+    .evidx_each = evidx_each,
+    .evidx_reset = evidx_reset,
 };

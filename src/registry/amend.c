@@ -632,7 +632,7 @@ seal_status seal_amend_review(const char *dir, const char *principal, int64_t no
     if (s == SEAL_OK && strcmp(c.row.decided_by, principal) == 0) {
         c.ops->rollback(c.be);
         s = seal_error_set(err, SEAL_REFUSED,
-                           "amend review: %s refused it; another privacy officer reviews "
+                           "%s refused it; another privacy officer reviews "
                            "(5 U.S.C. 552a(d)(3))",
                            principal);
         goto out;

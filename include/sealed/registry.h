@@ -68,6 +68,37 @@ seal_status seal_registry_open(const char *dir, const char *principal, int64_t n
     SEAL_NONNULL(1, 4);
 void seal_registry_close(seal_registry *reg);
 
+/* ---- one handle for a long-running service (the daemon) ------------------
+ * Acts as `principal` (NULL: nobody) at time now from here on, as if reg had
+ * been opened so; SEAL_PERM when the principal is not registered (reg then
+ * acts as nobody). */
+seal_status seal_registry_act_as(seal_registry *reg, const char *principal, int64_t now,
+                                 seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1);
+/* The acting principal's roles (bit 1u << SEAL_ROLE_x); 0 for nobody. */
+uint32_t seal_registry_roles(const seal_registry *reg) SEAL_NONNULL(1);
+
+/* Group commit. From batch_begin to batch_commit every change made through
+ * reg, by any acting principal, runs in one registry transaction, each
+ * operation in a savepoint of its own (a refused one undoes only itself),
+ * and its ledger events are staged in led (the caller's open ledger of
+ * DATA/ledger) instead of appended with an fsync each. batch_commit then
+ * makes the whole batch durable in the usual order: the ledger (one
+ * fdatasync), a checkpoint, the registry (one commit). Nothing changed in a
+ * batch is durable, so nothing may be acknowledged, before batch_commit
+ * returns SEAL_OK. On any failure, or batch_abort, nothing of the batch is
+ * in the registry; led may hold staged entries then (or, when the ledger
+ * committed but the registry did not, entries whose transitions did not
+ * happen, as a crash between the two leaves them): close and reopen it. */
+typedef struct seal_ledger seal_ledger;
+seal_status seal_registry_batch_begin(seal_registry *reg, seal_ledger *led,
+                                      seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);
+/* Operations committed (savepoints released) in the open batch: 0 means
+ * there is nothing to make durable yet. */
+size_t seal_registry_batch_changes(const seal_registry *reg) SEAL_NONNULL(1);
+seal_status seal_registry_batch_commit(seal_registry *reg, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1);
+void seal_registry_batch_abort(seal_registry *reg);
+
 /* ---- registries --------------------------------------------------------
  * Writers must be a privacy_officer valid today; while no privacy officer is
  * registered the operator (no principal) may bootstrap. SEAL_PERM otherwise,

@@ -210,6 +210,9 @@ seal_status seal__reg_event(seal_registry *reg, const char *type, const char *co
 
 seal_status seal__reg_commit(seal_registry *reg, seal_error *err)
 {
+    if (reg->batch_led != NULL) {
+        return seal__reg_commit_batched(reg, err);
+    }
     seal_status s = SEAL_OK;
     seal_ledger *led = NULL;
     seal_buf cp;

@@ -30,6 +30,11 @@ struct seal_registry {
     seal_buf events;
     size_t n_events;
     size_t ev_off[32];
+    /* group commit (src/registry/batch.c): the open batch's ledger, the
+     * operations committed in it, and whether it can still commit */
+    seal_ledger *batch_led;
+    size_t batch_ops;
+    bool batch_broken;
 };
 
 /* SEAL_OK when the acting principal exists, is valid today and holds one of
@@ -51,6 +56,9 @@ seal_status seal__reg_begin(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
  * logged transition that did not happen, never an unlogged one. */
 seal_status seal__reg_commit(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
 void seal__reg_rollback(seal_registry *reg);
+/* seal__reg_commit inside a batch: stages the queued events in the batch's
+ * ledger and releases the operation's savepoint (src/registry/batch.c). */
+seal_status seal__reg_commit_batched(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
 
 /* Copies s into a fixed field; SEAL_INVALID when it does not fit. */
 seal_status seal__reg_copy(char *dst, size_t n, const char *s) SEAL_MUST_USE;

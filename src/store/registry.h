@@ -175,6 +175,13 @@ typedef struct seal_reg_backend_ops {
                               const uint8_t *blob, size_t len, seal_error *err);
     seal_status (*secret_get)(seal_reg_backend *b, const char *kind, const char *key, seal_buf *out,
                               seal_error *err);
+    /* Group commit: batch_begin opens one transaction; until batch_commit
+     * (or batch_rollback) begin/commit/rollback above are a savepoint in
+     * it, so a refused operation undoes only itself and nothing of the
+     * batch is durable before batch_commit returns. */
+    seal_status (*batch_begin)(seal_reg_backend *b, seal_error *err);
+    seal_status (*batch_commit)(seal_reg_backend *b, seal_error *err);
+    void (*batch_rollback)(seal_reg_backend *b);
 } seal_reg_backend_ops;
 
 extern const seal_reg_backend_ops seal__sqlite_registry;

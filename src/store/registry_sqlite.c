@@ -147,6 +147,7 @@ struct seal_reg_backend {
     sqlite3_stmt *q[Q_COUNT];
     char path[1100];
     bool in_tx;
+    bool in_batch; /* group commit: one transaction, each begin a savepoint */
 };
 
 static seal_status db_error(seal_reg_backend *b, seal_error *err, const char *what)
@@ -207,7 +208,7 @@ static void reg_close(seal_reg_backend *b)
     if (b == NULL) {
         return;
     }
-    if (b->in_tx) {
+    if (b->in_tx || b->in_batch) {
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     }
     for (int i = 0; i < Q_COUNT; i++) {
@@ -295,8 +296,24 @@ out:
     return SEAL_OK;
 }
 
+/* Group commit (seal_registry_batch_begin): while a batch is open, one
+ * BEGIN IMMEDIATE holds every operation, and each operation's begin /
+ * commit / rollback is a savepoint, so a refused one undoes only itself. */
+static seal_status batch_savepoint(seal_reg_backend *b, const char *sql, bool *flag, bool to,
+                                   seal_error *err)
+{
+    if (sqlite3_exec(b->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(b, err, "statement failed");
+    }
+    *flag = to;
+    return SEAL_OK;
+}
+
 static seal_status reg_begin(seal_reg_backend *b, seal_error *err)
 {
+    if (b->in_batch) {
+        return batch_savepoint(b, "SAVEPOINT op", &b->in_tx, true, err);
+    }
     seal_status s = run(b, stmt(b, Q_BEGIN), err);
     b->in_tx = s == SEAL_OK;
     return s;
@@ -304,6 +321,9 @@ static seal_status reg_begin(seal_reg_backend *b, seal_error *err)
 
 static seal_status reg_commit(seal_reg_backend *b, seal_error *err)
 {
+    if (b->in_batch) {
+        return batch_savepoint(b, "RELEASE op", &b->in_tx, false, err);
+    }
     seal_status s = run(b, stmt(b, Q_COMMIT), err);
     if (s == SEAL_OK) {
         b->in_tx = false;
@@ -313,6 +333,13 @@ static seal_status reg_commit(seal_reg_backend *b, seal_error *err)
 
 static void reg_rollback(seal_reg_backend *b)
 {
+    if (b->in_batch) {
+        if (b->in_tx) {
+            sqlite3_exec(b->db, "ROLLBACK TO op; RELEASE op", NULL, NULL, NULL);
+            b->in_tx = false;
+        }
+        return;
+    }
     if (b->in_tx) {
         sqlite3_step(stmt(b, Q_ROLLBACK));
         sqlite3_reset(b->q[Q_ROLLBACK]);
@@ -816,6 +843,31 @@ static seal_status secret_get(seal_reg_backend *b, const char *kind, const char 
     return s;
 }
 
+static seal_status reg_batch_begin(seal_reg_backend *b, seal_error *err)
+{
+    if (b->in_tx || b->in_batch) {
+        return seal_error_set(err, SEAL_USAGE, "%s: a transaction is already open", b->path);
+    }
+    return batch_savepoint(b, "BEGIN IMMEDIATE", &b->in_batch, true, err);
+}
+
+static seal_status reg_batch_commit(seal_reg_backend *b, seal_error *err)
+{
+    if (!b->in_batch || b->in_tx) {
+        return seal_error_set(err, SEAL_USAGE, "%s: no batch to commit", b->path);
+    }
+    return batch_savepoint(b, "COMMIT", &b->in_batch, false, err);
+}
+
+static void reg_batch_rollback(seal_reg_backend *b)
+{
+    if (b->in_batch) {
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+        b->in_batch = false;
+        b->in_tx = false;
+    }
+}
+
 const seal_reg_backend_ops seal__sqlite_registry = {
     .version = SEAL_REG_BACKEND_VERSION,
     .name = "sqlite",
@@ -847,4 +899,7 @@ const seal_reg_backend_ops seal__sqlite_registry = {
     .cover_each = cover_each,
     .secret_put = secret_put,
     .secret_get = secret_get,
+    .batch_begin = reg_batch_begin,
+    .batch_commit = reg_batch_commit,
+    .batch_rollback = reg_batch_rollback,
 };

@@ -710,8 +710,12 @@ seal_status seal_backup_verify(const char *out, const char *vkey, seal_backup_ma
         goto out;
     }
     for (;;) {
-        if (text.len > (1u << 20) || seal_buf_reserve(&text, 65536) != SEAL_OK) {
-            s = seal_error_set(err, SEAL_LIMIT, "%s: too large", path);
+        if (text.len > (1u << 20)) {
+            s = seal_error_set(err, SEAL_LIMIT, "%s: larger than 1 MiB", path);
+            break;
+        }
+        if (seal_buf_reserve(&text, 65536) != SEAL_OK) {
+            s = seal_error_set(err, SEAL_NOMEM, "out of memory");
             break;
         }
         ssize_t r = read(fd, text.data + text.len, text.cap - text.len - 1);

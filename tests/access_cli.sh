@@ -6,7 +6,8 @@
 # first disclosure with its inclusion proof and checkpoint; the delayed one is
 # absent, without trace, until the delay ends and present after (--now). The
 # HTML page carries no unescaped '<' from a value, and a bad --subject gets
-# exit 2 without echoing its value. All data is made up.
+# exit 2 without echoing its value. Entries carry the recipient agency's
+# address and how long they are kept. All data is made up.
 set -euo pipefail
 S=${SEALCTL:?}
 T=$(mktemp -d)
@@ -65,6 +66,11 @@ submit() { A det1 request submit "$1" >"$T/out"; field id; }
 req '[{"type": "account", "value": "AC-7"}]' GJ-2026-201 '' > $T/r1.json
 R1=$(submit $T/r1.json)
 check r1-approve 0 "$(rc A rev1 request review $R1 --approve)"
+# PA-4: the recipient's address, set once, goes into each later entry
+check recipient-perm 1 "$(rc A det1 produce recipient vellham-pd --address '1 Civic Plaza, Vellham OR 97001')"
+check recipient-unknown 1 "$(rc A po1 produce recipient nowhere-pd --address '1 Civic Plaza, Vellham OR 97001')"
+check recipient-usage 2 "$(rc A po1 produce recipient vellham-pd)"
+check recipient 0 "$(rc A po1 produce recipient vellham-pd --address '1 Civic Plaza, Vellham OR 97001')"
 check r1-produce 0 "$(rc A rev1 produce $R1 --out $T/b1)"
 req '[{"type": "account", "value": "AC-7"}]' GJ-2026-202 ', "notice_delay_until": "2026-12-31"' > $T/r2.json
 R2=$(submit $T/r2.json)
@@ -85,6 +91,10 @@ hasnt delayed-absent "$R2" $T/a1.json
 hasnt delayed-no-trace "withheld" $T/a1.json
 check entry-basis "subpoena b7 vellham-pd contact 2026-01-01..2026-10-31" \
     "$(jq_ '"%s %s %s %s %s..%s" % (lambda e: (e["legal_basis"], e["privacy_act_basis"], e["recipient"]["agency"], ",".join(e["categories"]), e["window"]["from"], e["window"]["to"]))(d["accounting"][0])' $T/a1.json)"
+check entry-address "1 Civic Plaza, Vellham OR 97001" "$(jq_ 'd["accounting"][0]["recipient"]["address"]' $T/a1.json)"
+# the account is open, so its life (and the entry's) has no end yet
+check entry-kept "the life of the records" "$(jq_ 'd["accounting"][0]["kept_until"]' $T/a1.json)"
+check amendments-none "[]" "$(jq_ 'd["amendments"]' $T/a1.json)"
 has checkpoint '"checkpoint": "' $T/a1.json
 # the proof verifies against the checkpoint (RFC 9162 recomputed here)
 cat > $T/verify.py <<'P'

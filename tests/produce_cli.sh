@@ -8,6 +8,10 @@
 # production, a denied request and an expired one are refused and logged; an
 # unknown subject gives an empty, signed, logged production. All data is
 # made up.
+# A `person` subject yields only the records naming that person, never those
+# of others at the same address; a delay of notice is logged with the
+# production (its end, length, basis, reference); the index of requests'
+# ledger events catches up incrementally. All data is made up.
 set -euo pipefail
 S=${SEALCTL:?}
 T=$(mktemp -d)
@@ -37,8 +41,14 @@ cat > $T/account.ndjson <<'J'
 {"account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2026-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-213-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}
 {"account_id":"AC-2","name":"Ima Drovenko","opened_at":"2026-03-03T04:05:06Z","email":"ima.d@post.example","mailing_address":"19 Wexley Rd, Brantmoor VT 05001"}
 J
+cat >> $T/account.ndjson <<'J'
+{"account_id":"AC-3","name":"Pell Vasquiel","opened_at":"2026-02-05T04:05:06Z","email":"pell.v@post.example","mailing_address":"221 South Tamber Street Apt 2, Quellford MN 55001"}
+J
 cat > $T/pay.ndjson <<'J'
 {"payment_id":"PY-1","account_id":"AC-1","type":"card","card_brand":"visa","card_last4":"4921","payee_name":"Quellford Hardware","amount_cents":"1999","at":"2026-04-01T10:00:00Z"}
+{"payment_id":"PY-2","type":"cash","purchaser_name":"ORLEN  VASQUIEL","purchaser_address":"221 S Tamber St Apt 2, Quellford MN 55001","amount_cents":"500","at":"2026-05-01T10:00:00Z"}
+{"payment_id":"PY-3","type":"cash","purchaser_name":"Pell Vasquiel","purchaser_address":"221 S Tamber St Apt 2, Quellford MN 55001","amount_cents":"700","at":"2026-05-02T10:00:00Z"}
+{"payment_id":"PY-4","type":"check","purchaser_name":"O. Vasquiel","purchaser_address":"221 S Tamber St Apt 2, Quellford MN 55001","amount_cents":"900","at":"2026-05-03T10:00:00Z"}
 J
 "$S" --data "$D" ingest account $T/account.ndjson >/dev/null
 "$S" --data "$D" ingest payment $T/pay.ndjson >/dev/null
@@ -125,10 +135,45 @@ has produce-empty-out '"subjects": 1, "records": 0' "$T/out"
 check empty-file 0 "$(stat -c %s $T/b4/subject-1.ndjson)"
 check verify-empty 0 "$(rc "$S" produce verify $T/b4)"
 
+# ---- a person: only the records naming them, not others at the address ----------
+req '[{"type": "person", "name": "Orlen Vasquiel", "address": "221 S. Tamber Street, Apt 2, Quellford MN 55001"}]' '["identity", "contact", "payment_means"]' 2026-01-01 2026-10-31 2027-02-19T00:00:00Z > $T/r5.json
+R5=$(submit $T/r5.json)
+A rev1 request review $R5 --approve >/dev/null
+check produce-person 0 "$(rc A rev1 produce $R5 --out $T/b5)"
+check person-records '{"fields":{"email":"orlen.v@post.example","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001","name":"Orlen Vasquiel","opened_at":"2026-02-03T04:05:06Z","phone":"555-213-7788"},"kind":"account"}
+{"fields":{"purchaser_address":"221 S Tamber St Apt 2, Quellford MN 55001","purchaser_name":"ORLEN  VASQUIEL","type":"cash"},"kind":"payment"}' "$(cat $T/b5/subject-1.ndjson)"
+for v in Pell "O. Vasquiel" '"700"' '"900"'; do hasnt "person-no-$v" "$v" "$T/b5"; done
+check verify-person 0 "$(rc "$S" produce verify $T/b5)"
+# the same address as an `address` subject reaches everyone there
+req '[{"type": "address", "address": "221 S Tamber St Apt 2, Quellford MN 55001"}]' '["identity"]' 2026-01-01 2026-10-31 2027-02-19T00:00:00Z > $T/r6.json
+R6=$(submit $T/r6.json)
+A rev1 request review $R6 --approve >/dev/null
+check produce-address 0 "$(rc A rev1 produce $R6 --out $T/b6)"
+has address-out '"records": 5' "$T/out"
+
+# ---- a delay of notice is logged with the production -----------------------------
+req '[{"type": "account", "value": "AC-2"}]' '["contact"]' 2026-01-01 2026-10-31 2027-02-19T00:00:00Z | sed 's/"expires_at"/"notice_delay_until": "2027-01-15", "expires_at"/' > $T/r7.json
+R7=$(submit $T/r7.json)
+A rev1 request review $R7 --approve >/dev/null
+check produce-delayed 0 "$(rc A rev1 produce $R7 --out $T/b7)"
+python3 -c "
+import json,sys; print([e['entry'] for e in json.load(open(sys.argv[1]))['events'] if 'production.made' in e['entry']][0])" $T/b7/proofs.json > $T/ev7
+has delay-until '"notice_until":"2027-01-15"' $T/ev7
+has delay-days '"notice_days":"52"' $T/ev7
+has delay-basis '"notice_basis":"request_document"' $T/ev7
+has delay-ref '"notice_reference":"GJ-2026-118"' $T/ev7
+hasnt no-delay-undelayed "notice_until" $T/b1/proofs.json
+
+# ---- the index of requests' ledger events: incremental, ledger-checked --------------
+# every event of R7 before its production (indexed when it was produced)
+check evidx-rows "$(find "$D/ledger/tile/entries" -type f -exec cat {} + | tr -c '[:print:]' '\n' |
+    grep -o "\"request\":\"$R7\"" | wc -l | awk '{print $1 - 1}')" "$(python3 -c "
+import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from evidx where request=?', (sys.argv[2],)).fetchone()[0])" "$D/accounting.db" "$R7")"
+
 # ---- the ledger: every production and refusal, no personal data ---------------
 check ledger-verify 0 "$(rc "$S" log verify --dir "$D/ledger")"
 ents=$(find "$D/ledger/tile/entries" -type f -exec cat {} + | tr -c '[:print:]' '\n')
-check ledger-made 2 "$(grep -o '"type":"production.made"' <<<"$ents" | wc -l)"
+check ledger-made 5 "$(grep -o '"type":"production.made"' <<<"$ents" | wc -l)"
 check ledger-refused 4 "$(grep -o '"type":"production.refused"' <<<"$ents" | wc -l)"
 for v in orlen Vasquiel nobody@ AC-1 Tamber; do
     if grep -q -- "$v" <<<"$ents"; then check "ledger-no-$v" absent present; fi

@@ -2,8 +2,11 @@
 /*
  * Unit tests of the produce module's pure parts: the manifest parser (a
  * good manifest, each line out of place, path traversal in file names,
- * unsorted or duplicate categories, trailing bytes) and the accounting rules
- * (PA-1 basis mapping; PA-4/PA-8 visibility per policy and delay).
+ * unsorted or duplicate categories, trailing bytes, the optional
+ * disagreements file) and the accounting rules (PA-1 basis mapping; PA-4/PA-8
+ * visibility per policy and delay; PA-4 keeping: five years or the life of
+ * the record, and a purge that deletes only entries past their keep_until,
+ * logged).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +18,13 @@
 #include <cmocka.h>
 
 #include "sealed/accounting.h"
+#include "sealed/ledger.h"
 #include "sealed/produce.h"
 #include "sealed/request.h"
+#include "sealed/store.h"
+#include "sealed/time.h"
+#include "store/accounting.h"
+#include "testutil.h"
 
 static const char good[] =
     "sealed-production/v1\nproduction P-R-000001\nrequest R-000001\nagency quellford-pd\n"
@@ -128,6 +136,117 @@ static void visibility(void **state)
     }
 }
 
+static void manifest_disagreements(void **state)
+{
+    (void) state;
+    static seal_manifest m;
+    static const char dis[] =
+        "file disagreements.ndjson "
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 2\n";
+    char buf[2048];
+    snprintf(buf, sizeof(buf), "%s%s", good, dis);
+    assert_int_equal(seal_manifest_parse(buf, strlen(buf), &m, NULL), SEAL_OK);
+    assert_int_equal(m.n_subjects, 2);
+    assert_int_equal(m.n_files, 3);
+    assert_string_equal(m.files[2].name, "disagreements.ndjson");
+    assert_int_equal(m.files[2].records, 2);
+    static const char *const bad[] = {
+        "file disagreements.ndjson "
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0\n",
+        "file other.ndjson e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1\n",
+        "file disagreements.ndjson e3b0 1\n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(buf, sizeof(buf), "%s%s", good, bad[i]);
+        assert_int_equal(seal_manifest_parse(buf, strlen(buf), &m, NULL), SEAL_CORRUPT);
+    }
+    /* twice is once too many */
+    snprintf(buf, sizeof(buf), "%s%s%s", good, dis, dis);
+    assert_int_equal(seal_manifest_parse(buf, strlen(buf), &m, NULL), SEAL_CORRUPT);
+}
+
+static int64_t day_of(int y, unsigned m, unsigned d)
+{
+    return seal_days_from_civil(y, m, d) * 86400;
+}
+
+static void keep_until(void **state)
+{
+    (void) state;
+    /* the day after the same date five years on */
+    assert_int_equal(seal_accounting_keep_until(day_of(2026, 11, 24) + 3600, 5, 0),
+                     day_of(2031, 11, 25));
+    /* 29 February five years on is 1 March */
+    assert_int_equal(seal_accounting_keep_until(day_of(2028, 2, 29), 5, 0), day_of(2033, 3, 2));
+    assert_int_equal(seal_accounting_keep_until(day_of(2028, 2, 29), 4, 0), day_of(2032, 3, 1));
+    /* the life of the record, when longer, wins; an open-ended life keeps it */
+    assert_int_equal(seal_accounting_keep_until(day_of(2026, 11, 24), 5, day_of(2035, 1, 1)),
+                     day_of(2035, 1, 1));
+    assert_int_equal(seal_accounting_keep_until(day_of(2026, 11, 24), 5, day_of(2030, 1, 1)),
+                     day_of(2031, 11, 25));
+    assert_int_equal(seal_accounting_keep_until(day_of(2026, 11, 24), 5, SEAL_ACCT_KEEP_FOREVER),
+                     SEAL_ACCT_KEEP_FOREVER);
+}
+
+static seal_status count_entry(const seal_accounting_entry *e, void *ud)
+{
+    (void) e;
+    (*(int *) ud)++;
+    return SEAL_OK;
+}
+
+static void purge(void **state)
+{
+    (void) state;
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s/data", tu_tmpdir());
+    assert_int_equal(seal_store_create(dir, NULL), SEAL_OK);
+    const seal_acct_backend_ops *ops = &seal__sqlite_accounting;
+    seal_acct_backend *b = NULL;
+    assert_int_equal(ops->open(dir, &b, NULL), SEAL_OK);
+    const int64_t now = day_of(2031, 11, 25);
+    const int64_t keep[] = {now - 86400, now, now + 1, SEAL_ACCT_KEEP_FOREVER};
+    uint8_t subject[32] = {7};
+    assert_int_equal(ops->begin(b, NULL), SEAL_OK);
+    for (size_t i = 0; i < 4; i++) {
+        seal_accounting_entry e;
+        memset(&e, 0, sizeof(e));
+        memcpy(e.subject, subject, 32);
+        snprintf(e.production, sizeof(e.production), "P-R-%06zu", i + 1);
+        snprintf(e.request, sizeof(e.request), "R-%06zu", i + 1);
+        snprintf(e.agency, sizeof(e.agency), "quellford-pd");
+        snprintf(e.policy, sizeof(e.policy), "strict");
+        e.keep_until = keep[i];
+        assert_int_equal(ops->entry_put(b, &e, NULL), SEAL_OK);
+    }
+    assert_int_equal(ops->commit(b, NULL), SEAL_OK);
+    ops->close(b);
+    int64_t purged = -1;
+    assert_int_equal(seal_accounting_purge(dir, now, &purged, NULL), SEAL_OK);
+    assert_int_equal(purged, 2); /* keep_until <= now; never the later ones */
+    assert_int_equal(seal_accounting_purge(dir, now, &purged, NULL), SEAL_OK);
+    assert_int_equal(purged, 0);
+    assert_int_equal(ops->open(dir, &b, NULL), SEAL_OK);
+    int n = 0;
+    assert_int_equal(ops->entry_each(b, subject, count_entry, &n, NULL), SEAL_OK);
+    assert_int_equal(n, 2);
+    ops->close(b);
+    /* each purge is logged with its count */
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/ledger", dir);
+    seal_ledger *l = NULL;
+    assert_int_equal(seal_ledger_open(path, NULL, &l, NULL), SEAL_OK);
+    uint64_t size = seal_ledger_size(l);
+    assert_true(size >= 2);
+    seal_buf e;
+    seal_buf_init(&e);
+    assert_int_equal(seal_ledger_entry(l, size - 2, &e, NULL), SEAL_OK);
+    assert_non_null(strstr((const char *) e.data, "\"count\":\"2\""));
+    assert_non_null(strstr((const char *) e.data, "\"type\":\"accounting.purged\""));
+    seal_buf_cleanup(&e);
+    seal_ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +254,9 @@ int main(void)
         cmocka_unit_test(manifest_bad),
         cmocka_unit_test(pa_basis),
         cmocka_unit_test(visibility),
+        cmocka_unit_test(manifest_disagreements),
+        cmocka_unit_test(keep_until),
+        cmocka_unit_test(purge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

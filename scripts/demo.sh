@@ -1,12 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# `make run` until the server exists: a scripted demo on the embedded default.
+# `make run`: a scripted demo on the embedded default, then the daemon.
 # Generates a synthetic population, initialises ./var (or $SEALED_DATA),
 # ingests every record kind, prints the stats, looks up one account exactly,
-# shows that a near miss finds nothing, and verifies a raw ledger.
+# shows that a near miss finds nothing, and verifies a raw ledger. Then the
+# legal process: agencies, one principal per role (and a subject bound to
+# one synthetic person's identifiers), requests in every state (under
+# review, active with a reviewer's note, denied, refused, closed, expired,
+# an emergency awaiting its follow-up, a preservation, an active mail
+# cover), a production built into DATA/productions/, tokens per role, and
+# the daemon with the console at http://127.0.0.1:8440/.
+# SEALED_DEMO_NO_SERVE=1: everything but the daemon (and its tokens).
+# SEAL_DEMO_BUILD: the build directory (default ./build).
 set -eu
 cd "$(dirname "$0")/.."
-S=./build/sealctl
+BUILD=${SEAL_DEMO_BUILD:-./build}
+S=$BUILD/sealctl
 DATA=${SEALED_DATA:-./var}
 GEN=$DATA.demo-input
 mkdir -p "$(dirname "$DATA")"
@@ -59,47 +68,123 @@ D agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --ins
 D principal add po1 --agency usps-pis --role privacy_officer 2>/dev/null || true
 D --as po1 agency add quellford-pd --name 'Quellford Police Department' --kind local 2>/dev/null || true
 for p in "det1 quellford-pd requester" "rev1 usps-pis reviewer" "ca1 usps-pis cover_approver" \
-         "hq1 usps-pis hq_approver" "aud1 usps-pis auditor"; do
+         "hq1 usps-pis hq_approver" "aud1 usps-pis auditor" "iss1 usps-pis issuer"; do
     set -- $p
     D --as po1 principal add "$1" --agency "$2" --role "$3" 2>/dev/null || true
 done
+# a subject: the first synthetic account holder, bound to their e-mail and
+# account (stored encrypted; GET /v1/access shows them their own records)
+# (one opened inside the window the demo requests ask for, so the production holds records)
+first_line=$(awk -v from="$(date -u -d '200 days ago' +%F)" \
+    'match($0, /"opened_at":"[0-9-]+/) && substr($0, RSTART + 13, 10) > from { print; exit }' \
+    "$GEN/account.ndjson")
+[ -n "$first_line" ] || first_line=$(head -n 1 "$GEN/account.ndjson")
+field() { printf '%s' "$first_line" | sed "s/.*\"$1\":\"\([^\"]*\)\".*/\1/"; }
+D --as po1 principal add sub1 --agency usps-pis --role subject \
+    --identifier "email:$(field email)" --identifier "account:$(field account_id)" 2>/dev/null || true
 D --as po1 principal list
 
-say "requests: one approved (active), one under review, one refused"
-TODAY=$(date -u +%F)
+say "requests in every state"
+day() { date -u -d "$1" +%F; }
 ISSUED=$(date -u -d '1 day ago' +%FT00:00:00Z)
 EXPIRES=$(date -u -d '60 days' +%FT00:00:00Z)
-FROM=$(date -u -d '200 days ago' +%F)
-TO=$(date -u -d '1 day ago' +%F)
-addr=$(head -n 1 "$GEN/account.ndjson" | sed 's/.*"mailing_address":"\([^"]*\)".*/\1/')
-name=$(head -n 1 "$GEN/account.ndjson" | sed 's/.*"name":"\([^"]*\)".*/\1/')
-request() { # categories subject-name
+FROM=$(day '200 days ago')
+TO=$(day '1 day ago')
+addr=$(field mailing_address)
+name=$(field name)
+email=$(field email)
+request() { # categories [basis] [issued_at] [expires_at]
     cat <<J
 {"agency": "quellford-pd", "official": "Det. A. Example, Narcotics",
- "legal_basis": {"type": "subpoena", "reference": "GJ-$TODAY-1", "issued_by": "Grand Jury, District of Examplia",
-  "issued_at": "$ISSUED", "expires_at": "$EXPIRES",
+ "legal_basis": {"type": "${2:-subpoena}", "reference": "GJ-$(day today)-1", "issued_by": "Grand Jury, District of Examplia",
+  "issued_at": "${3:-$ISSUED}", "expires_at": "${4:-$EXPIRES}",
   "facts": "The subject received fourteen parcels at this address that were later found to contain a controlled substance."},
  "purpose": {"activity": "criminal_investigation", "offense": "21 USC 841"},
- "subjects": [{"type": "person", "name": "$2", "address": "$addr"}],
+ "subjects": [{"type": "person", "name": "$name", "address": "$addr"}],
  "categories": [$1],
  "window": {"from": "$FROM", "to": "$TO"}}
 J
 }
-request '"identity", "contact"' "$name" > "$GEN/request-subpoena.json"
-request '"identity", "payment_detail"' "$name" > "$GEN/request-refused.json"
-request '"identity", "contact"' "$name" > "$GEN/request-review.json"
-first=$(D --as det1 request submit "$GEN/request-subpoena.json" | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -n 1)
-D --as det1 request submit "$GEN/request-refused.json" >/dev/null
-D --as det1 request submit "$GEN/request-review.json" >/dev/null
-[ -n "$first" ] && D --as rev1 request review "$first" --approve
+R="$GEN/request"
+request '"identity", "contact"' > "$R-subpoena.json"
+request '"identity", "payment_detail"' > "$R-refused.json"
+cat > "$R-preservation.json" <<J
+{"agency": "quellford-pd", "official": "Det. A. Example",
+ "legal_basis": {"type": "preservation", "reference": "P-$(day today)-1", "issued_by": "Quellford PD",
+  "issued_at": "$ISSUED", "expires_at": "$EXPIRES",
+  "facts": "An investigation of parcel fraud is opening; these records must not expire under retention while process is sought."},
+ "purpose": {"activity": "criminal_investigation", "offense": "18 USC 1341"},
+ "subjects": [{"type": "email", "value": "$email"}],
+ "categories": [], "window": {"from": "$FROM", "to": "$TO"}}
+J
+# an old preservation, approved 120 days ago: 90 days later the sweep expires it
+OLD=$(day '120 days ago')
+sed -e "s/\"issued_at\": \"[^\"]*\"/\"issued_at\": \"${OLD}T00:00:00Z\"/" \
+    -e "s/\"from\": \"[^\"]*\", \"to\": \"[^\"]*\"/\"from\": \"$(day '300 days ago')\", \"to\": \"$(day '121 days ago')\"/" \
+    "$R-preservation.json" > "$R-expired.json"
+cat > "$R-emergency.json" <<J
+{"agency": "quellford-pd", "official": "Sgt. P. Example",
+ "legal_basis": {"type": "emergency", "reference": "E-$(day today)-3", "issued_by": "Quellford PD",
+  "issued_at": "$ISSUED", "expires_at": "$(date -u -d '6 days' +%FT00:00:00Z)",
+  "facts": "A missing child was last seen with the account holder; the account's contact data may locate them tonight."},
+ "purpose": {"activity": "health_safety"},
+ "subjects": [{"type": "account", "value": "$(field account_id)"}],
+ "categories": ["contact"], "window": {"from": "$(day '20 days ago')", "to": "$TO"},
+ "emergency": {"attestation": "A child of six is missing since noon and is in danger of serious injury; the holder was the last person seen with the child."}}
+J
+TODAY=$(day today)
+cat > "$R-cover.json" <<J
+{"agency": "quellford-pd", "official": "Det. R. Example",
+ "legal_basis": {"type": "mail_cover", "reference": "MC-$TODAY-7", "issued_by": "District Court of Examplia",
+  "issued_at": "$ISSUED", "expires_at": "$EXPIRES",
+  "facts": "Parcels mailed from this address to three buyers held counterfeit notes; the seizures are documented in case file 77."},
+ "purpose": {"activity": "criminal_investigation", "offense": "18 USC 471"},
+ "subjects": [{"type": "person", "name": "$name", "address": "$addr"}],
+ "categories": ["mail_exterior"], "window": {"from": "$TODAY", "to": "$(day '29 days')"},
+ "cover": {"ground": "crime", "address": "$addr", "start": "$TODAY", "days": 30,
+  "supervisor": "Insp. in Charge K. Example", "indicted": false, "attorney": null,
+  "subject_is_attorney_or_judicial_officer": false}}
+J
+submit() { # [sealctl options...] FILE: prints the new id
+    D --as det1 request submit "$@" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p'
+}
+review=$(submit "$R-subpoena.json")
+active=$(submit "$R-subpoena.json")
+D --as rev1 request review "$active" --approve --note "Particular and lawful: the facts tie the parcels to this address." >/dev/null
+denied=$(submit "$R-subpoena.json")
+D --as rev1 request review "$denied" --deny --note "The window reaches back further than the facts support." >/dev/null
+refused=$(submit "$R-refused.json")
+closed=$(submit "$R-subpoena.json")
+D --as rev1 request review "$closed" --approve >/dev/null
+D --as det1 request close "$closed" >/dev/null
+expired=$(D --as det1 --now "$OLD" request submit "$R-expired.json" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p')
+D --as rev1 --now "$OLD" request review "$expired" --approve >/dev/null
+emergency=$(submit "$R-emergency.json")
+preservation=$(submit "$R-preservation.json")
+D --as rev1 request review "$preservation" --approve >/dev/null
+cover=$(submit --policy cfr-233 "$R-cover.json")
+D --as ca1 request review "$cover" --approve >/dev/null
+D --as po1 request sweep >/dev/null
+printf '  %-26s %s\n' "under review" "$review" "active (with a note)" "$active" "denied (with a note)" "$denied" \
+    "refused" "$refused" "closed" "$closed" "expired (swept)" "$expired" \
+    "emergency, follow-up due" "$emergency" "preservation" "$preservation" "mail cover (cfr-233)" "$cover"
 D --as aud1 request list
 
-if [ -x ./build/sealed ] && [ -z "${SEALED_DEMO_NO_SERVE:-}" ]; then
+say "a production of $active into $DATA/productions/P-$active (signed manifest, proofs)"
+mkdir -p "$DATA/productions"
+if [ ! -e "$DATA/productions/P-$active" ]; then
+    D --as det1 produce "$active" --out "$DATA/productions/P-$active"
+fi
+$S produce verify "$DATA/productions/P-$active"
+
+if [ -x "$BUILD/sealed" ] && [ -z "${SEALED_DEMO_NO_SERVE:-}" ]; then
     say "tokens for each role (shown once; each reissue revokes the previous one)"
-    for p in po1 det1 rev1 ca1 hq1 aud1; do
-        printf '  %-5s %s\n' "$p" "$($S --data "$DATA" token issue "$p" | tail -n 1)"
+    for p in "po1 privacy_officer" "det1 requester" "rev1 reviewer" "ca1 cover_approver" \
+             "hq1 hq_approver" "aud1 auditor" "iss1 issuer" "sub1 subject"; do
+        set -- $p
+        printf '  %-16s %-5s %s\n' "$2" "$1" "$($S --data "$DATA" token issue "$1" | tail -n 1)"
     done
-    say "starting the daemon: API under /v1/, OpenAPI at /openapi.json (Ctrl-C to stop)"
-    exec ./build/sealed --data "$DATA"
+    say "the console: http://127.0.0.1:8440/ (sign in with a token above); API under /v1/, OpenAPI at /openapi.json (Ctrl-C to stop)"
+    exec "$BUILD/sealed" --data "$DATA"
 fi
 say "done; data directory: $DATA"

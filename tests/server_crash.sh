@@ -45,7 +45,8 @@ cat > $T/doc.json <<'J'
 J
 start() {
     : > "$T/out"
-    SEALED_NOW=$NOW "$SD" --data "$D" --listen 127.0.0.1:0 >"$T/out" 2>>"$T/log" &
+    # durability, not rate limits, is under test here: --rate 0
+    SEALED_NOW=$NOW "$SD" --data "$D" --listen 127.0.0.1:0 --rate 0 >"$T/out" 2>>"$T/log" &
     PID=$!
     for _ in $(seq 100); do grep -q listening "$T/out" && break; sleep 0.05; done
     B=http://127.0.0.1:$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$T/out")

@@ -50,6 +50,18 @@ static const opt opts[] = {
     {"threads", OPT_INT, "4", 1, 256, F(threads), "worker threads"},
     {"grace", OPT_INT, "30", 0, 3600, F(grace),
      "seconds in-flight requests get to finish at SIGTERM/SIGINT"},
+    {"rate", OPT_INT, "50", 0, 1000000, F(rate),
+     "requests per second per principal (token bucket); more get 429; 0: no limit"},
+    {"burst", OPT_INT, "100", 1, 1000000, F(burst), "bucket depth per principal"},
+    {"public-rate", OPT_INT, "100", 0, 1000000, F(public_rate),
+     "requests per second per client address on public routes and without a token; 0: no "
+     "limit"},
+    {"public-burst", OPT_INT, "200", 1, 1000000, F(public_burst), "bucket depth per address"},
+    {"tls-cert", OPT_STR, NULL, 0, 0, F(tls_cert),
+     "PEM certificate (chain): serve HTTPS (libmicrohttpd with GnuTLS)"},
+    {"tls-key", OPT_STR, NULL, 0, 0, F(tls_key), "PEM private key of --tls-cert"},
+    {"tls-client-ca", OPT_STR, NULL, 0, 0, F(tls_client_ca),
+     "PEM CA: require client certificates it signed (403 otherwise)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -58,19 +70,22 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: sealed [--config FILE] [--data DIR] [--listen HOST:PORT] [--SETTING VALUE]...\n"
             "\n"
-            "sealed is the HTTP daemon of sealed: the JSON API over the request lifecycle\n"
-            "(check, submit, list, show, review) for agencies, reviewers and auditors, and\n"
-            "the ledger's checkpoint and tiles for anyone. Every route but /openapi.json\n"
-            "and /v1/ledger/... needs `Authorization: Bearer TOKEN`, a token made by\n"
-            "`sealctl token issue PRINCIPAL`; what each role may call is listed in\n"
-            "/openapi.json (x-roles) and docs/server.md.\n\n"
+            "sealed is the HTTP daemon of sealed: the JSON API over what sealctl does\n"
+            "(requests, reviews, productions, covers, the ledger, subject access) and the\n"
+            "reviewer console at /. Public without a token: the console's files,\n"
+            "/openapi.json and the ledger's checkpoint, tiles and proofs. Everything else\n"
+            "needs `Authorization: Bearer TOKEN`, a token made by `sealctl token issue\n"
+            "PRINCIPAL`; what each role may call is listed in /openapi.json (x-roles) and\n"
+            "docs/server.md. Requests are rate limited per principal (and per client\n"
+            "address without a token): 429 with Retry-After.\n\n"
             "settings (command line --NAME VALUE, or NAME = VALUE lines in the --config\n"
             "file; the command line wins):\n");
     for (size_t i = 0; i < N_OPTS; i++) {
         const opt *o = &opts[i];
         char def[64];
         if (o->def == NULL) {
-            snprintf(def, sizeof(def), "$SEALED_DATA, else ./var");
+            snprintf(def, sizeof(def), "%s",
+                     strcmp(o->name, "data") == 0 ? "$SEALED_DATA, else ./var" : "none");
         } else {
             snprintf(def, sizeof(def), "%s", o->def);
         }
@@ -283,8 +298,8 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *colon = strrchr(cfg.listen, ':');
-    printf("sealed: listening on http://%.*s:%u\n", (int) (colon - cfg.listen), cfg.listen,
-           seal__srv_port(srv));
+    printf("sealed: listening on %s://%.*s:%u\n", cfg.tls_cert[0] != '\0' ? "https" : "http",
+           (int) (colon - cfg.listen), cfg.listen, seal__srv_port(srv));
     fflush(stdout);
 
     (void) seal__srv_run(srv, &stop);

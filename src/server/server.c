@@ -11,8 +11,10 @@
  * which may carry ids a client chose), the status, the principal id and the
  * duration: no addresses, no bodies, no tokens.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,33 +28,51 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "core/crypto_sha256.h"
 #include "sealed/alloc.h"
 #include "sealed/buf.h"
+#include "sealed/ledger.h"
 #include "sealed/policy.h"
+#include "sealed/produce.h"
 #include "sealed/registry.h"
 #include "sealed/request.h"
+#include "sealed/schema.h"
+#include "sealed/time.h"
+#include "server/console.h"
 #include "server/server_int.h"
 #include "store/tokens.h"
 
 #define ROLE(x) (1u << SEAL_ROLE_##x)
-/* staff who work requests; auditors read them; subjects and issuers have
- * their own routes in later phases */
+/* staff who work requests; auditors read them; subjects have their own route */
 #define STAFF                                                                                      \
     (ROLE(REQUESTER) | ROLE(REVIEWER) | ROLE(COVER_APPROVER) | ROLE(HQ_APPROVER) |                 \
      ROLE(PRIVACY_OFFICER))
 #define APPROVERS (ROLE(REVIEWER) | ROLE(COVER_APPROVER) | ROLE(HQ_APPROVER))
+#define ANY_ROLE ((1u << SEAL_ROLE_COUNT) - 1u)
+#define PRODUCERS (ROLE(REQUESTER) | ROLE(PRIVACY_OFFICER))
+#define READERS (ROLE(REQUESTER) | ROLE(PRIVACY_OFFICER) | ROLE(AUDITOR))
+
+/* What the console's pages may load: only themselves. */
+#define CSP "default-src 'self'; frame-ancestors 'none'"
 
 typedef struct response {
     int status;
     const char *ctype;
     seal_buf body;
-    char location[SEAL_ID_SIZE + 32];
+    char location[2 * SEAL_ID_SIZE + 48];
     int fd; /* >= 0: serve this file of fd_size bytes instead of body */
     uint64_t fd_size;
+    const unsigned char *fixed; /* static bytes (the console) instead of body */
+    size_t fixed_len;
     bool immutable;
+    bool console; /* console headers: CSP, no-cache */
+    bool attachment;
+    long retry_after; /* > 0: 429's Retry-After */
+    bool secret;      /* personal data: wiped after sending */
 } response;
 
 struct req;
@@ -60,54 +80,144 @@ typedef struct handler_ctx {
     seal_srv *srv;
     struct req *rq;
     seal_registry *reg; /* NULL on public routes */
+    seal_ledger *led;   /* the daemon's open ledger, borrowed; NULL: open one */
     int64_t now;
+    uint32_t roles;            /* of the token's principal */
+    char agency[SEAL_ID_SIZE]; /* of the token's principal */
+    seal_buf me;               /* the principal's registry row (JSON) */
 } handler_ctx;
 typedef void (*handler_fn)(handler_ctx *h, response *r);
 
 static void h_openapi(handler_ctx *h, response *r);
+static void h_me(handler_ctx *h, response *r);
 static void h_check(handler_ctx *h, response *r);
 static void h_submit(handler_ctx *h, response *r);
 static void h_list(handler_ctx *h, response *r);
 static void h_show(handler_ctx *h, response *r);
 static void h_review(handler_ctx *h, response *r);
+static void h_extend(handler_ctx *h, response *r);
+static void h_close(handler_ctx *h, response *r);
+static void h_renew(handler_ctx *h, response *r);
+static void h_sweep(handler_ctx *h, response *r);
+static void h_produce(handler_ctx *h, response *r);
+static void h_production(handler_ctx *h, response *r);
+static void h_production_file(handler_ctx *h, response *r);
+static void h_production_verify(handler_ctx *h, response *r);
+static void h_covers(handler_ctx *h, response *r);
+static void h_indict(handler_ctx *h, response *r);
 static void h_checkpoint(handler_ctx *h, response *r);
 static void h_tile(handler_ctx *h, response *r);
+static void h_inclusion(handler_ctx *h, response *r);
+static void h_consistency(handler_ctx *h, response *r);
+static void h_ledger_verify(handler_ctx *h, response *r);
+static void h_events(handler_ctx *h, response *r);
+static void h_access(handler_ctx *h, response *r);
+static void h_console(handler_ctx *h, response *r);
 
 /* THE authorization table. public: no token needed (DESIGN.md: the OpenAPI
- * document and the ledger's checkpoint and tiles hold no personal data).
- * Otherwise a principal holding any of `roles` may call the route; the
- * registry then applies the finer rules (own agency, delegation windows,
- * who may review what), answered as 403 "permission" or 409 "refused". */
+ * document, the console's static files and the ledger's checkpoint, tiles
+ * and proofs hold no personal data). Otherwise a principal holding any of
+ * `roles` may call the route; the registry then applies the finer rules
+ * (own agency, delegation windows, who may review what), answered as 403
+ * "permission" or 409 "refused". Public routes are limited per client
+ * address, the others per principal (token buckets, `rate` and `burst`). */
 typedef struct route {
     const char *method;
-    const char *path; /* template; a final {tile} takes the rest of the path */
+    const char *path; /* template; {id}, {pid}, {name}: one segment; a final
+                         {tile} or {asset} takes the rest of the path */
     handler_fn fn;
     bool pub;
+    bool serial; /* public, but runs on the main thread (opens the ledger) */
     uint32_t roles;
-    int ok;        /* success status */
-    bool has_body; /* takes a JSON body */
+    int ok;            /* success status */
+    bool has_body;     /* takes a JSON body */
+    const char *ctype; /* of the success answer (OpenAPI); NULL: JSON */
+    const char *query; /* query parameters for OpenAPI: "name" ("!" suffix: required) */
     const char *op;
     const char *summary;
 } route;
 
+#define JSON NULL
 static const route routes[] = {
-    {"GET", "/openapi.json", h_openapi, true, 0, 200, false, "getOpenapi",
+    {"GET", "/openapi.json", h_openapi, true, false, 0, 200, false, JSON, NULL, "getOpenapi",
      "this document (OpenAPI 3)"},
-    {"POST", "/v1/requests/check", h_check, false, STAFF, 200, true, "checkRequest",
+    {"GET", "/v1/me", h_me, false, false, ANY_ROLE, 200, false, JSON, NULL, "getMe",
+     "the token's principal: id, agency, roles and validity window"},
+    {"POST", "/v1/requests/check", h_check, false, false, STAFF, 200, true, JSON, "policy compare",
+     "checkRequest",
      "check a request document under a policy, no side effects (sealctl request check)"},
-    {"POST", "/v1/requests", h_submit, false, ROLE(REQUESTER), 201, true, "submitRequest",
+    {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON,
+     "policy follows", "submitRequest",
      "submit a request document as the token's principal (sealctl request submit)"},
-    {"GET", "/v1/requests", h_list, false, STAFF | ROLE(AUDITOR), 200, false, "listRequests",
-     "requests visible to the principal, with deadlines (sealctl request list)"},
-    {"GET", "/v1/requests/{id}", h_show, false, STAFF | ROLE(AUDITOR), 200, false, "showRequest",
-     "one request and its approvals; ?document=true adds the document (sealctl request show)"},
-    {"POST", "/v1/requests/{id}/review", h_review, false, APPROVERS, 200, true, "reviewRequest",
-     "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review)"},
-    {"GET", "/v1/ledger/checkpoint", h_checkpoint, true, 0, 200, false, "getCheckpoint",
-     "the ledger's latest signed checkpoint (C2SP tlog-checkpoint)"},
-    {"GET", "/v1/ledger/tile/{tile}", h_tile, true, 0, 200, false, "getTile",
+    {"GET", "/v1/requests", h_list, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON, NULL,
+     "listRequests", "requests visible to the principal, with deadlines (sealctl request list)"},
+    {"GET", "/v1/requests/{id}", h_show, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON,
+     "document", "showRequest",
+     "one request, its approvals with their notes; ?document=true adds the document (sealctl "
+     "request show)"},
+    {"POST", "/v1/requests/{id}/review", h_review, false, false, APPROVERS, 200, true, JSON, NULL,
+     "reviewRequest",
+     "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review "
+     "--note)"},
+    {"POST", "/v1/requests/{id}/extend", h_extend, false, false, ROLE(REQUESTER), 201, true, JSON,
+     "policy", "extendCover",
+     "submit an extension document whose cover.extends names {id} (a cover id, or a request of "
+     "that cover) (sealctl request extend COVER-ID FILE)"},
+    {"POST", "/v1/requests/{id}/close", h_close, false, false,
+     ROLE(REQUESTER) | APPROVERS | ROLE(PRIVACY_OFFICER), 200, false, JSON, NULL, "closeRequest",
+     "end an open request (sealctl request close)"},
+    {"POST", "/v1/requests/{id}/renew", h_renew, false, false,
+     ROLE(REQUESTER) | APPROVERS | ROLE(PRIVACY_OFFICER), 200, false, JSON, NULL,
+     "renewPreservation", "renew an active preservation once (PA-9; sealctl request extend ID)"},
+    {"POST", "/v1/sweep", h_sweep, false, false, ROLE(PRIVACY_OFFICER), 200, false, JSON, NULL,
+     "sweep", "enforce every deadline as of now (sealctl request sweep)"},
+    {"POST", "/v1/requests/{id}/productions", h_produce, false, false, PRODUCERS, 201, false, JSON,
+     NULL, "buildProduction",
+     "build the production of an active request into the data directory (sealctl produce)"},
+    {"GET", "/v1/productions/{pid}", h_production, false, false, READERS, 200, false, JSON, NULL,
+     "showProduction", "a production's manifest and files with their SHA-256 digests"},
+    {"GET", "/v1/productions/{pid}/files/{name}", h_production_file, false, false, READERS, 200,
+     false, "application/octet-stream", NULL, "getProductionFile",
+     "one file of the bundle; auditors get the manifest, checkpoint, proofs and key, not the "
+     "data files"},
+    {"GET", "/v1/productions/{pid}/verify", h_production_verify, false, false, READERS, 200, false,
+     JSON, NULL, "verifyProduction",
+     "run the offline verifier over the bundle (sealctl produce verify)"},
+    {"GET", "/v1/covers", h_covers, false, false,
+     ROLE(COVER_APPROVER) | ROLE(PRIVACY_OFFICER) | ROLE(AUDITOR), 200, false, JSON, NULL,
+     "listCovers", "covers active today: ids, dates, agency; never addresses"},
+    {"POST", "/v1/covers/{id}/indict", h_indict, false, false,
+     ROLE(REQUESTER) | APPROVERS | ROLE(PRIVACY_OFFICER), 200, true, JSON, NULL, "indictCover",
+     "record an indictment: {\"date\": \"YYYY-MM-DD\"} (MC-6; sealctl cover indict)"},
+    {"GET", "/v1/ledger/checkpoint", h_checkpoint, true, false, 0, 200, false, "text/plain", NULL,
+     "getCheckpoint", "the ledger's latest signed checkpoint (C2SP tlog-checkpoint)"},
+    {"GET", "/v1/ledger/tile/{tile}", h_tile, true, false, 0, 200, false,
+     "application/octet-stream", NULL, "getTile",
      "a ledger tile (C2SP tlog-tiles); {tile} is the rest of the path, e.g. 0/000 or "
      "entries/000.p/3"},
+    {"GET", "/v1/ledger/proof/inclusion", h_inclusion, true, true, 0, 200, false, JSON,
+     "index! size", "getInclusionProof",
+     "RFC 9162 inclusion proof of entry index in the tree of size entries (default: the "
+     "current size), as sealctl log inclusion"},
+    {"GET", "/v1/ledger/proof/consistency", h_consistency, true, true, 0, 200, false, JSON,
+     "old! new", "getConsistencyProof",
+     "RFC 9162 consistency proof from size old to new (default: the current size), as sealctl "
+     "log consistency"},
+    {"GET", "/v1/ledger/verify", h_ledger_verify, false, false, STAFF | ROLE(AUDITOR), 200, false,
+     JSON, NULL, "verifyLedger",
+     "run the offline verifier over the ledger's checkpoint and tiles (sealctl log verify)"},
+    {"GET", "/v1/ledger/events", h_events, false, false, ROLE(AUDITOR) | ROLE(PRIVACY_OFFICER), 200,
+     false, JSON, "from limit", "listEvents",
+     "the ledger's canonical event records (ids and keyed commitments only), from index from, "
+     "at most limit (default 100, at most 1000)"},
+    {"GET", "/v1/access", h_access, false, false, ROLE(SUBJECT), 200, false, JSON, "format",
+     "subjectAccess",
+     "the subject's own records and visible accounting (PA-13), for the identifiers bound at "
+     "registration; ?format=html for a printable page (sealctl access)"},
+    {"GET", "/", h_console, true, false, 0, 200, false, "text/html", NULL, "getConsole",
+     "the reviewer console (index.html)"},
+    {"GET", "/{asset}", h_console, true, false, 0, 200, false, "application/octet-stream", NULL,
+     "getConsoleAsset", "a static file of the console, e.g. /app.js (never under /v1/)"},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -115,25 +225,56 @@ static const route routes[] = {
  * the one in seal__srv_run (the main thread): the registry is not
  * thread-safe, the ledger's journal has one flock holder, and the library
  * keeps per-thread state (a SHA-256 context) that should live as long as
- * the process. libmicrohttpd's workers queue a job and wait for it. */
+ * the process. libmicrohttpd's workers queue a job and suspend its
+ * connection, free to serve others meanwhile; the run thread resumes it
+ * once the answer is ready (and durable), and the worker sends it. */
 typedef struct job {
     struct handler_ctx *h;
     response *r;
     bool done;
     struct job *next;
+    struct MHD_Connection *conn; /* suspended until done */
 } job;
+
+/* A queued job with its context and answer, owned by its req. */
+typedef struct pending {
+    job j;
+    handler_ctx h;
+    response r;
+} pending;
+
+/* Token buckets (rate limits): per principal ("p:ID") on the main thread,
+ * per client address ("a:ADDR") on the workers, in one small table under its
+ * own lock; when a probe finds no room the least recently used entry goes. */
+#define BUCKETS 4096
+#define BUCKET_PROBE 16
+typedef struct bucket {
+    char key[SEAL_TOKEN_PRINCIPAL_SIZE + 2];
+    double tokens;
+    int64_t last_us;
+} bucket;
 
 struct seal_srv {
     seal_srv_config cfg;
     struct MHD_Daemon *d;
-    pthread_mutex_t mu; /* the job queue */
+    pthread_mutex_t rl_mu;
+    bucket *buckets;
+    char *tls_cert, *tls_key, *tls_ca; /* PEM, NUL-terminated; NULL: plain HTTP */
+    pthread_mutex_t mu;                /* the job queue */
     pthread_cond_t work, done;
     job *head, *tail;
     bool closing; /* no more jobs: answered 503 */
     seal_tokens_backend *tokens;
+    /* group commit (drain): one registry handle and one open ledger for
+     * every job of the run thread; the workers borrow led for proofs under
+     * led_lock (read), the run thread closes or reopens it under write */
+    seal_registry *reg;
+    seal_ledger *led;
+    pthread_rwlock_t led_lock;
     atomic_long in_flight;
     seal_buf openapi;
     char ledger_dir[1100];
+    char prod_dir[1100];
 };
 
 typedef struct req {
@@ -142,10 +283,13 @@ typedef struct req {
     int early; /* a status decided before the body (404, 405, 413) */
     seal_buf body;
     bool too_big;
-    char id[SEAL_ID_SIZE];
-    char tile[256];
+    char id[SEAL_ID_SIZE]; /* {id} or {pid} */
+    char name[66];         /* {name} */
+    char tile[256];        /* {tile} or {asset} */
     char principal[SEAL_TOKEN_PRINCIPAL_SIZE];
+    long wait; /* early 429: Retry-After */
     struct MHD_Connection *conn;
+    pending *pend; /* queued to the run thread */
 } req;
 
 static int64_t now_ms(void)
@@ -237,30 +381,40 @@ static void json_ok(response *r, int status, const seal_buf *b)
 
 /* ---- routing ------------------------------------------------------------- */
 
-/* Matches path against template t, capturing {id} (a system id) and a final
- * {tile} (the rest). */
+/* Matches path against template t, capturing {id} and {pid} (system ids),
+ * {name} (a bundle file name: [a-z0-9._-], not . or ..) and a final {tile}
+ * or {asset} (the rest; an asset is never under /v1/). */
 static bool match(const char *t, const char *path, req *rq)
 {
+    const char *start = path;
     while (*t != '\0') {
-        if (strncmp(t, "{tile}", 6) == 0 && t[6] == '\0') {
+        bool tile = strcmp(t, "{tile}") == 0, asset = strcmp(t, "{asset}") == 0;
+        if (tile || asset) {
             size_t n = strlen(path);
-            if (n == 0 || n >= sizeof(rq->tile)) {
+            if (n == 0 || n >= sizeof(rq->tile) ||
+                (asset && (strncmp(start, "/v1/", 4) == 0 || strcmp(start, "/v1") == 0))) {
                 return false;
             }
             memcpy(rq->tile, path, n + 1);
             return true;
         }
-        if (strncmp(t, "{id}", 4) == 0) {
+        bool id = strncmp(t, "{id}", 4) == 0, pid = strncmp(t, "{pid}", 5) == 0,
+             name = strncmp(t, "{name}", 6) == 0;
+        if (id || pid || name) {
             size_t n = strcspn(path, "/");
-            if (n == 0 || n >= sizeof(rq->id)) {
+            char *dst = name ? rq->name : rq->id;
+            size_t cap = name ? sizeof(rq->name) : sizeof(rq->id);
+            if (n == 0 || n >= cap) {
                 return false;
             }
-            memcpy(rq->id, path, n);
-            rq->id[n] = '\0';
-            if (!seal_id_valid(rq->id)) {
+            memcpy(dst, path, n);
+            dst[n] = '\0';
+            if (name ? (strspn(dst, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n ||
+                        strcmp(dst, ".") == 0 || strcmp(dst, "..") == 0)
+                     : !seal_id_valid(dst)) {
                 return false;
             }
-            t += 4;
+            t += id ? 4 : pid ? 5 : 6;
             path += n;
             continue;
         }
@@ -387,15 +541,46 @@ static void h_check(handler_ctx *h, response *r)
     seal_buf_cleanup(&out);
 }
 
-static void h_submit(handler_ctx *h, response *r)
+/* `extends`: the cover an extension must name in cover.extends (the route's
+ * {id}: a cover id, or a request of that cover). */
+static void submit_doc(handler_ctx *h, response *r, const char *extends)
 {
     const char *policy;
     if (!body_is_json(h, r) || !policy_arg(h, r, &policy)) {
         return;
     }
+    if (extends != NULL) {
+        json_t *doc = json_loadb((const char *) h->rq->body.data, h->rq->body.len, 0, NULL);
+        const char *e =
+            json_string_value(json_object_get(json_object_get(doc, "cover"), "extends"));
+        bool same = e != NULL && strcmp(e, extends) == 0;
+        if (!same && e != NULL) {
+            /* {id} may be a request of that cover */
+            seal_error e2;
+            seal_error_init(&e2);
+            seal_buf show;
+            seal_buf_init(&show);
+            if (seal_request_show(h->reg, extends, false, &show, &e2) == SEAL_OK) {
+                json_t *sj = json_loadb((const char *) show.data, show.len, 0, NULL);
+                const char *cv = json_string_value(json_object_get(sj, "cover"));
+                same = cv != NULL && strcmp(cv, e) == 0;
+                json_decref(sj);
+            }
+            seal_buf_cleanup(&show);
+        }
+        json_decref(doc);
+        if (!same) {
+            problem(r, 400, "invalid", "not an extension of this cover",
+                    "cover.extends must name the cover in the path (or the cover of the request "
+                    "in the path)",
+                    "/cover/extends");
+            return;
+        }
+    }
     seal_error err;
     seal_error_init(&err);
-    seal_submit_options opt = {.policy = policy, .follows = arg(h, "follows")};
+    seal_submit_options opt = {.policy = policy,
+                               .follows = extends != NULL ? NULL : arg(h, "follows")};
     if (opt.follows != NULL && !seal_id_valid(opt.follows)) {
         problem(r, 400, "invalid", "invalid request", "?follows= must be a request id", NULL);
         return;
@@ -433,6 +618,20 @@ static void h_submit(handler_ctx *h, response *r)
     seal_buf_cleanup(&show);
 }
 
+static void h_submit(handler_ctx *h, response *r)
+{
+    submit_doc(h, r, NULL);
+}
+
+static void h_extend(handler_ctx *h, response *r)
+{
+    if (arg(h, "follows") != NULL) {
+        problem(r, 400, "invalid", "invalid request", "an extension follows no emergency", NULL);
+        return;
+    }
+    submit_doc(h, r, h->rq->id);
+}
+
 static void h_list(handler_ctx *h, response *r)
 {
     seal_error err;
@@ -464,7 +663,7 @@ static void h_show(handler_ctx *h, response *r)
 }
 
 /* {"approve": bool, "note": string}: anything else is named by pointer. */
-#define NOTE_MAX 2000
+#define NOTE_MAX SEAL_REVIEW_NOTE_MAX
 
 static void h_review(handler_ctx *h, response *r)
 {
@@ -504,7 +703,8 @@ static void h_review(handler_ctx *h, response *r)
     seal_error err;
     seal_error_init(&err);
     seal_request_state st = SEAL_RS_REVIEW;
-    seal_status s = seal_request_review(h->reg, h->rq->id, json_is_true(ap), &st, &err);
+    seal_status s = seal_request_review_note(h->reg, h->rq->id, json_is_true(ap),
+                                             json_string_value(note), &st, &err);
     seal_buf out;
     seal_buf_init(&out);
     if (s == SEAL_OK) {
@@ -519,6 +719,716 @@ static void h_review(handler_ctx *h, response *r)
     seal_buf_cleanup(&out);
 out:
     json_decref(j);
+}
+
+/* ---- the principal, the rest of the lifecycle ------------------------------ */
+
+static void h_me(handler_ctx *h, response *r)
+{
+    json_ok(r, 200, &h->me);
+}
+
+static void json_reply(response *r, int status, json_t *j)
+{
+    seal_buf_reset(&r->body);
+    r->status = status;
+    r->ctype = "application/json";
+    if (!json_into(j, &r->body)) {
+        problem(r, 500, "internal", "internal error", "out of memory", NULL);
+    }
+}
+
+static void step(handler_ctx *h, response *r, bool close)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_status s = close ? seal_request_close(h->reg, h->rq->id, &err)
+                          : seal_request_renew(h->reg, h->rq->id, &err);
+    if (s != SEAL_OK) {
+        from_status(r, s, &err);
+        return;
+    }
+    json_reply(r, 200, json_pack("{s:s, s:b}", "id", h->rq->id, close ? "closed" : "renewed", 1));
+}
+
+static void h_close(handler_ctx *h, response *r)
+{
+    step(h, r, true);
+}
+
+static void h_renew(handler_ctx *h, response *r)
+{
+    step(h, r, false);
+}
+
+static void h_sweep(handler_ctx *h, response *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_buf out;
+    seal_buf_init(&out);
+    seal_status s = seal_request_sweep(h->reg, &out, &err);
+    if (s == SEAL_OK) {
+        json_ok(r, 200, &out);
+    } else {
+        from_status(r, s, &err);
+    }
+    seal_buf_cleanup(&out);
+}
+
+/* ---- productions: bundles live in DATA/productions/<production id>/ ----- */
+
+/* Removes a flat directory (a bundle has no subdirectories); quiet. */
+static void rm_flat(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *e;
+    char path[1400];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int) sizeof(path)) {
+            unlink(path);
+        }
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static void h_produce(handler_ctx *h, response *r)
+{
+    char tmp[1300], final[1300];
+    snprintf(tmp, sizeof(tmp), "%s/.build-%s", h->srv->prod_dir, h->rq->id);
+    rm_flat(tmp); /* a build a crash interrupted, never acknowledged */
+    seal_error err;
+    seal_error_init(&err);
+    seal_produce_result res;
+    seal_status s =
+        seal_produce(h->srv->cfg.data, h->rq->principal, h->rq->id, tmp, h->now, &res, &err);
+    if (s != SEAL_OK) {
+        rm_flat(tmp);
+        from_status(r, s, &err);
+        return;
+    }
+    int w = snprintf(final, sizeof(final), "%s/%s", h->srv->prod_dir, res.production);
+    int dfd = -1;
+    if (w < 0 || (size_t) w >= sizeof(final) || rename(tmp, final) != 0 ||
+        (dfd = open(h->srv->prod_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0) {
+        if (dfd >= 0) {
+            close(dfd);
+        }
+        problem(r, 500, "internal", "internal error", "cannot place the bundle", NULL);
+        return;
+    }
+    close(dfd);
+    json_reply(r, 201,
+               json_pack("{s:s, s:s, s:I, s:I, s:I}", "production", res.production, "request",
+                         h->rq->id, "subjects", (json_int_t) res.subjects, "records",
+                         (json_int_t) res.records, "ledger_index", (json_int_t) res.ledger_index));
+    snprintf(r->location, sizeof(r->location), "/v1/productions/%s", res.production);
+}
+
+static const char *const bundle_fixed[] = {"manifest.note", "checkpoint", "proofs.json",
+                                           "ledger.vkey"};
+
+/* Reads a whole small file (at most max bytes) into out. */
+static bool read_small(const char *path, size_t max, seal_buf *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    bool ok = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+              (uint64_t) sb.st_size <= max &&
+              seal_buf_reserve(out, (size_t) sb.st_size + 1) == SEAL_OK;
+    while (ok) {
+        ssize_t n = read(fd, out->data + out->len, (size_t) sb.st_size + 1 - out->len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        ok = n >= 0;
+        if (n <= 0) {
+            break;
+        }
+        out->len += (size_t) n;
+        ok = out->len <= (size_t) sb.st_size;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (ok) {
+        out->data[out->len] = '\0';
+    }
+    return ok;
+}
+
+typedef struct production {
+    char dir[1300];
+    seal_manifest *m;
+    bool may_data; /* may read the data files */
+} production;
+
+/* Opens {pid}'s bundle and applies the finer rule: the privacy officer and
+ * auditors see every production, a requester its agency's; only the
+ * privacy officer and the requesting agency read data files. */
+static bool production_open(handler_ctx *h, response *r, production *p)
+{
+    p->m = NULL;
+    char path[1400];
+    snprintf(p->dir, sizeof(p->dir), "%s/%s", h->srv->prod_dir, h->rq->id);
+    snprintf(path, sizeof(path), "%s/manifest.note", p->dir);
+    seal_buf note;
+    seal_buf_init(&note);
+    seal_error err;
+    seal_error_init(&err);
+    bool ok = false;
+    if (!read_small(path, SEAL_MANIFEST_MAX_SIZE + 8192, &note)) {
+        problem(r, 404, "not-found", "not found", "no such production", NULL);
+        goto out;
+    }
+    const char *end = strstr(seal_buf_str(&note), "\n\n");
+    if ((p->m = seal_malloc(sizeof(*p->m))) == NULL || end == NULL ||
+        seal_manifest_parse(seal_buf_str(&note), (size_t) (end + 1 - seal_buf_str(&note)), p->m,
+                            &err) != SEAL_OK) {
+        problem(r, 500, "internal", "internal error", "unreadable manifest", NULL);
+        goto out;
+    }
+    bool own = (h->roles & ROLE(REQUESTER)) && strcmp(h->agency, p->m->agency) == 0;
+    p->may_data = own || (h->roles & ROLE(PRIVACY_OFFICER));
+    if (!p->may_data && !(h->roles & ROLE(AUDITOR))) {
+        problem(r, 403, "permission", "not permitted",
+                "a requester sees only its own agency's productions", NULL);
+        goto out;
+    }
+    ok = true;
+out:
+    seal_buf_cleanup(&note);
+    if (!ok) {
+        seal_free(p->m);
+        p->m = NULL;
+    }
+    return ok;
+}
+
+static const seal_manifest_file *data_file(const seal_manifest *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_files; i++) {
+        if (strcmp(m->files[i].name, name) == 0) {
+            return &m->files[i];
+        }
+    }
+    return NULL;
+}
+
+static bool fixed_file(const char *name)
+{
+    for (size_t i = 0; i < sizeof(bundle_fixed) / sizeof(bundle_fixed[0]); i++) {
+        if (strcmp(bundle_fixed[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static json_t *hex_json(const uint8_t *h, size_t n)
+{
+    char hex[2 * SEAL_HASH_SIZE + 1];
+    seal_hex_encode(hex, h, n);
+    return json_string(hex);
+}
+
+static void h_production(handler_ctx *h, response *r)
+{
+    production p;
+    if (!production_open(h, r, &p)) {
+        return;
+    }
+    char when[32], path[1400];
+    seal_time_format(when, sizeof(when), p.m->produced);
+    json_t *files = json_array();
+    size_t n = sizeof(bundle_fixed) / sizeof(bundle_fixed[0]);
+    for (size_t i = 0; i < p.m->n_files + n; i++) {
+        const char *name = i < p.m->n_files ? p.m->files[i].name : bundle_fixed[i - p.m->n_files];
+        seal_buf b;
+        seal_buf_init(&b);
+        uint8_t d[SEAL_HASH_SIZE];
+        snprintf(path, sizeof(path), "%s/%s", p.dir, name);
+        if (!read_small(path, (size_t) 1 << 30, &b)) {
+            seal_buf_cleanup(&b);
+            continue;
+        }
+        seal__sha256(d, b.data, b.len);
+        json_t *f =
+            json_pack("{s:s, s:o, s:I, s:b}", "name", name, "sha256", hex_json(d, sizeof(d)),
+                      "bytes", (json_int_t) b.len, "data", i < p.m->n_files);
+        if (i < p.m->n_files) {
+            json_object_set_new(f, "records", json_integer((json_int_t) p.m->files[i].records));
+        }
+        json_array_append_new(files, f);
+        if (b.data != NULL) {
+            memset(b.data, 0, b.len);
+        }
+        seal_buf_cleanup(&b);
+    }
+    json_reply(r, 200,
+               json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "production", p.m->production, "request",
+                         p.m->request, "agency", p.m->agency, "produced", when, "subjects",
+                         (json_int_t) p.m->n_subjects, "files", files));
+    seal_free(p.m);
+}
+
+static void h_production_file(handler_ctx *h, response *r)
+{
+    production p;
+    if (!production_open(h, r, &p)) {
+        return;
+    }
+    bool data = data_file(p.m, h->rq->name) != NULL;
+    if (!data && !fixed_file(h->rq->name)) {
+        problem(r, 404, "not-found", "not found", "no such file in this bundle", NULL);
+    } else if (data && !p.may_data) {
+        problem(r, 403, "permission", "not permitted",
+                "auditors verify bundles; the data files are the requesting agency's", NULL);
+    } else {
+        char path[1400];
+        snprintf(path, sizeof(path), "%s/%s", p.dir, h->rq->name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat sb;
+        if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            if (fd >= 0) {
+                close(fd);
+            }
+            problem(r, 404, "not-found", "not found", "no such file in this bundle", NULL);
+        } else {
+            const char *dot = strrchr(h->rq->name, '.');
+            r->status = 200;
+            r->ctype = dot != NULL && strcmp(dot, ".ndjson") == 0 ? "application/x-ndjson"
+                       : dot != NULL && strcmp(dot, ".json") == 0 ? "application/json"
+                                                                  : "text/plain; charset=utf-8";
+            r->fd = fd;
+            r->fd_size = (uint64_t) sb.st_size;
+            r->attachment = true;
+        }
+    }
+    seal_free(p.m);
+}
+
+static void h_production_verify(handler_ctx *h, response *r)
+{
+    production p;
+    if (!production_open(h, r, &p)) {
+        return;
+    }
+    /* against this ledger's key, not only the key the bundle carries */
+    char vk_path[1200];
+    snprintf(vk_path, sizeof(vk_path), "%s/vkey", h->srv->ledger_dir);
+    seal_buf vk;
+    seal_buf_init(&vk);
+    seal_error err;
+    seal_error_init(&err);
+    seal_produce_verify_result res;
+    seal_status s = read_small(vk_path, 4096, &vk)
+                        ? seal_produce_verify(p.dir, seal_buf_str(&vk), &res, &err)
+                        : seal_error_set(&err, SEAL_IO, "cannot read the ledger's key");
+    if (s == SEAL_OK) {
+        json_reply(r, 200,
+                   json_pack("{s:s, s:b, s:I, s:I, s:I, s:I}", "production", h->rq->id, "verified",
+                             1, "files", (json_int_t) res.files, "records",
+                             (json_int_t) res.records, "proofs", (json_int_t) res.proofs,
+                             "checkpoint_size", (json_int_t) res.checkpoint_size));
+    } else {
+        json_reply(r, 200,
+                   json_pack("{s:s, s:b, s:s}", "production", h->rq->id, "verified", 0, "error",
+                             err.msg[0] != '\0' ? err.msg : seal_status_message(s)));
+    }
+    seal_buf_cleanup(&vk);
+    seal_free(p.m);
+}
+
+/* ---- covers ------------------------------------------------------------- */
+
+static seal_status cover_row(const seal_active_cover *c, void *ud)
+{
+    char from[16], to[16];
+    seal_date_format(from, sizeof(from), c->start);
+    seal_date_format(to, sizeof(to), c->end);
+    /* ids, dates and the agency: never the addresses or names c holds */
+    return json_array_append_new(ud, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", c->id, "request",
+                                               c->request, "agency", c->agency, "start", from,
+                                               "end", to)) == 0
+               ? SEAL_OK
+               : SEAL_NOMEM;
+}
+
+static void h_covers(handler_ctx *h, response *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    json_t *list = json_array();
+    char day[16];
+    int64_t today = seal_time_day(h->now) * 86400;
+    seal_date_format(day, sizeof(day), today);
+    seal_status s =
+        list != NULL ? seal_covers_active(h->reg, today, cover_row, list, &err) : SEAL_NOMEM;
+    if (s != SEAL_OK) {
+        json_decref(list);
+        from_status(r, s, &err);
+        return;
+    }
+    json_reply(r, 200, json_pack("{s:s, s:o}", "day", day, "covers", list));
+}
+
+/* Exactly the fields named (comma-separated) and no other, else 400 with
+ * the pointer of the first stranger. NULL when the body is no object. */
+static json_t *body_object(handler_ctx *h, response *r, const char *fields)
+{
+    if (!body_is_json(h, r)) {
+        return NULL;
+    }
+    json_t *j = json_loadb((const char *) h->rq->body.data, h->rq->body.len,
+                           JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(j)) {
+        problem(r, 400, "invalid", "invalid body", "the body must be an object", "");
+        json_decref(j);
+        return NULL;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v)
+    {
+        size_t kl = strlen(key);
+        const char *at = strstr(fields, key);
+        bool known = kl > 0 && at != NULL && (at == fields || at[-1] == ',') &&
+                     (at[kl] == ',' || at[kl] == '\0');
+        if (!known) {
+            char ptr[80];
+            bool plain = kl < 64 && strcspn(key, "/~\"\\") == kl;
+            snprintf(ptr, sizeof(ptr), "/%s", plain ? key : "");
+            problem(r, 400, "invalid", "invalid body", "unknown field", plain ? ptr : "");
+            json_decref(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+static void h_indict(handler_ctx *h, response *r)
+{
+    json_t *j = body_object(h, r, "date");
+    if (j == NULL) {
+        return;
+    }
+    const char *date = json_string_value(json_object_get(j, "date"));
+    int64_t d = 0;
+    if (date == NULL || seal_date_parse(date, &d) != SEAL_OK) {
+        problem(r, 400, "invalid", "invalid body", "date must be YYYY-MM-DD", "/date");
+    } else {
+        seal_error err;
+        seal_error_init(&err);
+        seal_status s = seal_cover_indict(h->reg, h->rq->id, d, &err);
+        if (s == SEAL_OK) {
+            json_reply(r, 200, json_pack("{s:s, s:s}", "cover", h->rq->id, "indicted", date));
+        } else {
+            from_status(r, s, &err);
+        }
+    }
+    json_decref(j);
+}
+
+/* ---- the ledger ----------------------------------------------------------- */
+
+/* ?name= as a decimal number; *given says whether it was there. */
+static bool u64_arg(handler_ctx *h, response *r, const char *name, uint64_t *out, bool *given)
+{
+    const char *v = arg(h, name);
+    *given = v != NULL;
+    if (v == NULL) {
+        return true;
+    }
+    char *end = NULL;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || v[0] == '+') {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "?%s= must be a decimal number", name);
+        problem(r, 400, "invalid", "invalid query", detail, NULL);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+static bool ledger_open(handler_ctx *h, response *r, seal_ledger **l)
+{
+    if (h->led != NULL) {
+        *l = h->led; /* the daemon's, thread-safe (sealed/ledger.h) */
+        return true;
+    }
+    seal_error err;
+    seal_error_init(&err);
+    seal_status s = seal_ledger_open(h->srv->ledger_dir, NULL, l, &err);
+    if (s != SEAL_OK) {
+        from_status(r, s, &err);
+        return false;
+    }
+    return true;
+}
+
+static void ledger_done(handler_ctx *h, seal_ledger *l)
+{
+    if (l != h->led) {
+        seal_ledger_close(l);
+    }
+}
+
+static json_t *proof_json(const uint8_t (*proof)[SEAL_HASH_SIZE], size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(a, hex_json(proof[i], SEAL_HASH_SIZE));
+    }
+    return a;
+}
+
+static void h_inclusion(handler_ctx *h, response *r)
+{
+    uint64_t index = 0, size = 0;
+    bool has_index, has_size;
+    seal_ledger *l = NULL;
+    if (!u64_arg(h, r, "index", &index, &has_index) || !u64_arg(h, r, "size", &size, &has_size)) {
+        return;
+    }
+    if (!has_index) {
+        problem(r, 400, "invalid", "invalid query", "?index= is required", NULL);
+        return;
+    }
+    if (!ledger_open(h, r, &l)) {
+        return;
+    }
+    if (!has_size) {
+        size = seal_ledger_size(l);
+    }
+    seal_error err;
+    seal_error_init(&err);
+    uint8_t proof[SEAL_PROOF_MAX][SEAL_HASH_SIZE], root[SEAL_HASH_SIZE];
+    size_t n = 0;
+    seal_status s = seal_ledger_inclusion_proof(l, index, size, proof, &n, &err);
+    if (s == SEAL_OK) {
+        s = seal_ledger_root(l, size, root);
+    }
+    if (s == SEAL_OK) {
+        json_reply(r, 200,
+                   json_pack("{s:I, s:I, s:o, s:o}", "size", (json_int_t) size, "index",
+                             (json_int_t) index, "root", hex_json(root, sizeof(root)), "proof",
+                             proof_json((const uint8_t(*)[SEAL_HASH_SIZE]) proof, n)));
+    } else {
+        from_status(r, s == SEAL_NOTFOUND ? SEAL_INVALID : s, &err);
+    }
+    ledger_done(h, l);
+}
+
+static void h_consistency(handler_ctx *h, response *r)
+{
+    uint64_t old = 0, size = 0;
+    bool has_old, has_new;
+    seal_ledger *l = NULL;
+    if (!u64_arg(h, r, "old", &old, &has_old) || !u64_arg(h, r, "new", &size, &has_new)) {
+        return;
+    }
+    if (!has_old) {
+        problem(r, 400, "invalid", "invalid query", "?old= is required", NULL);
+        return;
+    }
+    if (!ledger_open(h, r, &l)) {
+        return;
+    }
+    if (!has_new) {
+        size = seal_ledger_size(l);
+    }
+    seal_error err;
+    seal_error_init(&err);
+    uint8_t proof[SEAL_PROOF_MAX][SEAL_HASH_SIZE], r1[SEAL_HASH_SIZE], r2[SEAL_HASH_SIZE];
+    size_t n = 0;
+    seal_status s = seal_ledger_consistency_proof(l, old, size, proof, &n, &err);
+    if (s == SEAL_OK && (s = seal_ledger_root(l, old, r1)) == SEAL_OK) {
+        s = seal_ledger_root(l, size, r2);
+    }
+    if (s == SEAL_OK) {
+        json_reply(r, 200,
+                   json_pack("{s:I, s:o, s:I, s:o, s:o}", "old_size", (json_int_t) old, "old_root",
+                             hex_json(r1, sizeof(r1)), "size", (json_int_t) size, "root",
+                             hex_json(r2, sizeof(r2)), "proof",
+                             proof_json((const uint8_t(*)[SEAL_HASH_SIZE]) proof, n)));
+    } else {
+        from_status(r, s == SEAL_NOTFOUND ? SEAL_INVALID : s, &err);
+    }
+    ledger_done(h, l);
+}
+
+static void h_ledger_verify(handler_ctx *h, response *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_verify_result res;
+    memset(&res, 0, sizeof(res));
+    seal_status s = seal_ledger_verify_dir(h->srv->ledger_dir, NULL, NULL, 0, &res, &err);
+    if (s == SEAL_OK) {
+        json_reply(r, 200,
+                   json_pack("{s:b, s:I, s:o, s:b, s:I}", "ok", 1, "size",
+                             (json_int_t) res.checkpoint_size, "root",
+                             hex_json(res.root, sizeof(res.root)), "checkpoint_verified", 1,
+                             "tiles_size", (json_int_t) res.tiles_size));
+    } else {
+        json_reply(r, 200,
+                   json_pack("{s:b, s:b, s:s}", "ok", 0, "checkpoint_verified", 0, "error",
+                             err.msg[0] != '\0' ? err.msg : seal_status_message(s)));
+    }
+}
+
+#define EVENTS_DEFAULT 100
+#define EVENTS_MAX 1000
+
+static void h_events(handler_ctx *h, response *r)
+{
+    uint64_t from = 0, limit = EVENTS_DEFAULT;
+    bool has_from, has_limit;
+    seal_ledger *l = NULL;
+    if (!u64_arg(h, r, "from", &from, &has_from) || !u64_arg(h, r, "limit", &limit, &has_limit)) {
+        return;
+    }
+    if (limit == 0 || limit > EVENTS_MAX) {
+        problem(r, 400, "invalid", "invalid query", "?limit= is 1..1000", NULL);
+        return;
+    }
+    if (!ledger_open(h, r, &l)) {
+        return;
+    }
+    uint64_t size = seal_ledger_size(l);
+    seal_error err;
+    seal_error_init(&err);
+    seal_status s = SEAL_OK;
+    json_t *list = json_array();
+    seal_buf e;
+    seal_buf_init(&e);
+    if (from > size) {
+        problem(r, 400, "invalid", "invalid query", "?from= is beyond the ledger's size", NULL);
+        goto out;
+    }
+    for (uint64_t i = from; i < size && i - from < limit && s == SEAL_OK; i++) {
+        seal_buf_reset(&e);
+        if ((s = seal_ledger_entry(l, i, &e, &err)) != SEAL_OK) {
+            break;
+        }
+        json_t *ev = seal_event_check(e.data, e.len, NULL) == SEAL_OK
+                         ? json_loadb((const char *) e.data, e.len, 0, NULL)
+                         : NULL;
+        json_t *item = json_pack("{s:I}", "index", (json_int_t) i);
+        if (ev != NULL) {
+            json_object_set_new(item, "event", ev);
+        } else {
+            /* not an event record (never written by sealed): its hash only */
+            uint8_t d[SEAL_HASH_SIZE];
+            seal__sha256(d, e.data, e.len);
+            json_object_set_new(item, "entry_sha256", hex_json(d, sizeof(d)));
+        }
+        json_array_append_new(list, item);
+    }
+    if (s != SEAL_OK) {
+        from_status(r, s, &err);
+        goto out;
+    }
+    json_reply(r, 200,
+               json_pack("{s:I, s:I, s:O}", "size", (json_int_t) size, "from", (json_int_t) from,
+                         "events", list));
+out:
+    json_decref(list);
+    seal_buf_cleanup(&e);
+    ledger_done(h, l);
+}
+
+/* ---- subject access ---------------------------------------------------------- */
+
+static void wipe_buf(seal_buf *b)
+{
+    if (b->data != NULL) {
+        memset(b->data, 0, b->len);
+    }
+    seal_buf_cleanup(b);
+}
+
+static void h_access(handler_ctx *h, response *r)
+{
+    const char *format = arg(h, "format");
+    bool html = format != NULL && strcmp(format, "html") == 0;
+    if (format != NULL && !html && strcmp(format, "json") != 0) {
+        problem(r, 400, "invalid", "invalid query", "?format= is json or html", NULL);
+        return;
+    }
+    seal_error err;
+    seal_error_init(&err);
+    seal_buf ids, json, page;
+    seal_buf_init(&ids);
+    seal_buf_init(&json);
+    seal_buf_init(&page);
+    seal_access_subject subs[SEAL_ACCESS_MAX_SUBJECTS];
+    size_t n = 0;
+    seal_status s = seal_subject_identifiers(h->reg, &ids, &err);
+    if (s == SEAL_OK && (s = seal_buf_append_byte(&ids, '\0')) == SEAL_OK) {
+        /* "TYPE:VALUE\n" lines, checked when they were bound */
+        char *line = (char *) ids.data;
+        char *nl;
+        while (s == SEAL_OK && n < SEAL_ACCESS_MAX_SUBJECTS && (nl = strchr(line, '\n')) != NULL) {
+            *nl = '\0';
+            char *colon = strchr(line, ':');
+            if (colon == NULL) {
+                s = seal_error_set(&err, SEAL_CORRUPT, "a bound identifier is unreadable");
+                break;
+            }
+            *colon = '\0';
+            if (seal_index_type_parse(line, &subs[n].type) != SEAL_OK) {
+                s = seal_error_set(&err, SEAL_CORRUPT, "a bound identifier is unreadable");
+                break;
+            }
+            subs[n++].value = colon + 1;
+            line = nl + 1;
+        }
+    }
+    if (s == SEAL_OK) {
+        s = seal_access(h->srv->cfg.data, subs, n, h->now, &json, html ? &page : NULL, &err);
+    }
+    if (s == SEAL_OK) {
+        json_ok(r, 200, html ? &page : &json);
+        if (html) {
+            r->ctype = "text/html; charset=utf-8";
+            r->console = true;
+        }
+        r->secret = true;
+    } else {
+        from_status(r, s, &err);
+    }
+    wipe_buf(&ids);
+    wipe_buf(&json);
+    wipe_buf(&page);
+}
+
+/* ---- the console ------------------------------------------------------------ */
+
+static void h_console(handler_ctx *h, response *r)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "/%s", strcmp(h->rq->rt->path, "/") == 0 ? "" : h->rq->tile);
+    const unsigned char *body = NULL;
+    size_t len = 0;
+    const char *ctype = NULL;
+    r->console = true;
+    if (!seal__console_asset(path, &body, &len, &ctype)) {
+        problem(r, 404, "not-found", "not found", "no such page", NULL);
+        return;
+    }
+    r->status = 200;
+    r->ctype = ctype;
+    r->fixed = body;
+    r->fixed_len = len;
 }
 
 static void serve_file(handler_ctx *h, response *r, const char *rel, const char *ctype)
@@ -584,6 +1494,17 @@ static void h_openapi(handler_ctx *h, response *r)
 
 /* ---- the OpenAPI document, from the route table -------------------------- */
 
+static json_t *openapi_param(const char *name, const char *in, bool required, const char *type,
+                             const char *pattern)
+{
+    json_t *schema = json_pack("{s:s}", "type", type);
+    if (pattern != NULL) {
+        json_object_set_new(schema, "pattern", json_string(pattern));
+    }
+    return json_pack("{s:s, s:s, s:b, s:o}", "name", name, "in", in, "required", required, "schema",
+                     schema);
+}
+
 static json_t *openapi_op(const route *rt)
 {
     json_t *op = json_pack("{s:s, s:s}", "operationId", rt->op, "summary", rt->summary);
@@ -596,14 +1517,31 @@ static json_t *openapi_op(const route *rt)
     json_object_set_new(op, "x-roles", roles);
     json_object_set_new(op, "security", rt->pub ? json_array() : json_pack("[{s:[]}]", "bearer"));
     json_t *params = json_array();
-    if (strstr(rt->path, "{id}") != NULL) {
-        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:s}}", "name", "id", "in",
-                                                "path", "required", 1, "schema", "type", "string",
-                                                "pattern", "^[A-Za-z0-9._:-]{1,128}$"));
+    static const char *const segs[] = {"id", "pid", "name", "tile", "asset"};
+    static const char *const pats[] = {"^[A-Za-z0-9._:-]{1,128}$", "^[A-Za-z0-9._:-]{1,128}$",
+                                       "^[a-z0-9._-]{1,64}$", NULL, NULL};
+    for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+        char t[16];
+        snprintf(t, sizeof(t), "{%s}", segs[i]);
+        if (strstr(rt->path, t) != NULL) {
+            json_array_append_new(params, openapi_param(segs[i], "path", true, "string", pats[i]));
+        }
     }
-    if (strstr(rt->path, "{tile}") != NULL) {
-        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "tile", "in",
-                                                "path", "required", 1, "schema", "type", "string"));
+    /* query parameters: "name" or "name!" (required), space-separated */
+    for (const char *q = rt->query; q != NULL && *q != '\0';) {
+        size_t n = strcspn(q, " ");
+        char name[32];
+        bool required = n > 0 && q[n - 1] == '!';
+        size_t k = required ? n - 1 : n;
+        snprintf(name, sizeof(name), "%.*s", (int) k, q);
+        const char *type = strcmp(name, "compare") == 0 || strcmp(name, "document") == 0 ? "boolean"
+                           : strcmp(name, "policy") == 0 || strcmp(name, "follows") == 0 ||
+                                   strcmp(name, "format") == 0
+                               ? "string"
+                               : "integer";
+        json_array_append_new(params, openapi_param(name, "query", required, type, NULL));
+        q += n;
+        q += *q == ' ';
     }
     if (json_array_size(params) > 0) {
         json_object_set_new(op, "parameters", params);
@@ -617,12 +1555,16 @@ static json_t *openapi_op(const route *rt)
     }
     char ok[8];
     snprintf(ok, sizeof(ok), "%d", rt->ok);
-    const char *ctype = strstr(rt->path, "/ledger/") == NULL     ? "application/json"
-                        : strstr(rt->path, "checkpoint") != NULL ? "text/plain"
-                                                                 : "application/octet-stream";
     json_t *resp = json_object();
     json_object_set_new(resp, ok,
-                        json_pack("{s:s, s:{s:{}}}", "description", "success", "content", ctype));
+                        json_pack("{s:s, s:{s:{}}}", "description", "success", "content",
+                                  rt->ctype != NULL ? rt->ctype : "application/json"));
+    {
+        json_object_set_new(resp, "429",
+                            json_pack("{s:s, s:{s:{}}}", "description",
+                                      "rate limited (Retry-After)", "content",
+                                      "application/problem+json"));
+    }
     json_t *prob = json_pack("{s:s, s:{s:{}}}", "description", "problem (RFC 9457)", "content",
                              "application/problem+json");
     json_object_set_new(resp, "default", prob);
@@ -671,9 +1613,12 @@ static enum MHD_Result reply(struct MHD_Connection *conn, req *rq, const char *m
 {
     struct MHD_Response *mr =
         r->fd >= 0 ? MHD_create_response_from_fd((size_t) r->fd_size, r->fd)
-                   : MHD_create_response_from_buffer(
-                         r->body.len, r->body.data != NULL ? (void *) r->body.data : (void *) "",
-                         MHD_RESPMEM_MUST_COPY);
+        : r->fixed != NULL
+            ? MHD_create_response_from_buffer(r->fixed_len, (void *) r->fixed,
+                                              MHD_RESPMEM_PERSISTENT)
+            : MHD_create_response_from_buffer(
+                  r->body.len, r->body.data != NULL ? (void *) r->body.data : (void *) "",
+                  MHD_RESPMEM_MUST_COPY);
     if (mr == NULL) {
         if (r->fd >= 0) {
             close(r->fd);
@@ -683,13 +1628,27 @@ static enum MHD_Result reply(struct MHD_Connection *conn, req *rq, const char *m
     r->fd = -1; /* the response owns it now */
     MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
     MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL,
-                            r->immutable ? "public, max-age=31536000, immutable" : "no-store");
+                            r->immutable ? "public, max-age=31536000, immutable"
+                            : r->console ? "no-cache"
+                                         : "no-store");
+    if (r->console) {
+        MHD_add_response_header(mr, "Content-Security-Policy", CSP);
+    }
+    if (r->attachment) {
+        MHD_add_response_header(mr, "Content-Disposition", "attachment");
+    }
     if (r->location[0] != '\0') {
         MHD_add_response_header(mr, MHD_HTTP_HEADER_LOCATION, r->location);
     }
     if (r->status == 401) {
         MHD_add_response_header(mr, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"sealed\"");
+    }
+    if (r->status == 429 && r->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%ld", r->retry_after);
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, ra);
     }
     if (allow != NULL) {
         MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, allow);
@@ -700,8 +1659,90 @@ static enum MHD_Result reply(struct MHD_Connection *conn, req *rq, const char *m
     return ret;
 }
 
-/* Authenticates the bearer token, opens the registry as its principal and
- * applies the route x role table. Under srv->mu. true: h->reg is open. */
+/* ---- rate limits ------------------------------------------------------------ */
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Takes one token from key's bucket (rate per second, burst deep). 0: go
+ * ahead; otherwise the seconds until a token is there (Retry-After). */
+static long rate_take(seal_srv *srv, const char *key, long rate, long burst)
+{
+    if (rate <= 0) {
+        return 0;
+    }
+    uint32_t hsh = 2166136261u;
+    for (const char *c = key; *c != '\0'; c++) {
+        hsh = (hsh ^ (uint8_t) *c) * 16777619u;
+    }
+    int64_t t = now_us();
+    long wait = 0;
+    pthread_mutex_lock(&srv->rl_mu);
+    bucket *b = NULL, *victim = NULL;
+    for (uint32_t i = 0; i < BUCKET_PROBE; i++) {
+        bucket *c = &srv->buckets[(hsh + i) % BUCKETS];
+        if (c->key[0] != '\0' && strcmp(c->key, key) == 0) {
+            b = c;
+            break;
+        }
+        if (victim == NULL ||
+            (victim->key[0] != '\0' && (c->key[0] == '\0' || c->last_us < victim->last_us))) {
+            victim = c;
+        }
+    }
+    if (b == NULL) {
+        b = victim;
+        snprintf(b->key, sizeof(b->key), "%s", key);
+        b->tokens = (double) burst;
+        b->last_us = t;
+    }
+    b->tokens += (double) (t - b->last_us) * (double) rate / 1e6;
+    if (b->tokens > (double) burst) {
+        b->tokens = (double) burst;
+    }
+    b->last_us = t;
+    if (b->tokens >= 1.0) {
+        b->tokens -= 1.0;
+    } else {
+        wait = (long) ((1.0 - b->tokens) / (double) rate) + 1;
+    }
+    pthread_mutex_unlock(&srv->rl_mu);
+    return wait;
+}
+
+static void too_many(response *r, long wait)
+{
+    problem(r, 429, "rate-limited", "too many requests",
+            "slow down: the rate limit is per principal, or per client address without a token",
+            NULL);
+    r->retry_after = wait;
+}
+
+/* The client's address as text, for the per-address buckets (never logged). */
+static void client_key(struct MHD_Connection *conn, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char host[NI_MAXHOST] = "?";
+    if (ci != NULL && ci->client_addr != NULL) {
+        socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                               : sizeof(struct sockaddr_in);
+        if (getnameinfo(ci->client_addr, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST) != 0) {
+            snprintf(host, sizeof(host), "?");
+        }
+    }
+    snprintf(out, n, "a:%s", host);
+}
+
+/* ---- authentication and the table ------------------------------------------- */
+
+/* Authenticates the bearer token, takes a token from the principal's
+ * bucket, opens the registry as its principal and applies the route x role
+ * table. On the run thread. true: h->reg is open. */
 static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
 {
     const char *auth =
@@ -717,15 +1758,30 @@ static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
     seal_status s = seal__token_principal(srv->tokens, tok, strlen(tok), h->rq->principal, &err);
     if (s != SEAL_OK) {
         h->rq->principal[0] = '\0';
-        if (s == SEAL_NOTFOUND) {
+        char akey[NI_MAXHOST + 4];
+        client_key(h->rq->conn, akey, sizeof(akey));
+        long wait = s == SEAL_NOTFOUND
+                        ? rate_take(srv, akey, srv->cfg.public_rate, srv->cfg.public_burst)
+                        : 0;
+        if (wait > 0) {
+            /* guessing tokens costs the address's bucket */
+            too_many(r, wait);
+        } else if (s == SEAL_NOTFOUND) {
             problem(r, 401, "unauthenticated", "authentication required", "unknown token", NULL);
         } else {
             from_status(r, s, &err);
         }
         return false;
     }
-    if ((s = seal_registry_open(srv->cfg.data, h->rq->principal, h->now, &h->reg, &err)) !=
-        SEAL_OK) {
+    char key[sizeof(h->rq->principal) + 2];
+    snprintf(key, sizeof(key), "p:%s", h->rq->principal);
+    long wait = rate_take(srv, key, srv->cfg.rate, srv->cfg.burst);
+    if (wait > 0) {
+        too_many(r, wait);
+        return false;
+    }
+    h->reg = srv->reg;
+    if ((s = seal_registry_act_as(h->reg, h->rq->principal, h->now, &err)) != SEAL_OK) {
         if (s == SEAL_PERM) {
             problem(r, 401, "unauthenticated", "authentication required",
                     "the token's principal is no longer registered", NULL);
@@ -736,7 +1792,7 @@ static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
     }
     seal_buf list;
     seal_buf_init(&list);
-    uint32_t roles = 0;
+    h->roles = 0;
     if ((s = seal_registry_list(h->reg, SEAL_LIST_PRINCIPALS, &list, &err)) != SEAL_OK) {
         seal_buf_cleanup(&list);
         from_status(r, s, &err);
@@ -750,6 +1806,8 @@ static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
     {
         const char *id = json_string_value(json_object_get(p, "id"));
         if (id != NULL && strcmp(id, h->rq->principal) == 0) {
+            const char *ag = json_string_value(json_object_get(p, "agency"));
+            snprintf(h->agency, sizeof(h->agency), "%s", ag != NULL ? ag : "");
             size_t k;
             json_t *role;
             json_array_foreach(json_object_get(p, "roles"), k, role)
@@ -757,13 +1815,16 @@ static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
                 const char *name = json_string_value(role);
                 int ri = name != NULL ? seal_role_from_name(name) : -1;
                 if (ri >= 0 && ri < SEAL_ROLE_COUNT) {
-                    roles |= 1u << ri;
+                    h->roles |= 1u << ri;
                 }
+            }
+            if (!json_into(json_incref(p), &h->me)) {
+                h->roles = 0;
             }
         }
     }
     json_decref(all);
-    if ((roles & h->rq->rt->roles) == 0) {
+    if ((h->roles & h->rq->rt->roles) == 0) {
         problem(r, 403, "role", "forbidden for this role",
                 "none of the principal's roles may call this route", NULL);
         return false;
@@ -774,59 +1835,238 @@ static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
 /* On the run thread. */
 static void run_job(seal_srv *srv, job *j)
 {
+    if (j->h->rq->rt->pub) {
+        j->h->rq->rt->fn(j->h, j->r);
+        return;
+    }
     if (authorize(srv, j->h, j->r)) {
         j->h->rq->rt->fn(j->h, j->r);
     }
-    seal_registry_close(j->h->reg);
-    j->h->reg = NULL;
+    if (j->h->reg != NULL) {
+        /* the shared handle acts as nobody between jobs */
+        seal_status s = seal_registry_act_as(j->h->reg, NULL, j->h->now, NULL);
+        (void) s; /* acting as nobody cannot fail */
+        j->h->reg = NULL;
+    }
 }
 
-static void dispatch(seal_srv *srv, req *rq, response *r)
+static bool shares_ledger(const route *rt);
+
+static void pending_free(pending *p)
 {
+    if (p == NULL) {
+        return;
+    }
+    if (p->r.fd >= 0) {
+        close(p->r.fd);
+    }
+    if (p->r.secret && p->r.body.data != NULL) {
+        memset(p->r.body.data, 0, p->r.body.len);
+    }
+    seal_buf_cleanup(&p->r.body);
+    seal_buf_cleanup(&p->h.me);
+    seal_free(p);
+}
+
+/* Answers rq into r now (true), or queues it to the run thread and
+ * suspends the connection (false): libmicrohttpd calls on_request again
+ * once the run thread resumes it, and the answer is then in rq->pend. */
+static bool dispatch(seal_srv *srv, req *rq, response *r)
+{
+    if (rq->pend != NULL) {
+        pending *p = rq->pend;
+        rq->pend = NULL;
+        seal_buf_cleanup(&r->body);
+        *r = p->r;
+        seal_buf_init(&p->r.body);
+        p->r.fd = -1;
+        pending_free(p);
+        return true;
+    }
     handler_ctx h = {.srv = srv,
                      .rq = rq,
                      .reg = NULL,
                      .now = srv->cfg.now != 0 ? srv->cfg.now : (int64_t) time(NULL)};
-    if (rq->rt->pub) {
+    seal_buf_init(&h.me);
+    if (rq->rt->pub && !rq->rt->serial) {
         rq->rt->fn(&h, r);
-        return;
+        return true;
     }
-    job j = {.h = &h, .r = r};
+    if (rq->rt->pub && shares_ledger(rq->rt)) {
+        /* proofs: on this worker, from the daemon's open ledger */
+        pthread_rwlock_rdlock(&srv->led_lock);
+        if ((h.led = srv->led) != NULL) {
+            rq->rt->fn(&h, r);
+        }
+        pthread_rwlock_unlock(&srv->led_lock);
+        if (h.led != NULL) {
+            return true;
+        }
+    }
+    pending *p = seal_calloc(1, sizeof(*p));
+    if (p == NULL) {
+        problem(r, 500, "internal", "internal error", "out of memory", NULL);
+        return true;
+    }
+    p->h = h;
+    p->r = (response){.status = 500, .ctype = "application/json", .fd = -1};
+    seal_buf_init(&p->r.body);
+    p->j = (job){.h = &p->h, .r = &p->r, .conn = rq->conn};
     pthread_mutex_lock(&srv->mu);
     if (srv->closing) {
         pthread_mutex_unlock(&srv->mu);
+        pending_free(p);
         problem(r, 503, "unavailable", "shutting down", NULL, NULL);
-        return;
+        return true;
     }
     if (srv->tail != NULL) {
-        srv->tail->next = &j;
+        srv->tail->next = &p->j;
     } else {
-        srv->head = &j;
+        srv->head = &p->j;
     }
-    srv->tail = &j;
+    srv->tail = &p->j;
+    rq->pend = p;
+    /* under mu: the run thread resumes only after this */
+    MHD_suspend_connection(rq->conn);
     pthread_cond_signal(&srv->work);
-    while (!j.done) {
-        pthread_cond_wait(&srv->done, &srv->mu);
+    pthread_mutex_unlock(&srv->mu);
+    return false;
+}
+
+/* ---- group commit ------------------------------------------------------------ */
+
+/* Routes whose handlers change the registry only through the lifecycle and
+ * read the ledger only through h->led: they run inside the batch and may
+ * share the daemon's open ledger. Any other route runs alone, with the
+ * ledger closed, because it may open the ledger itself (one flock holder). */
+static bool shares_ledger(const route *rt)
+{
+    static const handler_fn shared[] = {h_me,     h_check,     h_submit,     h_extend, h_list,
+                                        h_show,   h_review,    h_close,      h_renew,  h_events,
+                                        h_covers, h_inclusion, h_consistency};
+    for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
+        if (rt->fn == shared[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Closes (open = false) or reopens the daemon's ledger; the workers' proofs
+ * wait meanwhile. */
+static void ledger_set(seal_srv *srv, bool open)
+{
+    pthread_rwlock_wrlock(&srv->led_lock);
+    if (!open || srv->led != NULL) {
+        seal_ledger_close(srv->led);
+        srv->led = NULL;
+    }
+    if (open) {
+        seal_error err;
+        seal_error_init(&err);
+        if (seal_ledger_open(srv->ledger_dir, NULL, &srv->led, &err) != SEAL_OK) {
+            fprintf(stderr, "sealed: warning: ledger: %s\n", err.msg);
+            srv->led = NULL;
+        }
+    }
+    pthread_rwlock_unlock(&srv->led_lock);
+}
+
+/* Acknowledges jobs: their connections resume and the answers go out (a
+ * resumed job belongs to its worker again: not touched after). */
+static void jobs_done(seal_srv *srv, job *list)
+{
+    pthread_mutex_lock(&srv->mu);
+    for (job *j = list, *next; j != NULL; j = next) {
+        next = j->next;
+        j->done = true;
+        MHD_resume_connection(j->conn);
     }
     pthread_mutex_unlock(&srv->mu);
 }
 
+/* Makes the open batch durable, then acknowledges the jobs that waited for
+ * it; when it cannot, they get 500 instead (nothing of theirs was kept). */
+static void batch_end(seal_srv *srv, job **waiting)
+{
+    seal_error err;
+    seal_error_init(&err);
+    if (seal_registry_batch_commit(srv->reg, &err) != SEAL_OK) {
+        fprintf(stderr, "sealed: warning: batch of requests not committed: %s\n", err.msg);
+        for (job *j = *waiting; j != NULL; j = j->next) {
+            if (j->r->fd >= 0) {
+                close(j->r->fd);
+                j->r->fd = -1;
+            }
+            problem(j->r, 500, "internal", "internal error", "not committed", NULL);
+        }
+        ledger_set(srv, true); /* drops what the ledger staged */
+    }
+    jobs_done(srv, *waiting);
+    *waiting = NULL;
+}
+
+#define BATCH_MAX 1024
+
+/* Runs queued jobs in batches, one registry transaction and one ledger
+ * commit (one fsync each) per batch: whatever queued while the previous
+ * batch was committing. A job is acknowledged only once the batch it ran
+ * in is durable, unless nothing in the batch had changed yet when it ended
+ * (then it saw only durable state). */
 static void drain(seal_srv *srv)
 {
-    pthread_mutex_lock(&srv->mu);
-    while (srv->head != NULL) {
-        job *j = srv->head;
-        srv->head = j->next;
-        if (srv->head == NULL) {
-            srv->tail = NULL;
-        }
-        pthread_mutex_unlock(&srv->mu);
-        run_job(srv, j);
+    for (;;) {
         pthread_mutex_lock(&srv->mu);
-        j->done = true;
-        pthread_cond_broadcast(&srv->done);
+        job *list = srv->head;
+        srv->head = srv->tail = NULL;
+        pthread_mutex_unlock(&srv->mu);
+        if (list == NULL) {
+            return;
+        }
+        job *waiting = NULL, **tail = &waiting;
+        size_t n = 0;
+        bool open = false;
+        for (job *j = list, *next; j != NULL; j = next) {
+            next = j->next;
+            j->next = NULL;
+            seal_error err;
+            seal_error_init(&err);
+            if (!open && shares_ledger(j->h->rq->rt) && srv->led != NULL &&
+                seal_registry_batch_begin(srv->reg, srv->led, &err) == SEAL_OK) {
+                open = true;
+            }
+            if (!open || !shares_ledger(j->h->rq->rt)) {
+                if (open) {
+                    batch_end(srv, &waiting);
+                    tail = &waiting;
+                    n = 0;
+                    open = false;
+                }
+                ledger_set(srv, false);
+                run_job(srv, j);
+                ledger_set(srv, true);
+                jobs_done(srv, j);
+                continue;
+            }
+            j->h->led = srv->led;
+            run_job(srv, j);
+            if (seal_registry_batch_changes(srv->reg) == 0) {
+                jobs_done(srv, j);
+                continue;
+            }
+            *tail = j;
+            tail = &j->next;
+            if (++n >= BATCH_MAX) {
+                batch_end(srv, &waiting);
+                tail = &waiting;
+                n = 0;
+                open = false;
+            }
+        }
+        if (open) {
+            batch_end(srv, &waiting);
+        }
     }
-    pthread_mutex_unlock(&srv->mu);
 }
 
 int seal__srv_run(seal_srv *srv, const sigset_t *stop)
@@ -868,6 +2108,21 @@ int seal__srv_run(seal_srv *srv, const sigset_t *stop)
     }
 }
 
+/* --tls-client-ca: the peer presented a certificate that verifies against
+ * the CA (libmicrohttpd asks for one but does not insist). */
+static bool client_cert_ok(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (ci == NULL || ci->tls_session == NULL) {
+        return false;
+    }
+    gnutls_session_t tls = (gnutls_session_t) ci->tls_session;
+    unsigned n = 0, status = 1;
+    return gnutls_certificate_get_peers(tls, &n) != NULL && n > 0 &&
+           gnutls_certificate_verify_peers2(tls, &status) == GNUTLS_E_SUCCESS && status == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -898,6 +2153,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 rq->early = 413;
             }
         }
+        if (rq->early == 0 && srv->tls_ca != NULL && !client_cert_ok(conn)) {
+            rq->early = 495; /* answered 403 below */
+        }
+        if (rq->early == 0 &&
+            (rq->rt->pub || MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_AUTHORIZATION) == NULL)) {
+            /* public routes, and requests without a token, per client address */
+            char key[NI_MAXHOST + 4];
+            client_key(conn, key, sizeof(key));
+            rq->wait = rate_take(srv, key, srv->cfg.public_rate, srv->cfg.public_burst);
+            rq->early = rq->wait > 0 ? 429 : 0;
+        }
         if (rq->early == 0) {
             return MHD_YES;
         }
@@ -924,16 +2191,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             }
         }
         problem(&r, 405, "method", "method not allowed", NULL, NULL);
+    } else if (rq->early == 495) {
+        problem(&r, 403, "client-certificate", "client certificate required",
+                "present a client certificate signed by the configured CA (--tls-client-ca)", NULL);
+    } else if (rq->early == 429) {
+        too_many(&r, rq->wait);
     } else if (rq->early == 413 || rq->too_big) {
         char detail[96];
         snprintf(detail, sizeof(detail), "the body exceeds %ld bytes", srv->cfg.max_body);
         problem(&r, 413, "too-large", "request body too large", detail, "");
     } else if (rq->rt->has_body == false && rq->body.len > 0) {
         problem(&r, 400, "invalid", "this route takes no body", NULL, "");
-    } else {
-        dispatch(srv, rq, &r);
+    } else if (!dispatch(srv, rq, &r)) {
+        seal_buf_cleanup(&r.body);
+        return MHD_YES; /* suspended until the run thread answers */
     }
     ret = reply(conn, rq, method, &r, allow);
+    if (r.secret && r.body.data != NULL) {
+        memset(r.body.data, 0, r.body.len);
+    }
     seal_buf_cleanup(&r.body);
     return ret;
 }
@@ -948,6 +2224,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (rq == NULL) {
         return;
     }
+    pending_free(rq->pend); /* resumed, but the client went away */
     seal_buf_cleanup(&rq->body);
     seal_free(rq);
     *con_cls = NULL;
@@ -955,6 +2232,46 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 /* ---- start / stop -------------------------------------------------------- */
+
+/* Reads a PEM file for libmicrohttpd (NUL-terminated, at most 1 MiB). */
+static seal_status read_pem(const char *what, const char *path, char **out, seal_error *err)
+{
+    seal_buf b;
+    seal_buf_init(&b);
+    if (!read_small(path, (size_t) 1 << 20, &b) ||
+        strstr(seal_buf_str(&b), "-----BEGIN ") == NULL) {
+        seal_buf_cleanup(&b);
+        return seal_error_set(err, SEAL_INVALID, "--%s %s: cannot read a PEM file there", what,
+                              path);
+    }
+    *out = (char *) b.data; /* the buffer's bytes, NUL-terminated */
+    return SEAL_OK;
+}
+
+static seal_status tls_load(seal_srv *srv, seal_error *err)
+{
+    const seal_srv_config *c = &srv->cfg;
+    bool any = c->tls_cert[0] != '\0' || c->tls_key[0] != '\0' || c->tls_client_ca[0] != '\0';
+    if (!any) {
+        return SEAL_OK;
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        return seal_error_set(err, SEAL_USAGE,
+                              "TLS is not available: this libmicrohttpd was built without "
+                              "GnuTLS (MHD_FEATURE_TLS); run without --tls-* behind a TLS proxy");
+    }
+    if (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0') {
+        return seal_error_set(err, SEAL_USAGE, "TLS needs both --tls-cert and --tls-key");
+    }
+    seal_status s = read_pem("tls-cert", c->tls_cert, &srv->tls_cert, err);
+    if (s == SEAL_OK) {
+        s = read_pem("tls-key", c->tls_key, &srv->tls_key, err);
+    }
+    if (s == SEAL_OK && c->tls_client_ca[0] != '\0') {
+        s = read_pem("tls-client-ca", c->tls_client_ca, &srv->tls_ca, err);
+    }
+    return s;
+}
 
 static seal_status parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
                                 bool *v6, seal_error *err)
@@ -996,6 +2313,8 @@ seal_status seal__srv_start(const seal_srv_config *cfg, seal_srv **out, seal_err
     srv->cfg = *cfg;
     seal_buf_init(&srv->openapi);
     pthread_mutex_init(&srv->mu, NULL);
+    pthread_mutex_init(&srv->rl_mu, NULL);
+    pthread_rwlock_init(&srv->led_lock, NULL);
     pthread_cond_init(&srv->work, NULL);
     pthread_cond_init(&srv->done, NULL);
     atomic_init(&srv->in_flight, 0);
@@ -1011,34 +2330,72 @@ seal_status seal__srv_start(const seal_srv_config *cfg, seal_srv **out, seal_err
     if ((s = parse_listen(cfg->listen, &ss, &sl, &v6, err)) != SEAL_OK) {
         goto out;
     }
+    w = snprintf(srv->prod_dir, sizeof(srv->prod_dir), "%s/productions", cfg->data);
+    if (w < 0 || (size_t) w >= sizeof(srv->prod_dir)) {
+        s = seal_error_set(err, SEAL_INVALID, "data directory path too long");
+        goto out;
+    }
+    if ((srv->buckets = seal_calloc(BUCKETS, sizeof(bucket))) == NULL) {
+        s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+        goto out;
+    }
     if (!openapi_build(&srv->openapi)) {
         s = seal_error_set(err, SEAL_NOMEM, "out of memory");
         goto out;
     }
     /* the data directory must be a sealed one: the registry opens (as no
      * principal) only where `sealctl init` made the store */
-    seal_registry *probe = NULL;
-    if ((s = seal_registry_open(cfg->data, NULL, (int64_t) time(NULL), &probe, err)) != SEAL_OK) {
+    if ((s = seal_registry_open(cfg->data, NULL, (int64_t) time(NULL), &srv->reg, err)) !=
+        SEAL_OK) {
         seal_error_prefix(err, "data directory %s", cfg->data);
         goto out;
     }
-    seal_registry_close(probe);
+    if ((s = seal_ledger_open(srv->ledger_dir, NULL, &srv->led, err)) != SEAL_OK) {
+        seal_error_prefix(err, "ledger");
+        goto out;
+    }
+    if (mkdir(srv->prod_dir, 0700) != 0 && errno != EEXIST) {
+        s = seal_error_set(err, SEAL_IO, "cannot make %s", srv->prod_dir);
+        goto out;
+    }
     if ((s = seal__sqlite_tokens.open(cfg->data, &srv->tokens, err)) != SEAL_OK) {
         goto out;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_AUTO;
+    if ((s = tls_load(srv, err)) != SEAL_OK) {
+        goto out;
+    }
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
     if (v6) {
         flags |= MHD_USE_IPv6;
     }
+    struct MHD_OptionItem tls[4] = {{MHD_OPTION_END, 0, NULL}};
+    size_t nt = 0;
+    if (srv->tls_cert != NULL) {
+        flags |= MHD_USE_TLS;
+        tls[nt++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key};
+        tls[nt++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert};
+        if (srv->tls_ca != NULL) {
+            tls[nt++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, srv->tls_ca};
+        }
+    }
+    tls[nt] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     srv->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned) cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned) cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) cfg->per_ip,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t) cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+        (size_t) cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
+        tls, MHD_OPTION_END);
     if (srv->d == NULL) {
-        s = seal_error_set(err, SEAL_IO, "cannot listen on %s (address in use, or not local?)",
-                           cfg->listen);
+        s = srv->tls_cert != NULL
+                ? seal_error_set(err, SEAL_IO,
+                                 "cannot listen on %s with TLS (address in use, or the key and "
+                                 "certificate do not match?)",
+                                 cfg->listen)
+                : seal_error_set(err, SEAL_IO,
+                                 "cannot listen on %s (address in use, or not local?)",
+                                 cfg->listen);
         goto out;
     }
 out:
@@ -1078,7 +2435,18 @@ void seal__srv_stop(seal_srv *srv)
         MHD_stop_daemon(srv->d);
     }
     seal__sqlite_tokens.close(srv->tokens);
+    seal_registry_close(srv->reg);
+    seal_ledger_close(srv->led);
+    pthread_rwlock_destroy(&srv->led_lock);
     seal_buf_cleanup(&srv->openapi);
+    seal_free(srv->buckets);
+    if (srv->tls_key != NULL) {
+        memset(srv->tls_key, 0, strlen(srv->tls_key));
+    }
+    seal_free(srv->tls_key);
+    seal_free(srv->tls_cert);
+    seal_free(srv->tls_ca);
+    pthread_mutex_destroy(&srv->rl_mu);
     pthread_cond_destroy(&srv->work);
     pthread_cond_destroy(&srv->done);
     pthread_mutex_destroy(&srv->mu);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The daemon's internal interface (issue 7, phase 1): main.c reads the
+ * The daemon's internal interface (issue 7): main.c reads the
  * settings table and signals; server.c owns the HTTP side (libmicrohttpd),
  * the route table with its authorization column, and the handlers, which
  * are thin layers over libsealed (sealed/registry.h, sealed/policy.h).
@@ -21,16 +21,21 @@
 #include "sealed/status.h"
 
 typedef struct seal_srv_config {
-    char listen[256];     /* HOST:PORT or [V6]:PORT; port 0 picks a free one */
-    char data[1024];      /* the data directory (sealctl init made it) */
-    long max_body;        /* bytes of a request body; more is 413 */
-    long max_header;      /* bytes of a connection's memory pool (headers) */
-    long max_connections; /* open connections at once */
-    long per_ip;          /* open connections per client address */
-    long timeout;         /* seconds: idle connection, and a whole request */
-    long threads;         /* worker threads */
-    long grace;           /* seconds in-flight requests get at shutdown */
-    int64_t now;          /* test clock (unix seconds); 0: the system clock */
+    char listen[256];               /* HOST:PORT or [V6]:PORT; port 0 picks a free one */
+    char data[1024];                /* the data directory (sealctl init made it) */
+    long max_body;                  /* bytes of a request body; more is 413 */
+    long max_header;                /* bytes of a connection's memory pool (headers) */
+    long max_connections;           /* open connections at once */
+    long per_ip;                    /* open connections per client address */
+    long timeout;                   /* seconds: idle connection, and a whole request */
+    long threads;                   /* worker threads */
+    long grace;                     /* seconds in-flight requests get at shutdown */
+    long rate, burst;               /* per principal: requests per second, bucket depth; 0: off */
+    long public_rate, public_burst; /* per client address, public or tokenless */
+    char tls_cert[1024];            /* PEM certificate (chain); "": plain HTTP */
+    char tls_key[1024];             /* PEM private key */
+    char tls_client_ca[1024];       /* PEM CA: client certificates required; "": not asked */
+    int64_t now;                    /* test clock (unix seconds); 0: the system clock */
 } seal_srv_config;
 
 typedef struct seal_srv seal_srv;

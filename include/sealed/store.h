@@ -134,7 +134,8 @@ size_t seal_holds_count(const seal_holds *h);
 seal_status seal_store_hold(seal_store *st, seal_holds *h, seal_index_type type, const char *value,
                             size_t n, seal_error *err) SEAL_MUST_USE;
 
-#define SEAL_SWEEP_KINDS 16 /* kind ids below this are counted apart */
+#define SEAL_SWEEP_KINDS 16       /* kind ids below this are counted apart */
+#define SEAL_SWEEP_BATCH_MAX 4096 /* records per batch, at most */
 
 typedef struct seal_sweep_counts {
     int64_t truncated;                 /* records whose IP was truncated */
@@ -154,12 +155,17 @@ typedef struct seal_sweep {
     int policy_kind[2]; /* kinds whose retention is a policy number (0: none) */
     int64_t policy_days[2];
     bool done;            /* every batch committed; only its ledger event is left */
-    uint64_t ledger_size; /* when done: the ledger's size before its event */
+    uint64_t ledger_size; /* when done: the ledger's size before its event, plus 1 */
     seal_sweep_counts n;
+    /* Subjects a batch left with no record: their data keys are deleted at
+     * the start of the next batch (the key store commits before the record
+     * store, so a key is never gone while a record that needs it is not). */
+    size_t n_pending;
+    uint8_t pending[SEAL_SWEEP_BATCH_MAX][16];
 } seal_sweep;
 
 typedef struct seal_sweep_options {
-    size_t batch; /* records per transaction (0: 2000) */
+    size_t batch; /* records per transaction (0: 2000; at most SEAL_SWEEP_BATCH_MAX) */
     bool dry_run; /* count only: nothing is written, nothing is persisted */
     const seal_holds *holds;
 } seal_sweep_options;
@@ -172,8 +178,9 @@ seal_status seal_store_sweep_load(seal_store *st, seal_sweep *sw, bool *found,
  * due IP addresses (re-encrypted under the subject's key with a fresh
  * nonce; the record's digest is kept, so re-ingesting the original does not
  * restore the address), and deletes the data key of every subject left
- * with no record. Sets sw->done after the last batch. Unless dry-run, the
- * batch and sw commit together. */
+ * with no record (at the start of the next step: sw->pending; a subject
+ * that has a record again by then keeps its key). Sets sw->done after the
+ * last step. Unless dry-run, the step and sw commit together. */
 seal_status seal_store_sweep_step(seal_store *st, seal_sweep *sw, const seal_sweep_options *opt,
                                   seal_error *err) SEAL_MUST_USE;
 /* Persists sw (e.g. done, with the ledger size) in its own transaction. */

@@ -50,7 +50,7 @@ static const char help[] =
     "    --dry-run        count what a sweep would do; write nothing at all\n"
     "    --json           print the result as one JSON object\n"
     "    --policy SPEC    the policy whose numbers apply (default strict)\n"
-    "    --batch N        records per transaction (1..1000000, default 2000)\n"
+    "    --batch N        records per transaction (1..4096, default 2000)\n"
     "\n"
     "OUTPUT\n"
     "    sweep as of DATE: T truncated, D deleted, K keys shredded, H held\n"
@@ -177,8 +177,8 @@ static int cmd_sweep(seal_cli *cli, int argc, char **argv)
         } else if (c == 'b') {
             char *end;
             long v = strtol(optarg, &end, 10);
-            if (*end != '\0' || v < 1 || v > 1000000) {
-                return seal__cli_usage(cli, "retain", "--batch: 1..1000000, not '%s'", optarg);
+            if (*end != '\0' || v < 1 || v > SEAL_SWEEP_BATCH_MAX) {
+                return seal__cli_usage(cli, "retain", "--batch: 1..4096, not '%s'", optarg);
             }
             o.batch = (size_t) v;
         } else {

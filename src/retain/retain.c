@@ -259,6 +259,12 @@ seal_status seal_retain_sweep(const char *dir, const seal_retain_options *opt,
     }
     if (found && sw.ledger_size > 0) { /* stored as size + 1: 0 means not yet */
         s = find_event(led, sw.ledger_size - 1, sw.id, &logged, &res->ledger_index, err);
+        if (s == SEAL_OK && logged) { /* the crash may have come before its checkpoint */
+            seal_buf cp;
+            seal_buf_init(&cp);
+            s = seal_ledger_checkpoint(led, &cp, err);
+            seal_buf_cleanup(&cp);
+        }
     } else {
         sw.ledger_size = seal_ledger_size(led) + 1;
         s = seal_store_sweep_save(st, &sw, err);

@@ -1577,6 +1577,12 @@ static seal_status sweep_encode(const seal_sweep *sw, seal_buf *b)
     if (s == SEAL_OK) {
         s = seal_buf_append(b, sw->id, 16);
     }
+    if (s == SEAL_OK) {
+        s = seal_buf_append_u32le(b, (uint32_t) sw->n_pending);
+    }
+    if (s == SEAL_OK) {
+        s = seal_buf_append(b, sw->pending, sw->n_pending * SEAL_HASH_BYTES);
+    }
     return s;
 }
 
@@ -1595,10 +1601,14 @@ static seal_status sweep_decode(seal_sweep *sw, const uint8_t *p, size_t n)
         }
     }
     memset(sw, 0, sizeof(*sw));
+    uint32_t np;
     if (seal_cursor_u8(&c, &done) != SEAL_OK || seal_cursor_copy(&c, sw->id, 16) != SEAL_OK ||
+        seal_cursor_u32le(&c, &np) != SEAL_OK || np > SEAL_SWEEP_BATCH_MAX ||
+        seal_cursor_copy(&c, sw->pending, (size_t) np * SEAL_HASH_BYTES) != SEAL_OK ||
         seal_cursor_left(&c) != 0) {
         return SEAL_CORRUPT;
     }
+    sw->n_pending = np;
     sw->today = (int64_t) v[0];
     sw->started = (int64_t) v[1];
     sw->cursor = (int64_t) v[2];
@@ -1755,10 +1765,13 @@ typedef struct touched {
     int64_t last; /* the subject's last deleted record in this batch */
 } touched;
 
-static seal_status subject_done(seal_store *st, const uint8_t *subject, const seal_due *due,
-                                int64_t after, bool dry, int64_t *shredded, seal_error *err)
+/* Whether the subject is left with no record (dry: would be, once the
+ * sweep is past `after`) while it still has a data key. */
+static seal_status subject_emptied(seal_store *st, const uint8_t *subject, const seal_due *due,
+                                   int64_t after, bool dry, bool *emptied, seal_error *err)
 {
     bool any = true;
+    *emptied = false;
     seal_status s = st->ops->subject_any(st->be, subject, dry ? due : NULL, after, &any, err);
     if (s != SEAL_OK || any) {
         return s;
@@ -1766,15 +1779,28 @@ static seal_status subject_done(seal_store *st, const uint8_t *subject, const se
     s = st->ops->key_get(st->be, subject, &st->wrapped, err);
     if (s == SEAL_NOTFOUND) {
         seal_error_init(err);
-        return SEAL_OK; /* shredded before: nothing to count */
+        return SEAL_OK; /* shredded before: nothing to do */
     }
-    if (s == SEAL_OK && !dry) {
-        s = st->ops->key_delete(st->be, subject, err);
-        cache_evict(st, subject);
+    *emptied = s == SEAL_OK;
+    return s;
+}
+
+/* Deletes the data key of a subject that is (still) left with nothing.
+ * Counted also when the key is already gone: the subject was queued only
+ * with its key present, so an earlier attempt that crashed after the key
+ * store committed deleted it. */
+static seal_status subject_shred_key(seal_store *st, const uint8_t *subject, int64_t *shredded,
+                                     seal_error *err)
+{
+    bool any = true;
+    seal_status s = st->ops->subject_any(st->be, subject, NULL, 0, &any, err);
+    if (s != SEAL_OK || any) {
+        return s; /* it has a record again (a concurrent ingest): it keeps its key */
     }
-    if (s == SEAL_OK) {
+    if ((s = st->ops->key_delete(st->be, subject, err)) == SEAL_OK) {
         (*shredded)++;
     }
+    cache_evict(st, subject);
     return s;
 }
 
@@ -1836,10 +1862,24 @@ static seal_status sweep_rows(seal_store *st, seal_sweep *sw, const seal_sweep_o
         }
     }
     for (size_t i = 0; s == SEAL_OK && i < nt; i++) {
+        bool emptied = false;
+        s = subject_emptied(st, tv[i].subject, &due, tv[i].last, opt->dry_run, &emptied, err);
+        if (s != SEAL_OK || !emptied) {
+            continue;
+        }
+        if (opt->dry_run) {
+            sw->n.keys_shredded++;
+            continue;
+        }
         /* a subject whose ids interleave with another's (shared id prefix)
-         * may appear twice: the second check finds it gone */
-        s = subject_done(st, tv[i].subject, &due, tv[i].last, opt->dry_run, &sw->n.keys_shredded,
-                         err);
+         * may appear twice in tv: queue it once */
+        bool queued = false;
+        for (size_t j = 0; j < sw->n_pending && !queued; j++) {
+            queued = memcmp(sw->pending[j], tv[i].subject, SEAL_HASH_BYTES) == 0;
+        }
+        if (!queued && sw->n_pending < SEAL_SWEEP_BATCH_MAX) {
+            memcpy(sw->pending[sw->n_pending++], tv[i].subject, SEAL_HASH_BYTES);
+        }
     }
     return s;
 }
@@ -1848,6 +1888,9 @@ seal_status seal_store_sweep_step(seal_store *st, seal_sweep *sw, const seal_swe
                                   seal_error *err)
 {
     size_t batch = opt->batch != 0 ? opt->batch : 2000;
+    if (batch > SEAL_SWEEP_BATCH_MAX) {
+        batch = SEAL_SWEEP_BATCH_MAX; /* so every emptied subject fits in sw->pending */
+    }
     seal_due due;
     sweep_due(sw, &due);
     gather g = {0};
@@ -1861,25 +1904,38 @@ seal_status seal_store_sweep_step(seal_store *st, seal_sweep *sw, const seal_swe
         }
         tx = true;
     }
-    s = st->ops->records_due(st->be, &due, sw->cursor, batch, gather_row, &g, err);
+    seal_sweep *next = seal_malloc(sizeof(*next));
+    if (next == NULL) {
+        s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+    } else {
+        *next = *sw;
+        next->n_pending = 0;
+    }
+    /* the keys the previous step left queued go first: this transaction's
+     * key store commits before its record store */
+    for (size_t i = 0; s == SEAL_OK && i < sw->n_pending; i++) {
+        s = subject_shred_key(st, sw->pending[i], &next->n.keys_shredded, err);
+    }
+    if (s == SEAL_OK) {
+        s = st->ops->records_due(st->be, &due, sw->cursor, batch, gather_row, &g, err);
+    }
     if (s == SEAL_NOMEM) {
         seal_error_set(err, s, "out of memory");
     }
     if (s == SEAL_OK && g.n > 0 && (tv = seal_malloc(g.n * sizeof(*tv))) == NULL) {
         s = seal_error_set(err, SEAL_NOMEM, "out of memory");
     }
-    seal_sweep next = *sw;
     if (s == SEAL_OK) {
-        s = sweep_rows(st, &next, opt, &g, tv, err);
+        s = sweep_rows(st, next, opt, &g, tv, err);
     }
     if (s == SEAL_OK) {
         if (g.n > 0) {
-            next.cursor = g.keys[g.n - 1].row.id;
+            next->cursor = g.keys[g.n - 1].row.id;
         }
-        next.done = g.n < batch;
+        next->done = g.n < batch && next->n_pending == 0;
     }
     if (s == SEAL_OK && tx) {
-        s = sweep_put(st, &next, err);
+        s = sweep_put(st, next, err);
         if (s == SEAL_OK) {
             s = st->ops->commit(st->be, err);
             tx = false;
@@ -1889,8 +1945,9 @@ seal_status seal_store_sweep_step(seal_store *st, seal_sweep *sw, const seal_swe
         seal_store_rollback(st);
     }
     if (s == SEAL_OK) {
-        *sw = next;
+        *sw = *next;
     }
+    seal_free(next);
     if (st->plain.data != NULL) {
         seal__wipe(st->plain.data, st->plain.cap);
     }
@@ -1969,11 +2026,22 @@ seal_status seal_store_destroy_cover(seal_store *st, const char *address, size_t
         read_ctx rc = {st, destroy_rec, &d, err, true, 0};
         s = decode_row(&rc, row);
     }
-    if (s == SEAL_OK && d.count > 0) {
-        s = subject_done(st, subject, NULL, 0, false, keys_shredded, err);
-    }
     if (s == SEAL_OK) {
         s = st->ops->commit(st->be, err);
+    }
+    /* The key goes in a second transaction, once the pieces are gone for
+     * good (the key store commits first: in one transaction a crash could
+     * leave pieces whose index rows nobody can compute any more). A crash
+     * between the two leaves an unused key, which a repeated call deletes. */
+    bool emptied = false;
+    if (s == SEAL_OK && (s = st->ops->begin(st->be, err)) == SEAL_OK) {
+        s = subject_emptied(st, subject, NULL, 0, false, &emptied, err);
+        if (s == SEAL_OK && emptied) {
+            s = subject_shred_key(st, subject, keys_shredded, err);
+        }
+        if (s == SEAL_OK) {
+            s = st->ops->commit(st->be, err);
+        }
     }
     if (s != SEAL_OK) {
         seal_store_rollback(st);

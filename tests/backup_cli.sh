@@ -53,6 +53,7 @@ P
 T0=2026-11-24T10:00:00Z
 export SEALED_NOW=$T0
 $S --data $D init >/dev/null
+$S --data $D agency add test-pd --name "Test PD" --kind local >/dev/null # registry.db
 $S --quiet gen --out $T/g --people 300 --seed 7 >/dev/null
 for k in account web_visit tracking payment address_change; do
     $S --data $D ingest $k $T/g/$k.ndjson >/dev/null
@@ -91,7 +92,7 @@ sql $D/keys.db "SELECT hex(subject), hex(wrapped) FROM data_key" | sort >$T/keys
 sql $D/store.db "SELECT hex(subject), hex(hash) FROM idx" | sort >$T/idx.before
 
 # B1: a backup before the shred; G0: a key-store generation before the shred
-check b1 "0|$T/b1: $after records ($recs2 left out: key shredded), ledger size 1, 7 files|" \
+check b1 "0|$T/b1: $after records ($recs2 left out: key shredded), ledger size 2, 8 files|" \
     "$(run $S --data $D backup $T/b1)"
 check keys-backup-g0 "0|key-store generation keys-20261124T100000Z.db written
 expired 0 generations, kept 1 (grace 7 days under strict); live key store scrubbed|" \
@@ -113,7 +114,7 @@ check lookup-live-email "0||" "$(run $S --data $D lookup --email "$E")"
 
 # B2 after the shred leaves the subject out; G1 three days later lacks its key
 n2=$((after - recs))
-check b2 "0|$T/b2: $n2 records ($((recs + recs2)) left out: key shredded), ledger size 2, 7 files|" \
+check b2 "0|$T/b2: $n2 records ($((recs + recs2)) left out: key shredded), ledger size 3, 8 files|" \
     "$(run $S --data $D backup $T/b2)"
 check b2-ledger "0|$($S log verify --dir $D/ledger)|" \
     "$(run $S log verify --dir $T/b2/ledger)"
@@ -138,6 +139,8 @@ check way-back-email "$erecs" "$($S --data $T/r-g0 lookup --email "$E" | wc -l)"
 check restore-g0-live-withholds "0|$T/r-g0w: $((after - recs)) records, $(($(wc -l <$T/keys.before) - 1)) data keys; $recs records unreadable (no key in the key source), 1 keys withheld (shredded since the generation)|" \
     "$(run $S --data $D backup restore $T/b1 --to $T/r-g0w --keys $D/key-backups/keys-20261124T100000Z.db)"
 check withheld-lookup "0||" "$(run $S --data $T/r-g0w lookup --account $A)"
+check restored-registry "$($S --data $D agency list)" "$($S --data $T/r-g0w agency list)"
+check restored-ledger "$($S log verify --dir $T/b1/ledger)" "$($S log verify --dir $T/r-g0w/ledger)"
 # control for the byte searches below: they find an index hash where one is
 check control-index-hash "$T/r-g0/store.db" "$(hexfind $(head -1 $T/idx.hashes) $T/r-g0/store.db)"
 rm -rf $T/r-g0 $T/r-g0w # a restore made within the grace is itself a key store (docs/backup.md)

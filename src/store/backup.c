@@ -572,10 +572,18 @@ static seal_status parent_of(const char *path, char *out, size_t cap)
     return SEAL_OK;
 }
 
-seal_status seal_backup_create(const char *dir, const char *out, int64_t now,
+seal_status seal_backup_create(const char *dir, const char *out_arg, int64_t now,
                                seal_backup_manifest *mo, seal_error *err)
 {
-    char tmp[2048], path[4608], ledger_src[2048], parent[2048];
+    char tmp[2048], path[4608], ledger_src[2048], parent[2048], out[2000];
+    /* "b1/" names b1: the temporary sibling must not land inside it */
+    int on = snprintf(out, sizeof(out), "%s", out_arg);
+    if (on <= 0 || (size_t) on >= sizeof(out)) {
+        return seal_error_set(err, SEAL_INVALID, "backup directory: empty or too long");
+    }
+    while (on > 1 && out[on - 1] == '/') {
+        out[--on] = '\0';
+    }
     seal_store *st = NULL;
     seal_backup_manifest m;
     seal_backup_manifest_init(&m);

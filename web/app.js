@@ -130,6 +130,7 @@
 
     /* ---- who is signed in ------------------------------------------------- */
     let ME = null; /* {id, agency, roles: [...], known: bool} */
+    let wanted = ''; /* the page asked for before signing in */
     function has(...roles) {
         if (!ME) return false;
         if (!ME.known) return true;
@@ -188,10 +189,11 @@
     function viewSignin() {
         const tid = nextId('token');
         const hint = nextId('hint');
-        const err = h('div', {});
+        const eid = nextId('signin-error');
+        const err = h('div', { id: eid });
         const input = h('input', {
             id: tid, name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false',
-            required: true, 'aria-describedby': hint, class: 'mono wide',
+            required: true, 'aria-describedby': `${hint} ${eid}`, class: 'mono wide',
         });
         const form = h('form', { class: 'card narrow', novalidate: true },
             h('div', { class: 'field' },
@@ -218,10 +220,14 @@
                 ME = me;
                 input.value = '';
                 say('Signed in.');
-                location.hash = home();
+                const to = wanted || home();
+                wanted = '';
+                if (location.hash === to) route();
+                else location.hash = to;
             } catch (e) {
                 say('');
                 err.append(errorBox(e, 'Sign in failed'));
+                input.setAttribute('aria-invalid', 'true');
                 input.select();
                 input.focus();
             }
@@ -763,14 +769,14 @@
             h('thead', {}, h('tr', {}, ['Date', 'Recipient', 'Nature', 'Legal basis', 'Purpose', 'Categories', 'Window', 'Request', 'Ledger proof']
                 .map((c) => h('th', { scope: 'col' }, c)))),
             h('tbody', {}, acc.map((a, i) => h('tr', {},
-                h('td', {}, day(a.date)),
+                h('td', { class: 'nowrap' }, day(a.date)),
                 h('td', {}, a.recipient ? a.recipient.agency || JSON.stringify(a.recipient) : ''),
                 h('td', {}, a.nature || ''),
                 h('td', {}, [a.legal_basis, a.privacy_act_basis ? `(Privacy Act ${a.privacy_act_basis})` : ''].filter(Boolean).join(' ')),
                 h('td', {}, (a.purpose || '').replace(/_/g, ' ')),
                 h('td', {}, (a.categories || []).join(', ')),
-                h('td', {}, a.window ? `${a.window.from} to ${a.window.to}` : ''),
-                h('td', {}, a.request || ''),
+                h('td', {}, a.window ? [h('span', { class: 'nowrap' }, a.window.from), ' to ', h('span', { class: 'nowrap' }, a.window.to)] : ''),
+                h('td', { class: 'nowrap' }, a.request || ''),
                 proofCells[i]))));
         const sigOut = h('p', { class: 'muted' }, note ? 'Checking the checkpoint signature…' : 'No checkpoint was given.');
         main.lastChild.replaceWith(
@@ -809,7 +815,10 @@
         paintWho();
         const needSignIn = !['signin', 'ledger'].includes(parts[0] || '');
         if (needSignIn && !ME) {
-            if (parts.length) say('Sign in to see that page.');
+            if (parts.length) {
+                wanted = location.hash;
+                say('Sign in to see that page.');
+            }
             viewSignin();
         } else if (!parts.length) {
             location.replace(home());

@@ -28,7 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < m.nfiles; i++) {
         const char *p = m.files[i].path;
-        if (p[0] == '/' || strstr(p, "..") == p || strstr(p, "/../") != NULL ||
+        size_t n = strlen(p);
+        if (p[0] == '/' || strncmp(p, "../", 3) == 0 || strcmp(p, "..") == 0 ||
+            strstr(p, "/../") != NULL || (n >= 3 && strcmp(p + n - 3, "/..") == 0) ||
             strstr(p, "//") != NULL) {
             abort();
         }

@@ -135,7 +135,17 @@ try {
     await signOut();
 
     // ---- the auditor: checkpoint and the log -------------------------------------
-    await signIn(env.TOK_AUDITOR);
+    // signed out, a page that needs a token asks for one, then comes back
+    await page.goto(`${B}/#/queue`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    same('signed-out deep link', 'Sign in to see that page.', await text(page.locator('#status')));
+    await page.getByLabel('Bearer token').fill(env.TOK_AUDITOR);
+    await page.getByLabel('Bearer token').press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Request queue' }).waitFor();
+    same('auditor sees the approval in the queue', 'Active',
+        await text(page.getByRole('row', { name: /^R-000003 / }).locator('td').first()));
+    same('auditor nav', ['Queue', 'Ledger', 'Audit log'], await texts(page.locator('#nav li:not([hidden]) a')));
+    await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     same('who (auditor)', 'aud1 · usps-pis · auditor', await text(page.locator('#who-text')));
     const cp = await (await page.request.get(`${B}/v1/ledger/checkpoint`)).text();

@@ -35,6 +35,14 @@ cat > $T/lone.ndjson <<'J'
 J
 "$S" --data "$D" --quiet ingest web_visit $T/lone.ndjson >/dev/null
 
+keys() { sqlite3 "$D/keys.db" 'SELECT count(*) FROM data_key'; }
+digest() { (cd "$D" && find . -type f ! -name '*-shm' | sort | xargs sha256sum); }
+# without a registry: nothing held, and a dry run creates nothing either
+before=$(digest)
+check no-registry "holds: 0 preservations, 0 subjects" \
+    "$("$S" --data "$D" --now 2026-08-01 retain sweep --dry-run | sed -n 3p)"
+check no-registry-writes-nothing "$before" "$(digest)"
+
 # ---- a preservation (PA-9) of one generated account -------------------------
 HELD=$(python3 - $T/g/web_visit.ndjson <<'P'
 import json, sys
@@ -99,8 +107,6 @@ print(trunc, wv, tr, held_n, tv["account_id"] + "/" + tv["visit_id"], net.networ
 P
 )"
 EXP_D=$((EXP_WV + EXP_TR))
-keys() { sqlite3 "$D/keys.db" 'SELECT count(*) FROM data_key'; }
-digest() { (cd "$D" && find . -type f ! -name '*-shm' | sort | xargs sha256sum); }
 
 # ---- --dry-run: the same counts, nothing written ------------------------------
 before=$(digest)

@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/crypto.h"
 #include "sealed/alloc.h"
@@ -219,21 +220,30 @@ seal_status seal_retain_sweep(const char *dir, const seal_retain_options *opt,
         goto out;
     }
     seal_policy_get_numbers(pol, &num);
-    if ((s = seal_registry_open(dir, NULL, opt->now, &reg, err)) != SEAL_OK ||
-        (s = seal_holds_new(&holds, err)) != SEAL_OK) {
+    if ((s = seal_holds_new(&holds, err)) != SEAL_OK) {
         goto out;
     }
-    /* PA-9: the subjects of every active preservation, by blind-index keys */
-    hold_ctx hc = {st, holds, err};
-    if ((s = seal__retain_preservations(reg, hold_one, &hc, &res->preservations, err)) != SEAL_OK) {
-        goto out;
+    /* A data directory without a registry has no legal process: nothing is
+     * held and nothing was produced (and opening it would create it). */
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/registry.db", dir);
+    if (access(path, F_OK) == 0) {
+        if ((s = seal_registry_open(dir, NULL, opt->now, &reg, err)) != SEAL_OK) {
+            goto out;
+        }
+        /* PA-9: the subjects of every active preservation, by blind-index keys */
+        hold_ctx hc = {st, holds, err};
+        if ((s = seal__retain_preservations(reg, hold_one, &hc, &res->preservations, err)) !=
+            SEAL_OK) {
+            goto out;
+        }
+        /* MC-11: productions of cover records not returned in time */
+        if ((s = seal__retain_overdue(reg, num.cover_return_alert_days, &res->alerts,
+                                      &res->n_alerts, err)) != SEAL_OK) {
+            goto out;
+        }
     }
     res->held_subjects = seal_holds_count(holds);
-    /* MC-11: productions of cover records not returned in time */
-    if ((s = seal__retain_overdue(reg, num.cover_return_alert_days, &res->alerts, &res->n_alerts,
-                                  err)) != SEAL_OK) {
-        goto out;
-    }
     if (!opt->dry_run && (s = seal_store_sweep_load(st, &sw, &found, err)) != SEAL_OK) {
         goto out;
     }

@@ -135,6 +135,14 @@ has produce-empty-out '"subjects": 1, "records": 0' "$T/out"
 check empty-file 0 "$(stat -c %s $T/b4/subject-1.ndjson)"
 check verify-empty 0 "$(rc "$S" produce verify $T/b4)"
 
+# ---- PA-4: how long each entry is kept -------------------------------------------
+kept() { python3 -c "
+import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select keep_until from entries where request=?', (sys.argv[2],)).fetchone()[0])" "$D/accounting.db" "$1"; }
+# an open account has no end of life yet: kept without end
+check kept-open-account 9223372036854775807 "$(kept $R1)"
+# nothing disclosed: five years, to the day after 2031-11-24
+check kept-five-years "$(date -u -d 2031-11-25 +%s)" "$(kept $R4)"
+
 # ---- a person: only the records naming them, not others at the address ----------
 req '[{"type": "person", "name": "Orlen Vasquiel", "address": "221 S. Tamber Street, Apt 2, Quellford MN 55001"}]' '["identity", "contact", "payment_means"]' 2026-01-01 2026-10-31 2027-02-19T00:00:00Z > $T/r5.json
 R5=$(submit $T/r5.json)

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sealed/buf.h"
 #include "sealed/schema.h"
 #include "sealed/status.h"
 
@@ -188,6 +189,11 @@ seal_status seal_store_sweep_save(seal_store *st, const seal_sweep *sw,
                                   seal_error *err) SEAL_MUST_USE;
 /* Forgets the persisted sweep (after its ledger event is written). */
 seal_status seal_store_sweep_clear(seal_store *st, seal_error *err) SEAL_MUST_USE;
+
+/* Internal (fuzz/fuzz_sweep_state.c): the persisted sweep state's codec.
+ * decode answers SEAL_CORRUPT for anything but an exact encoding. */
+seal_status seal__sweep_encode(const seal_sweep *sw, seal_buf *out) SEAL_MUST_USE;
+seal_status seal__sweep_decode(seal_sweep *sw, const uint8_t *p, size_t n) SEAL_MUST_USE;
 
 /* MC-10: destroys every cover_piece record that cover `cover` recorded
  * about the subject address: deletes them and their index rows, and the

@@ -1552,7 +1552,7 @@ seal_status seal_store_hold(seal_store *st, seal_holds *h, seal_index_type type,
 #define SWEEP_META "retain.sweep"
 #define SWEEP_MAGIC "sweep1"
 
-static seal_status sweep_encode(const seal_sweep *sw, seal_buf *b)
+seal_status seal__sweep_encode(const seal_sweep *sw, seal_buf *b)
 {
     seal_status s = seal_buf_append(b, SWEEP_MAGIC, 6);
     uint64_t v[9 + 2 * SEAL_SWEEP_KINDS] = {
@@ -1586,7 +1586,7 @@ static seal_status sweep_encode(const seal_sweep *sw, seal_buf *b)
     return s;
 }
 
-static seal_status sweep_decode(seal_sweep *sw, const uint8_t *p, size_t n)
+seal_status seal__sweep_decode(seal_sweep *sw, const uint8_t *p, size_t n)
 {
     seal_cursor c;
     uint8_t magic[6], done;
@@ -1609,6 +1609,15 @@ static seal_status sweep_decode(seal_sweep *sw, const uint8_t *p, size_t n)
         return SEAL_CORRUPT;
     }
     sw->n_pending = np;
+    if (done > 1 || v[3] > INT32_MAX || v[4] > INT32_MAX) {
+        return SEAL_CORRUPT;
+    }
+    for (int i = 0; i < 16; i++) {
+        char ch = sw->id[i];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+            return SEAL_CORRUPT; /* the id names the sweep in the ledger: hex only */
+        }
+    }
     sw->today = (int64_t) v[0];
     sw->started = (int64_t) v[1];
     sw->cursor = (int64_t) v[2];
@@ -1639,7 +1648,7 @@ seal_status seal_store_sweep_load(seal_store *st, seal_sweep *sw, bool *found, s
     if (s == SEAL_OK && (st->scratch.len == 0 || st->scratch.data[0] == 0)) {
         return SEAL_OK; /* cleared */
     }
-    if (s == SEAL_OK && sweep_decode(sw, st->scratch.data, st->scratch.len) != SEAL_OK) {
+    if (s == SEAL_OK && seal__sweep_decode(sw, st->scratch.data, st->scratch.len) != SEAL_OK) {
         s = seal_error_set(err, SEAL_CORRUPT, "%s: the interrupted sweep's state is malformed",
                            st->dir);
     }
@@ -1651,7 +1660,7 @@ static seal_status sweep_put(seal_store *st, const seal_sweep *sw, seal_error *e
 {
     seal_buf_reset(&st->scratch);
     seal_status s =
-        sw != NULL ? sweep_encode(sw, &st->scratch) : seal_buf_append_byte(&st->scratch, 0);
+        sw != NULL ? seal__sweep_encode(sw, &st->scratch) : seal_buf_append_byte(&st->scratch, 0);
     if (s != SEAL_OK) {
         return seal_error_set(err, s, "out of memory");
     }

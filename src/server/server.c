@@ -1608,14 +1608,48 @@ static void access_log(const req *rq, const char *method, int status)
             rq->principal[0] != '\0' ? rq->principal : "-", (long long) (now_ms() - rq->start_ms));
 }
 
+/* A body of personal data (subject access), handed to libmicrohttpd, which
+ * wipes and frees it through this once it has been sent. */
+typedef struct secret_body {
+    uint8_t *data;
+    size_t len;
+} secret_body;
+
+static void secret_free(void *cls)
+{
+    secret_body *sb = cls;
+    memset(sb->data, 0, sb->len);
+    seal_free(sb->data);
+    seal_free(sb);
+}
+
+static struct MHD_Response *secret_response(response *r)
+{
+    secret_body *sb = r->body.data != NULL ? seal_malloc(sizeof(*sb)) : NULL;
+    if (sb == NULL) {
+        return NULL;
+    }
+    sb->data = r->body.data;
+    sb->len = r->body.len;
+    struct MHD_Response *mr =
+        MHD_create_response_from_buffer_with_free_callback_cls(sb->len, sb->data, secret_free, sb);
+    if (mr == NULL) {
+        seal_free(sb);
+        return NULL;
+    }
+    seal_buf_init(&r->body); /* the response owns the bytes now */
+    return mr;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *conn, req *rq, const char *method, response *r,
                              const char *allow)
 {
     struct MHD_Response *mr =
-        r->fd >= 0 ? MHD_create_response_from_fd((size_t) r->fd_size, r->fd)
-        : r->fixed != NULL
-            ? MHD_create_response_from_buffer(r->fixed_len, (void *) r->fixed,
-                                              MHD_RESPMEM_PERSISTENT)
+        r->fd >= 0         ? MHD_create_response_from_fd((size_t) r->fd_size, r->fd)
+        : r->fixed != NULL ? MHD_create_response_from_buffer(r->fixed_len, (void *) r->fixed,
+                                                             MHD_RESPMEM_PERSISTENT)
+        : r->secret && r->status == 200
+            ? secret_response(r)
             : MHD_create_response_from_buffer(
                   r->body.len, r->body.data != NULL ? (void *) r->body.data : (void *) "",
                   MHD_RESPMEM_MUST_COPY);

@@ -2259,6 +2259,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     }
     pending_free(rq->pend); /* resumed, but the client went away */
+    if (rq->body.data != NULL) {
+        memset(rq->body.data, 0, rq->body.len); /* documents and notes name people */
+    }
     seal_buf_cleanup(&rq->body);
     seal_free(rq);
     *con_cls = NULL;

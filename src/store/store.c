@@ -1880,15 +1880,21 @@ static seal_status sweep_rows(seal_store *st, seal_sweep *sw, const seal_sweep_o
             sw->n.keys_shredded++;
             continue;
         }
-        /* a subject whose ids interleave with another's (shared id prefix)
-         * may appear twice in tv: queue it once */
-        bool queued = false;
-        for (size_t j = 0; j < sw->n_pending && !queued; j++) {
-            queued = memcmp(sw->pending[j], tv[i].subject, SEAL_HASH_BYTES) == 0;
-        }
-        if (!queued && sw->n_pending < SEAL_SWEEP_BATCH_MAX) {
+        if (sw->n_pending < SEAL_SWEEP_BATCH_MAX) { /* tv has at most one per row */
             memcpy(sw->pending[sw->n_pending++], tv[i].subject, SEAL_HASH_BYTES);
         }
+    }
+    /* a subject whose ids interleave with another's (shared id prefix) may
+     * appear twice in tv: queue it once */
+    if (sw->n_pending > 1) {
+        qsort(sw->pending, sw->n_pending, sizeof(sw->pending[0]), cmp_hash);
+        size_t n = 1;
+        for (size_t i = 1; i < sw->n_pending; i++) {
+            if (memcmp(sw->pending[i], sw->pending[n - 1], SEAL_HASH_BYTES) != 0) {
+                memmove(sw->pending[n++], sw->pending[i], SEAL_HASH_BYTES);
+            }
+        }
+        sw->n_pending = n;
     }
     return s;
 }

@@ -278,6 +278,8 @@ check production-other-agency '403 permission' "$(call GET /v1/productions/P-$ID
 check production-other-file 404 "$(call GET /v1/productions/P-$ID/files/key requester)"
 check production-traversal 404 "$(call GET /v1/productions/P-$ID/files/..%2f..%2fsealed.conf requester)"
 check production-unknown 404 "$(call GET /v1/productions/P-R-999999 privacy_officer)"
+mkdir -p "$D/productions/.build-R-000001" && cp "$D/productions/P-$ID/manifest.note" "$D/productions/.build-R-000001/"
+check production-build-dir-hidden 404 "$(call GET /v1/productions/.build-R-000001 privacy_officer)"
 check production-again 409 "$(call POST /v1/requests/$ID/productions requester)"
 check production-not-active 409 "$(call POST /v1/requests/$CLOSE/productions requester)"
 check production-ctype "application/x-ndjson" "$(ctype -H "Authorization: Bearer ${TOK[requester]}" $B/v1/productions/P-$ID/files/subject-1.ndjson)"

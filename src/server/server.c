@@ -882,7 +882,8 @@ static bool production_open(handler_ctx *h, response *r, production *p)
     seal_error err;
     seal_error_init(&err);
     bool ok = false;
-    if (!read_small(path, SEAL_MANIFEST_MAX_SIZE + 8192, &note)) {
+    /* .build-* directories are builds in progress (or cut short): never served */
+    if (h->rq->id[0] == '.' || !read_small(path, SEAL_MANIFEST_MAX_SIZE + 8192, &note)) {
         problem(r, 404, "not-found", "not found", "no such production", NULL);
         goto out;
     }

@@ -247,6 +247,53 @@ static void purge(void **state)
     seal_ledger_close(l);
 }
 
+/* A version 1 accounting.db (no agency_address, no event index) opens,
+ * keeps its entries and takes new ones. */
+static void migrate_v1(void **state)
+{
+    (void) state;
+    char dir[1024], cmd[4200];
+    snprintf(dir, sizeof(dir), "%s/v1", tu_tmpdir());
+    assert_int_equal(tu_run(NULL, "mkdir -p '%s'", dir), 0);
+    snprintf(cmd, sizeof(cmd),
+             "python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+             "c.executescript('CREATE TABLE productions (request TEXT PRIMARY KEY, production "
+             "TEXT NOT NULL UNIQUE, principal TEXT NOT NULL, at INTEGER NOT NULL, ledger_index "
+             "INTEGER NOT NULL, manifest BLOB NOT NULL, subjects INTEGER NOT NULL, records INTEGER "
+             "NOT NULL); CREATE TABLE entries (subject BLOB NOT NULL, production TEXT NOT NULL, "
+             "request TEXT NOT NULL, agency TEXT NOT NULL, policy TEXT NOT NULL, basis INTEGER "
+             "NOT NULL, pa_basis INTEGER NOT NULL, purpose INTEGER NOT NULL, categories INTEGER "
+             "NOT NULL, window_from INTEGER NOT NULL, window_to INTEGER NOT NULL, at INTEGER NOT "
+             "NULL, notice_until INTEGER NOT NULL, b7_hidden INTEGER NOT NULL, ledger_index "
+             "INTEGER NOT NULL, keep_until INTEGER NOT NULL, PRIMARY KEY (subject, production)); "
+             "INSERT INTO entries VALUES (zeroblob(32), \\'P-R-1\\', \\'R-1\\', \\'a\\', "
+             "\\'strict\\', 1, 1, 0, 2, 0, 0, 5, 0, 0, 3, 99)'); c.commit()\" '%s/accounting.db' "
+             "&& chmod 600 '%s/accounting.db'",
+             dir, dir);
+    assert_int_equal(tu_run(NULL, "%s", cmd), 0);
+    const seal_acct_backend_ops *ops = &seal__sqlite_accounting;
+    seal_acct_backend *b = NULL;
+    assert_int_equal(ops->open(dir, &b, NULL), SEAL_OK);
+    uint8_t zero[32] = {0};
+    int n = 0;
+    assert_int_equal(ops->entry_each(b, zero, count_entry, &n, NULL), SEAL_OK);
+    assert_int_equal(n, 1);
+    seal_accounting_entry e;
+    memset(&e, 0, sizeof(e));
+    snprintf(e.production, sizeof(e.production), "P-R-2");
+    snprintf(e.agency_address, sizeof(e.agency_address), "1 Civic Plaza");
+    assert_int_equal(ops->begin(b, NULL), SEAL_OK);
+    assert_int_equal(ops->entry_put(b, &e, NULL), SEAL_OK);
+    assert_int_equal(ops->commit(b, NULL), SEAL_OK);
+    n = 0;
+    assert_int_equal(ops->entry_each(b, zero, count_entry, &n, NULL), SEAL_OK);
+    assert_int_equal(n, 2);
+    ops->close(b);
+    /* a second open finds it migrated */
+    assert_int_equal(ops->open(dir, &b, NULL), SEAL_OK);
+    ops->close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +304,7 @@ int main(void)
         cmocka_unit_test(manifest_disagreements),
         cmocka_unit_test(keep_until),
         cmocka_unit_test(purge),
+        cmocka_unit_test(migrate_v1),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

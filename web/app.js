@@ -505,7 +505,19 @@
         const cache = new Map();
         async function tile(level, index, width) {
             const path = `/v1/ledger/tile/${level}/${tileIndex(index)}${width < 256 ? '.p/' + width : ''}`;
-            if (!cache.has(path)) cache.set(path, api(path, { bytes: true, auth: false }));
+            if (!cache.has(path)) {
+                /* a partial tile is deleted once a wider one replaces it (the
+                 * log grew since the checkpoint): the full tile starts with
+                 * the same bytes (C2SP tlog-tiles) */
+                const full = `/v1/ledger/tile/${level}/${tileIndex(index)}`;
+                cache.set(path, api(path, { bytes: true, auth: false }).catch((e) => {
+                    if (width < 256 && e instanceof Problem && e.status === 404)
+                        return api(full, { bytes: true, auth: false }).catch(() => {
+                            throw new Error('the ledger grew while it was read; reload the page');
+                        });
+                    throw e;
+                }));
+            }
             return cache.get(path);
         }
         /* the stored hash at Merkle level 8L, index k: tile level L */
@@ -683,6 +695,10 @@
             return;
         }
         const size = note.size;
+        if (!size) {
+            main.lastChild.replaceWith(h('p', { class: 'muted' }, 'The ledger is empty.'));
+            return;
+        }
         let from = params.has('from') ? Math.max(0, Math.min(size - 1, Number(params.get('from')) || 0)) : Math.max(0, size - PAGE);
         const n = Math.min(PAGE, size - from);
         let rows = null;

@@ -12,6 +12,7 @@
 
 #include "sealed/buf.h"
 #include "sealed/ledger.h"
+#include "sealed/produce.h"
 #include "sealed/status.h"
 #include "store/accounting.h"
 
@@ -42,6 +43,12 @@ seal_status seal__prod_events_indexed(seal_ledger *l, const seal_acct_backend_op
                                       seal_acct_backend *b, const char *request,
                                       seal__prod_event *ev, size_t cap, size_t *n,
                                       seal_error *err) SEAL_MUST_USE;
+/* `produce verify`: each line of an untrusted disagreements.ndjson is one
+ * JSON object of exactly the six keys of sealed/produce.h, naming one of
+ * m's subject files and a line within its record count. SEAL_VERIFY with
+ * the line number otherwise. data may be NULL when len is 0. */
+seal_status seal__prod_check_disagreements(const seal_manifest *m, const uint8_t *data, size_t len,
+                                           seal_error *err) SEAL_MUST_USE;
 /* Appends {"index", "entry", "proof": [hex...]} for entry index at size to arr. */
 seal_status seal__prod_proof_json(seal_ledger *l, uint64_t index, uint64_t size, json_t *arr,
                                   seal_error *err) SEAL_MUST_USE;

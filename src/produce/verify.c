@@ -47,15 +47,14 @@ static bool known_file(const seal_manifest *m, const char *name)
     return false;
 }
 
-/* Each statement of disagreement points at a record line the bundle holds. */
-static seal_status check_disagreements(const seal_manifest *m, const seal_buf *data,
-                                       seal_error *err)
+seal_status seal__prod_check_disagreements(const seal_manifest *m, const uint8_t *data, size_t len,
+                                           seal_error *err)
 {
     size_t pos = 0, ln = 0;
-    while (pos < data->len) {
-        const uint8_t *p = data->data + pos;
-        const uint8_t *nl = memchr(p, '\n', data->len - pos);
-        size_t n = nl != NULL ? (size_t) (nl - p) : data->len - pos;
+    while (pos < len) {
+        const uint8_t *p = data + pos;
+        const uint8_t *nl = memchr(p, '\n', len - pos);
+        size_t n = nl != NULL ? (size_t) (nl - p) : len - pos;
         pos += n + 1;
         ln++;
         json_t *o = json_loadb((const char *) p, n, JSON_REJECT_DUPLICATES, NULL);
@@ -239,7 +238,7 @@ seal_status seal_produce_verify(const char *bundle, const char *vkey,
                                m->files[i].name);
         }
         if (s == SEAL_OK && strcmp(m->files[i].name, "disagreements.ndjson") == 0) {
-            s = check_disagreements(m, &data, err);
+            s = seal__prod_check_disagreements(m, data.data, data.len, err);
         } else {
             res->records += lines;
         }

@@ -23,8 +23,12 @@ static const char help[] =
     "they may see today: entries under a delay of notice appear once it ends;\n"
     "under cfr-233, (b)(7) law-enforcement entries stay withheld. Each entry\n"
     "carries the ledger inclusion proof of its production and the output holds\n"
-    "the signed checkpoint and verifier key they check against. --html writes the\n"
-    "same as a printable page (a new file, mode 0600).\n\n"
+    "the signed checkpoint and verifier key they check against. Each entry names\n"
+    "the recipient agency and its address and how long it is kept. The output also\n"
+    "lists the person's requests to amend their records (`sealctl amend`): state,\n"
+    "dates, deadlines, the requested value, a refusal's reason and their statement\n"
+    "of disagreement. Records carry their ids, which `amend file --record` takes.\n"
+    "--html writes the same as a printable page (a new file, mode 0600).\n\n"
     "Identity proofing is out of scope: the caller is an authenticated subject\n"
     "principal bound to these identifiers.\n";
 

@@ -15,10 +15,19 @@
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 static EVP_MD *md_sha256;
 static _Thread_local EVP_MD_CTX *tls_ctx;
+/* frees a thread's context when the thread exits (a server's workers) */
+static pthread_key_t ctx_key;
+static int ctx_key_ok;
+
+static void ctx_free(void *ctx)
+{
+    EVP_MD_CTX_free(ctx);
+}
 
 static void md_fetch(void)
 {
     md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ctx_key_ok = pthread_key_create(&ctx_key, ctx_free) == 0;
 }
 
 static EVP_MD_CTX *ctx_get(void)
@@ -29,6 +38,9 @@ static EVP_MD_CTX *ctx_get(void)
         if (md_sha256 == NULL || tls_ctx == NULL) {
             /* No SHA-256 means no ledger at all; continuing would be worse. */
             abort();
+        }
+        if (ctx_key_ok) {
+            (void) pthread_setspecific(ctx_key, tls_ctx);
         }
     }
     return tls_ctx;

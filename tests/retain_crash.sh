@@ -20,7 +20,7 @@ NOW=2026-08-01
 for k in account web_visit tracking payment address_change; do
     "$S" --data $T/base --quiet ingest $k $T/g/$k.ndjson >/dev/null
 done
-ACCTS=$(sed -n 's/.*"account_id":"\([^"]*\)".*/\1/p' $T/g/account.ndjson | head -40)
+ACCTS=$(sed -n '1,40s/.*"account_id":"\([^"]*\)".*/\1/p' $T/g/account.ndjson)
 state() { # counts per kind and state, keys, and 40 accounts' lookups (index rows intact)
     "$S" --data "$1" --now $NOW stats --json
     sqlite3 "$1/keys.db" 'SELECT count(*) FROM data_key'

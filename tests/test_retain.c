@@ -222,6 +222,35 @@ static void test_shred_when_empty(void **state)
     seal_store_close(st);
 }
 
+/* "while open + 3 years": an account goes 3 years after closed_at (and its
+ * subject's key with it); an open account never expires. */
+static void test_account_closed(void **state)
+{
+    (void) state;
+    seal_store *st = fresh_store();
+    seal_record r = make(st, "account", "account_id=AC-30", "name=Ima Drovenko",
+                         "opened_at=2015-03-03T04:05:06Z", "closed_at=2020-06-01T00:00:00Z",
+                         "mailing_address=19 Wexley Rd, Brantmoor VT 05001", NULL);
+    put(st, &r);
+    account(st, "AC-31");
+    int k = seal_catalogue_kind(seal_store_catalogue(st), "account")->id;
+    seal_sweep sw = new_sweep("2023-05-31"); /* 1095 days after closing: not yet */
+    seal_sweep_options o = {.batch = 10};
+    run_all(st, &sw, &o);
+    assert_int_equal(sw.n.deleted[k], 0);
+    sw = new_sweep("2023-06-01");
+    run_all(st, &sw, &o);
+    assert_int_equal(sw.n.deleted[k], 1);
+    assert_int_equal(sw.n.keys_shredded, 1);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-30").n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_ADDRESS, "19 Wexley Rd, Brantmoor VT 05001").n, 0);
+    sw = new_sweep("2099-01-01");
+    run_all(st, &sw, &o);
+    assert_int_equal(sw.n.deleted[k], 0);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-31").n, 1);
+    seal_store_close(st);
+}
+
 /* PA-9: a held subject keeps everything; the hold is by blind-index keys. */
 static void test_holds(void **state)
 {
@@ -408,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_destroy_cover),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_account_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

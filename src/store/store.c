@@ -1769,6 +1769,23 @@ static seal_status sweep_truncate_rec(const seal_record *rec, int64_t id, void *
     return index_rows(st, &t, &row, true, c->err);
 }
 
+/* Whether records of a kind can have blind-index rows: not when its only
+ * indexed field is its only owner field (always present, and reachable
+ * through the subject instead: web_visit) or it has none (cover_piece). */
+static bool has_index_rows(const seal_store *st, int kind)
+{
+    const seal_kind *k = seal_catalogue_kind_by_id(st->cat, kind);
+    if (k == NULL || k->nowners != 1) {
+        return true;
+    }
+    for (size_t i = 0; i < k->nfields; i++) {
+        if (k->fields[i].index != SEAL_IDX_NONE && (int) i != k->owners[0].field) {
+            return true;
+        }
+    }
+    return false;
+}
+
 typedef struct touched {
     uint8_t subject[SEAL_HASH_BYTES];
     int64_t last; /* the subject's last deleted record in this batch */
@@ -1845,8 +1862,10 @@ static seal_status sweep_rows(seal_store *st, seal_sweep *sw, const seal_sweep_o
             continue; /* nothing readable to truncate */
         }
         if (!opt->dry_run) {
-            if (row->state == SEAL_REC_SHREDDED) {
-                s = st->ops->record_delete(st->be, row->id, err); /* no index rows are left */
+            if (row->state == SEAL_REC_SHREDDED || (del && !has_index_rows(st, row->kind))) {
+                /* no index rows: a shredded subject's went with its key, and
+                 * some kinds never have any (nothing to decrypt) */
+                s = st->ops->record_delete(st->be, row->id, err);
             } else {
                 s = decode_row(&rc, row);
                 if (s == SEAL_SHREDDED) { /* the key is gone: so are its index rows */

@@ -169,6 +169,8 @@ check second-sweep "\"truncated\": 0, \"deleted_total\": 0, \"held_total\": $EXP
 before=$(digest)
 rc=0; "$S" --data "$D" --now $NOW retain sweep --batch 0 2>$T/err || rc=$?
 check bad-batch "2 sealctl: retain: --batch: 1..4096, not '0'" "$rc $(head -1 $T/err)"
+rc=0; "$S" --data "$D" --now $NOW retain sweep --batch 2>$T/err || rc=$?
+check no-batch-value "2 sealctl: retain: sweep: --batch needs a value" "$rc $(head -1 $T/err)"
 rc=0; "$S" --data "$D" --now $NOW retain sweep --policy nosuch 2>$T/err >/dev/null || rc=$?
 check bad-policy 1 "$rc"
 check bad-writes-nothing "$before" "$(digest)"

@@ -167,7 +167,7 @@ static int cmd_sweep(seal_cli *cli, int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (c == 'd') {
             o.dry_run = true;
         } else if (c == 'j') {
@@ -181,14 +181,14 @@ static int cmd_sweep(seal_cli *cli, int argc, char **argv)
                 return seal__cli_usage(cli, "retain", "--batch: 1..4096, not '%s'", optarg);
             }
             o.batch = (size_t) v;
+        } else if (c == ':') {
+            return seal__cli_usage(cli, "retain", "sweep: %s needs a value", argv[optind - 1]);
         } else {
-            return seal__cli_usage(cli, "retain", "retain sweep: unknown option '%s'",
-                                   argv[optind - 1]);
+            return seal__cli_usage(cli, "retain", "sweep: unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc) {
-        return seal__cli_usage(cli, "retain", "retain sweep: unexpected argument '%s'",
-                               argv[optind]);
+        return seal__cli_usage(cli, "retain", "sweep: unexpected argument '%s'", argv[optind]);
     }
     progress p = {.tty = !cli->quiet && isatty(STDERR_FILENO)};
     o.progress = on_batch;
@@ -224,5 +224,5 @@ int seal__cmd_retain(seal_cli *cli, int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "sweep") == 0) {
         return cmd_sweep(cli, argc - 1, argv + 1);
     }
-    return seal__cli_usage(cli, "retain", "retain: expected sweep");
+    return seal__cli_usage(cli, "retain", "expected sweep");
 }

@@ -266,11 +266,9 @@ struct seal_srv {
     bool closing; /* no more jobs: answered 503 */
     seal_tokens_backend *tokens;
     /* group commit (drain): one registry handle and one open ledger for
-     * every job of the run thread; the workers borrow led for proofs under
-     * led_lock (read), the run thread closes or reopens it under write */
+     * every job of the run thread, and only for it */
     seal_registry *reg;
     seal_ledger *led;
-    pthread_rwlock_t led_lock;
     atomic_long in_flight;
     seal_buf openapi;
     char ledger_dir[1100];
@@ -1162,7 +1160,7 @@ static bool u64_arg(handler_ctx *h, response *r, const char *name, uint64_t *out
 static bool ledger_open(handler_ctx *h, response *r, seal_ledger **l)
 {
     if (h->led != NULL) {
-        *l = h->led; /* the daemon's, thread-safe (sealed/ledger.h) */
+        *l = h->led; /* the daemon's, kept open on the run thread */
         return true;
     }
     seal_error err;
@@ -1885,8 +1883,6 @@ static void run_job(seal_srv *srv, job *j)
     }
 }
 
-static bool shares_ledger(const route *rt);
-
 static void pending_free(pending *p)
 {
     if (p == NULL) {
@@ -1926,17 +1922,6 @@ static bool dispatch(seal_srv *srv, req *rq, response *r)
     if (rq->rt->pub && !rq->rt->serial) {
         rq->rt->fn(&h, r);
         return true;
-    }
-    if (rq->rt->pub && shares_ledger(rq->rt)) {
-        /* proofs: on this worker, from the daemon's open ledger */
-        pthread_rwlock_rdlock(&srv->led_lock);
-        if ((h.led = srv->led) != NULL) {
-            rq->rt->fn(&h, r);
-        }
-        pthread_rwlock_unlock(&srv->led_lock);
-        if (h.led != NULL) {
-            return true;
-        }
     }
     pending *p = seal_calloc(1, sizeof(*p));
     if (p == NULL) {
@@ -1987,11 +1972,9 @@ static bool shares_ledger(const route *rt)
     return false;
 }
 
-/* Closes (open = false) or reopens the daemon's ledger; the workers' proofs
- * wait meanwhile. */
+/* Closes (open = false) or reopens the daemon's ledger. */
 static void ledger_set(seal_srv *srv, bool open)
 {
-    pthread_rwlock_wrlock(&srv->led_lock);
     if (!open || srv->led != NULL) {
         seal_ledger_close(srv->led);
         srv->led = NULL;
@@ -2004,7 +1987,6 @@ static void ledger_set(seal_srv *srv, bool open)
             srv->led = NULL;
         }
     }
-    pthread_rwlock_unlock(&srv->led_lock);
 }
 
 /* Acknowledges jobs: their connections resume and the answers go out (a
@@ -2352,7 +2334,6 @@ seal_status seal__srv_start(const seal_srv_config *cfg, seal_srv **out, seal_err
     seal_buf_init(&srv->openapi);
     pthread_mutex_init(&srv->mu, NULL);
     pthread_mutex_init(&srv->rl_mu, NULL);
-    pthread_rwlock_init(&srv->led_lock, NULL);
     pthread_cond_init(&srv->work, NULL);
     pthread_cond_init(&srv->done, NULL);
     atomic_init(&srv->in_flight, 0);
@@ -2475,7 +2456,6 @@ void seal__srv_stop(seal_srv *srv)
     seal__sqlite_tokens.close(srv->tokens);
     seal_registry_close(srv->reg);
     seal_ledger_close(srv->led);
-    pthread_rwlock_destroy(&srv->led_lock);
     seal_buf_cleanup(&srv->openapi);
     seal_free(srv->buckets);
     if (srv->tls_key != NULL) {

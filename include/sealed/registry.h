@@ -131,6 +131,11 @@ seal_status seal_principal_add(seal_registry *reg, const char *id, const char *a
  * an identifier by its position). */
 #define SEAL_SUBJECT_MAX_IDENTS 16
 #define SEAL_SUBJECT_IDENT_MAX 512
+/* Parses one identifier "TYPE:VALUE" of len bytes (no NUL needed) as
+ * seal_subject_add takes it: *type receives the seal_index_type,
+ * *value_off the offset of VALUE. SEAL_INVALID otherwise. Pure; thread-safe. */
+seal_status seal_subject_ident_parse(const char *s, size_t len, int *type,
+                                     size_t *value_off) SEAL_MUST_USE SEAL_NONNULL(3, 4);
 seal_status seal_subject_add(seal_registry *reg, const char *id, const char *agency,
                              int64_t valid_from, int64_t valid_until, const char *const *idents,
                              size_t n, seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3, 6);

@@ -350,6 +350,32 @@ seal_status seal_issuer_add(seal_registry *reg, const char *id, const char *vkey
 
 /* The subject's identifiers as sealed "TYPE:VALUE\n" lines, bound to the
  * principal id; errors name an identifier by position only. */
+seal_status seal_subject_ident_parse(const char *s, size_t len, int *type, size_t *value_off)
+{
+    const char *colon = s != NULL ? memchr(s, ':', len) : NULL;
+    size_t tl = colon != NULL ? (size_t) (colon - s) : 0;
+    size_t vl = colon != NULL ? len - tl - 1 : 0;
+    char tn[16];
+    seal_index_type t;
+    if (colon == NULL || tl == 0 || tl >= sizeof(tn) || vl == 0 || vl > SEAL_SUBJECT_IDENT_MAX) {
+        return SEAL_INVALID;
+    }
+    for (size_t k = 0; k < vl; k++) {
+        unsigned char c = (unsigned char) colon[1 + k];
+        if (c < 0x20 || c == 0x7f) {
+            return SEAL_INVALID;
+        }
+    }
+    memcpy(tn, s, tl);
+    tn[tl] = '\0';
+    if (seal_index_type_parse(tn, &t) != SEAL_OK) {
+        return SEAL_INVALID;
+    }
+    *type = (int) t;
+    *value_off = tl + 1;
+    return SEAL_OK;
+}
+
 static seal_status box_idents(seal_registry *reg, const char *id, const char *const *idents,
                               size_t n, seal_buf *ct, seal_error *err)
 {
@@ -361,21 +387,9 @@ static seal_status box_idents(seal_registry *reg, const char *id, const char *co
     seal_buf_init(&pt);
     seal_status s = SEAL_OK;
     for (size_t i = 0; i < n && s == SEAL_OK; i++) {
-        const char *colon = strchr(idents[i], ':');
-        char tn[16];
-        size_t tl = colon != NULL ? (size_t) (colon - idents[i]) : 0;
-        seal_index_type t;
-        size_t vl = colon != NULL ? strlen(colon + 1) : 0;
-        bool ok =
-            colon != NULL && tl > 0 && tl < sizeof(tn) && vl > 0 && vl <= SEAL_SUBJECT_IDENT_MAX;
-        for (size_t k = 0; ok && k < vl; k++) {
-            ok = (unsigned char) colon[1 + k] >= 0x20 && colon[1 + k] != 0x7f;
-        }
-        if (ok) {
-            memcpy(tn, idents[i], tl);
-            tn[tl] = '\0';
-            ok = seal_index_type_parse(tn, &t) == SEAL_OK;
-        }
+        int t;
+        size_t off;
+        bool ok = seal_subject_ident_parse(idents[i], strlen(idents[i]), &t, &off) == SEAL_OK;
         if (!ok) {
             s = seal_error_set(err, SEAL_INVALID,
                                "principal: identifier %zu is not TYPE:VALUE (TYPE one of account, "

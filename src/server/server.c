@@ -1378,17 +1378,14 @@ static void h_access(handler_ctx *h, response *r)
         char *nl;
         while (s == SEAL_OK && n < SEAL_ACCESS_MAX_SUBJECTS && (nl = strchr(line, '\n')) != NULL) {
             *nl = '\0';
-            char *colon = strchr(line, ':');
-            if (colon == NULL) {
+            int type;
+            size_t off;
+            if (seal_subject_ident_parse(line, (size_t) (nl - line), &type, &off) != SEAL_OK) {
                 s = seal_error_set(&err, SEAL_CORRUPT, "a bound identifier is unreadable");
                 break;
             }
-            *colon = '\0';
-            if (seal_index_type_parse(line, &subs[n].type) != SEAL_OK) {
-                s = seal_error_set(&err, SEAL_CORRUPT, "a bound identifier is unreadable");
-                break;
-            }
-            subs[n++].value = colon + 1;
+            subs[n].type = (seal_index_type) type;
+            subs[n++].value = line + off;
             line = nl + 1;
         }
     }

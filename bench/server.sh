@@ -18,9 +18,9 @@ cd "$(dirname "$0")/.."
 B=${SEAL_BUILD_DIR:-build}
 S=$B/sealctl
 SD=$B/sealed
-SECS=${SERVER_BENCH_SECS:-5}
+SECS=${SERVER_BENCH_SECS:-4}
 RUNS=${SERVER_BENCH_RUNS:-3}
-CONNS=${SERVER_BENCH_CONNS:-1 4 16 64}
+CONNS=${SERVER_BENCH_CONNS:-2 4 8 16 64}
 WT=${SERVER_BENCH_WRK_THREADS:-2}
 export WRK_LUA_DIR="$PWD/bench/wrk"
 command -v wrk >/dev/null 2>&1 || { echo '{"bench": "server", "skipped": "no wrk"}'; exit 0; }

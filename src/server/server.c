@@ -2045,6 +2045,9 @@ static void drain(seal_srv *srv)
             j->next = NULL;
             seal_error err;
             seal_error_init(&err);
+            if (!open && shares_ledger(j->h->rq->rt) && srv->led == NULL) {
+                ledger_set(srv, true); /* closed for a job that ran alone */
+            }
             if (!open && shares_ledger(j->h->rq->rt) && srv->led != NULL &&
                 seal_registry_batch_begin(srv->reg, srv->led, &err) == SEAL_OK) {
                 open = true;
@@ -2058,7 +2061,6 @@ static void drain(seal_srv *srv)
                 }
                 ledger_set(srv, false);
                 run_job(srv, j);
-                ledger_set(srv, true);
                 jobs_done(srv, j);
                 continue;
             }

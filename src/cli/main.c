@@ -21,7 +21,7 @@ static const seal_cli_command commands[] = {
     {"lookup", seal__cmd_lookup, "one subject's records, by one exact identifier"},
     {"shred", seal__cmd_shred, "crypto-shred a subject: delete its data key and index rows"},
     {"reindex", seal__cmd_reindex, "rebuild blind-index rows made by an older standardiser"},
-    {"keys", seal__cmd_keys, "master key: check, rotate"},
+    {"keys", seal__cmd_keys, "master key check and rotation; key-store backups"},
     {"config", seal__cmd_config, "show the data directory's configuration"},
     {"gen", seal__cmd_gen, "write a deterministic synthetic population"},
     {"log", seal__cmd_log, "raw Merkle logs: init, append, checkpoint, proofs, verify"},

@@ -91,6 +91,7 @@ check ack 0 "$(rc A 2026-12-01 po1 amend acknowledge AM-000002)"
 check ack-twice 1 "$(rc A 2026-12-01 po1 amend acknowledge AM-000002)"
 has ack-twice-msg "AM-000002 is acknowledged" $T/err
 check overdue-none '[]' "$("$S" --data "$D" --now 2026-12-09 amend overdue)"
+check sweep-overdue '{"actions": [], "amendments": [{"amendment": "AM-000001", "deadline": "acknowledgement", "due": "2026-12-09"}, {"amendment": "AM-000003", "deadline": "acknowledgement", "due": "2026-12-09"}]}' "$(A 2026-12-10 aud1 request sweep)"
 check overdue '[{"amendment": "AM-000001", "deadline": "acknowledgement", "due": "2026-12-09"}, {"amendment": "AM-000003", "deadline": "acknowledgement", "due": "2026-12-09"}]' "$("$S" --data "$D" --now 2026-12-10 amend overdue)"
 "$S" --data "$D" --now 2026-12-11 amend overdue >/dev/null
 check list-overdue "-1 true" "$(A 2026-12-10 po1 amend list >$T/o1; jq_ '"%d %s" % (d[0]["working_days_left"], str(d[0]["overdue"]).lower())' $T/o1)"

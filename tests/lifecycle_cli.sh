@@ -195,7 +195,7 @@ check emergency-served active "$(field state)"
 A sgt1 request show $EM > $T/out
 has emergency-deadline '"follow_up_by": "2026-11-26T00:00:00Z", "hours_left": 48' "$T/out"
 check sweep-early 0 "$(rc A aud1 request sweep)"
-check sweep-early-none '{"actions": []}' "$(cat $T/out)"
+check sweep-early-none '{"actions": [], "amendments": []}' "$(cat $T/out)"
 check sweep-late 0 "$(rc "$S" --data "$D" --now 2026-11-27 --as aud1 request sweep)"
 has sweep-violation '{"request": "'$EM'", "action": "violation", "rule": "PA-7"}' "$T/out"
 check sweep-idempotent 0 "$(rc "$S" --data "$D" --now 2026-11-27 --as aud1 request sweep)"

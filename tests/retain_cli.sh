@@ -121,13 +121,30 @@ dry run: nothing written" "$dry"
 check dry-run-writes-nothing "$before" "$(digest)"
 check lone-has-records 2 "$("$S" --data "$D" lookup --account AC-LONE-1 | grep -c '"kind":"web_visit"')"
 
+# the sweep also purges accounting entries past keep_until (one of two) and
+# expires key-store generations past the grace (strict: 7 days; one, taken
+# 12 days before)
+"$S" --data "$D" --now 2026-07-20 keys backup >/dev/null
+sqlite3 "$D/accounting.db" "CREATE TABLE IF NOT EXISTS entries (subject BLOB NOT NULL,
+  production TEXT NOT NULL, request TEXT NOT NULL, agency TEXT NOT NULL, policy TEXT NOT NULL,
+  basis INTEGER NOT NULL, pa_basis INTEGER NOT NULL, purpose INTEGER NOT NULL,
+  categories INTEGER NOT NULL, window_from INTEGER NOT NULL, window_to INTEGER NOT NULL,
+  at INTEGER NOT NULL, notice_until INTEGER NOT NULL, b7_hidden INTEGER NOT NULL,
+  ledger_index INTEGER NOT NULL, keep_until INTEGER NOT NULL,
+  agency_address TEXT NOT NULL DEFAULT '', PRIMARY KEY (subject, production));
+  INSERT INTO entries VALUES (x'01', 'P1', 'R1', 'A', 'strict', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, '');
+  INSERT INTO entries VALUES (x'02', 'P2', 'R2', 'A', 'strict', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4102444800, '');"
+chmod 600 "$D/accounting.db"
+
 # ---- the sweep ------------------------------------------------------------------
 out=$("$S" --data "$D" --now $NOW retain sweep --batch 97)
 IDX=$(echo "$out" | sed -n 's/^ledger: retain.sweep at index \([0-9]*\)$/\1/p')
 check sweep "sweep as of $NOW: $EXP_T truncated, $EXP_D deleted, $KS keys shredded, $EXP_HELD held
 deleted: account 0, web_visit $EXP_WV, tracking $EXP_TR, payment 0, address_change 0, cover_piece 0
 holds: 1 preservation, 1 subject
+purged: 1 accounting entry, 1 key-store generation expired
 ledger: retain.sweep at index $IDX" "$out"
+check accounting-kept 1 "$(sqlite3 "$D/accounting.db" 'SELECT count(*) FROM entries')"
 check keys-deleted "$KS" "$((keys_before - $(keys)))"
 check keys-some yes "$([ "$KS" -ge 1 ] && echo yes || echo no)"
 # truncated IPs read back truncated
@@ -148,7 +165,7 @@ check held-kept "$held_before" "$("$S" --data "$D" lookup --account "$HELD")"
 r=$("$S" log verify --dir "$D/ledger")
 case "$r" in ok:*) pass=$((pass + 1)) ;; *) fails=$((fails + 1)); echo "FAIL ledger: $r" ;; esac
 ev=$(grep -ao '"ids":{[^}]*},"time":"[^"]*","type":"retain.sweep"' "$D/ledger/journal")
-check ledger-event "\"ids\":{\"alerts\":\"0\",\"as_of\":\"$NOW\",\"deleted\":\"$EXP_D\",\"deleted_tracking\":\"$EXP_TR\",\"deleted_web_visit\":\"$EXP_WV\",\"held\":\"$EXP_HELD\",\"keys_shredded\":\"$KS\",\"sweep\":\"X\",\"truncated\":\"$EXP_T\"}" \
+check ledger-event "\"ids\":{\"accounting_purged\":\"1\",\"alerts\":\"0\",\"as_of\":\"$NOW\",\"deleted\":\"$EXP_D\",\"deleted_tracking\":\"$EXP_TR\",\"deleted_web_visit\":\"$EXP_WV\",\"held\":\"$EXP_HELD\",\"key_generations_expired\":\"1\",\"keys_shredded\":\"$KS\",\"sweep\":\"X\",\"truncated\":\"$EXP_T\"}" \
     "$(echo "$ev" | sed 's/"sweep":"[0-9a-f]\{16\}"/"sweep":"X"/; s/,"time":.*//')"
 python3 - $T/g > $T/idents <<'P'
 import json, sys, glob

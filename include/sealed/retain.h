@@ -60,6 +60,8 @@ typedef struct seal_retain_result {
     uint64_t ledger_index;     /* the retain.sweep event (not for a dry run) */
     seal_retain_alert *alerts; /* owned; seal_retain_result_cleanup frees */
     size_t n_alerts;
+    int64_t accounting_purged; /* accounting entries past keep_until deleted (not in a dry run) */
+    int64_t keys_expired;      /* key-store backup generations expired (not in a dry run) */
 } seal_retain_result;
 
 void seal_retain_result_cleanup(seal_retain_result *r);

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "sealed/alloc.h"
+#include "sealed/amend.h"
 #include "sealed/note.h"
 #include "sealed/policy.h"
 #include "sealed/registry.h"
@@ -62,7 +63,8 @@ static const char help[] =
     "  list                         requests with deadlines and days left\n"
     "  show ID [--document]         one request, its approvals, its document\n"
     "  sweep                        enforce deadlines: expiry, emergency\n"
-    "                               follow-ups, delayed notice\n"
+    "                               follow-ups, delayed notice, overdue\n"
+    "                               amendment acknowledgements and reviews\n"
     "States: refused, review, denied, active, expired, closed, violation.\n";
 
 #define MAX_ISSUERS 16
@@ -415,6 +417,19 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
         s = seal_request_list(reg, &out, &err);
     } else if (is_sweep) {
         s = seal_request_sweep(reg, &out, &err);
+        /* overdue amendment acknowledgements and reviews (amend.overdue,
+         * once each): {"actions": [...], "amendments": [...]} */
+        if (s == SEAL_OK && out.len > 0 && out.data[out.len - 1] == '}') {
+            out.len--;
+            if ((s = seal_buf_append_str(&out, ", \"amendments\": ")) == SEAL_OK &&
+                (s = seal_amend_overdue(cli->data_dir, seal__cli_now(cli), &out, &err)) ==
+                    SEAL_OK) {
+                while (out.len > 0 && out.data[out.len - 1] == '\n') {
+                    out.len--;
+                }
+                s = seal_buf_append_str(&out, "}");
+            }
+        }
     } else if (strcmp(sub, "show") == 0) {
         s = seal_request_show(reg, id, document, &out, &err);
     } else if (strcmp(sub, "review") == 0) {

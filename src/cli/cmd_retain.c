@@ -44,7 +44,10 @@ static const char help[] =
     "    terminal. Killed at any point, it loses nothing: the next run resumes it\n"
     "    (as of the same day) and finishes it. Each sweep appends one ledger\n"
     "    event, retain.sweep, with counts only, and one cover.return_overdue\n"
-    "    event per alert (ids of the production, request and cover).\n"
+    "    event per alert (ids of the production, request and cover). It then\n"
+    "    purges accounting entries past keep_until (accounting.purged) and\n"
+    "    expires key-store backup generations past key_backup_grace_days; a dry\n"
+    "    run skips both.\n"
     "\n"
     "OPTIONS\n"
     "    --dry-run        count what a sweep would do; write nothing at all\n"
@@ -57,6 +60,7 @@ static const char help[] =
     "    deleted: KIND N, ... (every kind of the catalogue)\n"
     "    holds: P preservations, S subjects\n"
     "    alert: production P of request R (cover C) not returned, due DATE\n"
+    "    purged: A accounting entries, G key-store generations expired\n"
     "    ledger: retain.sweep at index I      (or: dry run: nothing written)\n"
     "\n"
     "EXIT STATUS\n"
@@ -114,6 +118,9 @@ static void print_text(const seal_retain_result *r, const seal_catalogue *cat, b
     if (dry) {
         printf("dry run: nothing written\n");
     } else {
+        printf("purged: %lld accounting entr%s, %lld key-store generation%s expired\n",
+               (long long) r->accounting_purged, r->accounting_purged == 1 ? "y" : "ies",
+               (long long) r->keys_expired, r->keys_expired == 1 ? "" : "s");
         printf("ledger: retain.sweep at index %llu\n", (unsigned long long) r->ledger_index);
     }
 }
@@ -151,7 +158,10 @@ static void print_json(const seal_retain_result *r, const seal_catalogue *cat, b
     if (dry) {
         printf("]}\n");
     } else {
-        printf("],\n \"ledger_index\": %llu}\n", (unsigned long long) r->ledger_index);
+        printf("],\n \"accounting_purged\": %lld, \"key_generations_expired\": %lld,\n"
+               " \"ledger_index\": %llu}\n",
+               (long long) r->accounting_purged, (long long) r->keys_expired,
+               (unsigned long long) r->ledger_index);
     }
 }
 

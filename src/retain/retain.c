@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "core/crypto.h"
+#include "sealed/accounting.h"
 #include "sealed/alloc.h"
+#include "sealed/backup.h"
 #include "sealed/ledger.h"
 #include "sealed/policy.h"
 #include "sealed/retain.h"
@@ -122,6 +124,8 @@ static seal_status log_sweep(const char *dir, const seal_store *st, const seal_s
     NUM("held", held);
     NUM("keys_shredded", sw->n.keys_shredded);
     NUM("alerts", res->n_alerts);
+    NUM("accounting_purged", res->accounting_purged);
+    NUM("key_generations_expired", res->keys_expired);
     char names[SEAL_SWEEP_KINDS][40];
     for (size_t i = 0; i < seal_catalogue_kind_count(cat) && n < SEAL_EVENT_MAX_FIELDS; i++) {
         const seal_kind *kd = seal_catalogue_kind_at(cat, i);
@@ -261,6 +265,20 @@ seal_status seal_retain_sweep(const char *dir, const seal_retain_options *opt,
         res->sweep = sw;
         goto out;
     }
+    /* accounting entries past keep_until (their own accounting.purged event)
+     * and key-store backup generations past the policy's grace; neither has
+     * a dry run, so a dry run skips both */
+    snprintf(path, sizeof(path), "%s/accounting.db", dir);
+    if (access(path, F_OK) == 0 &&
+        (s = seal_accounting_purge(dir, opt->now, &res->accounting_purged, err)) != SEAL_OK) {
+        goto out;
+    }
+    seal_keys_expiry ex;
+    if ((s = seal_keys_expire(dir, NULL, opt->now, num.key_backup_grace_days, &ex, err)) !=
+        SEAL_OK) {
+        goto out;
+    }
+    res->keys_expired = ex.deleted;
     /* the ledger event: once, even across crashes */
     seal_ledger *led = NULL;
     bool logged = false;

@@ -92,7 +92,7 @@ sql $D/keys.db "SELECT hex(subject), hex(wrapped) FROM data_key" | sort >$T/keys
 sql $D/store.db "SELECT hex(subject), hex(hash) FROM idx" | sort >$T/idx.before
 
 # B1: a backup before the shred; G0: a key-store generation before the shred
-check b1 "0|$T/b1: $after records ($recs2 left out: key shredded), ledger size 2, 8 files|" \
+check b1 "0|$T/b1: $after records (0 left out: key shredded), ledger size 2, 8 files|" \
     "$(run $S --data $D backup $T/b1)"
 check keys-backup-g0 "0|key-store generation keys-20261124T100000Z.db written
 expired 0 generations, kept 1 (grace 7 days under strict); live key store scrubbed|" \
@@ -111,10 +111,13 @@ grep "^$SUBJ|" $T/idx.before | cut -d'|' -f2 >$T/idx.hashes
 check subject-had-index-rows "yes" "$([ -s $T/idx.hashes ] && echo yes)"
 check lookup-live-account "0||" "$(run $S --data $D lookup --account $A)"
 check lookup-live-email "0||" "$(run $S --data $D lookup --email "$E")"
+# the rows are deleted, not marked: nothing of the subject is left to count
+check no-live-rows "0" "$(sql $D/store.db "SELECT count(*) FROM record WHERE hex(subject) = '$SUBJ'")"
+check live-count "$((after - recs))" "$(sql $D/store.db "SELECT count(*) FROM record")"
 
 # B2 after the shred leaves the subject out; G1 three days later lacks its key
 n2=$((after - recs))
-check b2 "0|$T/b2: $n2 records ($((recs + recs2)) left out: key shredded), ledger size 3, 8 files|" \
+check b2 "0|$T/b2: $n2 records (0 left out: key shredded), ledger size 3, 8 files|" \
     "$(run $S --data $D backup $T/b2)"
 check b2-ledger "0|$($S log verify --dir $D/ledger)|" \
     "$(run $S log verify --dir $T/b2/ledger)"
@@ -181,9 +184,9 @@ everything=$(files_under $D $T/b1 $T/b2 $T/live1 $T/r-*)
 check no-wrapped-key "" "$(hexfind $WRAP $everything)"
 backups=$(files_under $T/b1 $T/b2 $T/live1 $D/key-backups; ls $D/keys.db*)
 check no-subject-id "" "$(hexfind $SUBJ $backups)"
-# control: the live store's shredded rows keep their keyed subject id (store.c
-# marks them shredded; docs/backup.md, "What stays in the live store")
-check control-subject-id "$D/store.db" "$(hexfind $SUBJ $D/store.db)"
+# nor does the live store: shredding deletes the rows, and secure_delete
+# zeroes their bytes (docs/backup.md, "What stays in the live store")
+check live-no-subject-id "" "$(hexfind $SUBJ $D/store.db*)"
 hits=
 while read -r h; do hits+=$(hexfind $h $backups); done <$T/idx.hashes
 check no-index-hash "" "$hits"

@@ -139,8 +139,10 @@ r=$($S log verify --dir $D/ledger)
 case "$r" in "ok: size 1 root "*) pass=$((pass + 1)) ;; *) fails=$((fails + 1)); echo "FAIL ledger after shred: $r" ;; esac
 if grep -r -a -q -e AC-1 -e Vasquiel $D/ledger; then fails=$((fails + 1)); echo "FAIL identifier in ledger"; else pass=$((pass + 1)); fi
 check shred-lookup "0||" "$(run $S --data $D lookup --email orlen.v@post.example)"
-check shred-stats "account                  2            1            0            0            0            1" \
+# the records are deleted, not marked: stats count one account, not two
+check shred-stats "account                  1            1            0            0            0            0" \
     "$($S --data $D --now 2026-11-24 stats | grep ^account)"
+check shred-rows "0" "$(sqlite3 $D/store.db "SELECT count(*) FROM record WHERE state = 2")"
 
 # a truncated database is a clear error, never garbage
 cp -r $D $T/trunc

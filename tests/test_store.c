@@ -283,6 +283,22 @@ static void test_tampered_ciphertext(void **state)
     seal_store_close(st);
 }
 
+static void count_all(const seal_kind *kind, seal_retention_state state, int64_t count, void *ud)
+{
+    (void) kind;
+    (void) state;
+    *(int64_t *) ud += count;
+}
+
+static void count_shredded(const seal_kind *kind, seal_retention_state state, int64_t count,
+                           void *ud)
+{
+    (void) kind;
+    if (state == SEAL_RET_SHREDDED) {
+        *(int64_t *) ud += count;
+    }
+}
+
 static void test_shred(void **state)
 {
     (void) state;
@@ -292,21 +308,37 @@ static void test_shred(void **state)
     r = make(st, "web_visit", "visit_id=WV-1", "account_id=AC-100", "at=2026-11-01T10:00:00Z",
              "ip=198.51.100.23", "page=/track", NULL);
     put(st, &r);
+    r = make(st, "account", "account_id=AC-101", ACC[1], ACC[2], ACC[5], NULL);
+    put(st, &r); /* another subject: it stays */
     found before = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
     assert_int_equal(before.n, 2);
     seal_error err;
     seal_error_init(&err);
+    int64_t total = 0, shredded = 0;
+    assert_int_equal(seal_store_stats(st, 0, count_all, &total, &err), SEAL_OK);
+    assert_int_equal(total, 3);
     int64_t n = 0;
     assert_int_equal(seal_store_shred(st, SEAL_IDX_ACCOUNT, "AC-100", 6, &n, &err), SEAL_OK);
     assert_int_equal(n, 2);
     assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100").n, 0);
     assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.example").n, 0);
+    assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-101").n, 1);
+    /* the rows are deleted, not marked: the store holds nothing of the
+     * subject, as if it never had it */
+    total = 0;
+    assert_int_equal(seal_store_stats(st, 0, count_all, &total, &err), SEAL_OK);
+    assert_int_equal(total, 1);
+    assert_int_equal(seal_store_stats(st, 0, count_shredded, &shredded, &err), SEAL_OK);
+    assert_int_equal(shredded, 0);
     found f;
-    assert_int_equal(seal_store_get(st, before.ids[0], collect, &f, &err), SEAL_SHREDDED);
+    assert_int_equal(seal_store_get(st, before.ids[0], collect, &f, &err), SEAL_NOTFOUND);
     seal_store_close(st);
-    /* a fresh handle (no cached key) cannot read it either */
+    /* a fresh handle (no cached key) finds nothing either */
     assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
-    assert_int_equal(seal_store_get(st, before.ids[1], collect, &f, &err), SEAL_SHREDDED);
+    assert_int_equal(seal_store_get(st, before.ids[1], collect, &f, &err), SEAL_NOTFOUND);
+    /* shredding again: nothing left */
+    assert_int_equal(seal_store_shred(st, SEAL_IDX_ACCOUNT, "AC-100", 6, &n, &err), SEAL_OK);
+    assert_int_equal(n, 0);
     assert_int_equal(seal_store_shred(st, SEAL_IDX_EMAIL, "velora.q@mail.example", 21, &n, &err),
                      SEAL_INVALID);
     seal_store_close(st);

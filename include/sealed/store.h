@@ -94,7 +94,8 @@ seal_status seal_store_get(seal_store *st, int64_t id, seal_record_cb cb, void *
                            seal_error *err) SEAL_MUST_USE;
 
 /* Crypto-shreds the subject owning the identifier (type account or address):
- * deletes its data key and index rows. *records: how many records it had. */
+ * deletes its data key, index rows and records (lookups then find nothing).
+ * *records: how many records it had. */
 seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
                              int64_t *records, seal_error *err) SEAL_MUST_USE;
 

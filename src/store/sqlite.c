@@ -93,8 +93,7 @@ static const struct {
     [Q_IDX_DEL] = {0, "DELETE FROM idx WHERE hash = ?1 AND record = ?2"},
     [Q_IDX_DEL_STALE] = {0, "DELETE FROM idx WHERE version < ?1"},
     [Q_IDX_LOOKUP] = {0, "SELECT record FROM idx WHERE hash = ?1 ORDER BY record"},
-    [Q_REC_SHRED] = {0, "UPDATE record SET state = 2, truncate_at = NULL WHERE id BETWEEN ?2 AND "
-                        "?3 AND subject = ?1"},
+    [Q_REC_SHRED] = {0, "DELETE FROM record WHERE id BETWEEN ?2 AND ?3 AND subject = ?1"},
     [Q_STATS] = {0, "SELECT kind, CASE WHEN state = 2 THEN 4 "
                     "WHEN expires IS NOT NULL AND expires <= ?1 THEN 3 "
                     "WHEN truncate_at IS NOT NULL AND truncate_at <= ?1 THEN 1 "
@@ -216,8 +215,12 @@ static seal_status open_db(seal_backend *b, int which, const char *dir, const ch
     sqlite3_extended_result_codes(b->db[which], 1);
     sqlite3_busy_timeout(b->db[which], 10000);
     /* 16 KiB pages: a third fewer page writes for ciphertext-sized rows */
+    /* store.db: secure_delete=ON zeroes deleted rows, and pages freed whole,
+     * so a shredded subject's rows (contiguous: its id prefix) leave no
+     * keyed ids behind once the WAL is checkpointed. FAST would leave the
+     * freed pages' content on the freelist. */
     const char *pragmas = which == 0 ? "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;"
-                                       "PRAGMA synchronous=FULL;"
+                                       "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
                                        "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
                                      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                                        "PRAGMA cache_size=-32768;";

@@ -100,7 +100,7 @@ expired 0 generations, kept 1 (grace 7 days under strict); live key store scrubb
 
 # ---- shred ---------------------------------------------------------------------------
 export SEALED_NOW=2026-11-24T11:00:00Z
-check shred "0|shredded: data key and index rows deleted; $recs record$([ "$recs" = 1 ] || echo s) now unreadable|" \
+check shred "0|shredded: data key, index rows and $recs record$([ "$recs" = 1 ] || echo s) deleted|" \
     "$(run $S --data $D shred --account $A)"
 sql $D/keys.db "SELECT hex(subject), hex(wrapped) FROM data_key" | sort >$T/keys.after
 gone=$(comm -23 $T/keys.before $T/keys.after)

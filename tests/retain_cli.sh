@@ -156,7 +156,7 @@ acc=${DV%%/*}; vid=${DV##*/}
 check deleted-gone 0 "$("$S" --data "$D" lookup --account "$acc" | grep -c "\"visit_id\":\"$vid\"" || true)"
 # a subject left with nothing: no records, no key (nothing to shred any more)
 check lone-gone "" "$("$S" --data "$D" lookup --account AC-LONE-1)"
-check lone-no-key "shredded: data key and index rows deleted; 0 records now unreadable" \
+check lone-no-key "shredded: data key, index rows and 0 records deleted" \
     "$("$S" --data "$D" shred --account AC-LONE-1 2>&1)"
 # the preserved subject keeps everything, untruncated
 check held-kept "$held_before" "$("$S" --data "$D" lookup --account "$HELD")"

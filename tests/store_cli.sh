@@ -133,7 +133,7 @@ cp $T/new.key $D/master.key
 check key-check "0|master key opens the key store|" "$(run $S --data $D keys check)"
 
 # shredding
-check shred "0|shredded: data key and index rows deleted; 5 records now unreadable|" \
+check shred "0|shredded: data key, index rows and 5 records deleted|" \
     "$(run $S --data $D shred --account AC-1)"
 r=$($S log verify --dir $D/ledger)
 case "$r" in "ok: size 1 root "*) pass=$((pass + 1)) ;; *) fails=$((fails + 1)); echo "FAIL ledger after shred: $r" ;; esac

@@ -39,8 +39,7 @@ int seal__cmd_shred(seal_cli *cli, int argc, char **argv)
         return seal__cli_fail(cli, "shred", &err);
     }
     seal_store_close(st);
-    /* the wording predates deleting the records (tests match it) */
-    printf("shredded: data key and index rows deleted; %lld record%s now unreadable\n",
-           (long long) n, n == 1 ? "" : "s");
+    printf("shredded: data key, index rows and %lld record%s deleted\n", (long long) n,
+           n == 1 ? "" : "s");
     return 0;
 }

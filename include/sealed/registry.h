@@ -76,6 +76,8 @@ seal_status seal_registry_act_as(seal_registry *reg, const char *principal, int6
                                  seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1);
 /* The acting principal's roles (bit 1u << SEAL_ROLE_x); 0 for nobody. */
 uint32_t seal_registry_roles(const seal_registry *reg) SEAL_NONNULL(1);
+/* The acting principal's agency; "" for nobody. */
+const char *seal_registry_agency(const seal_registry *reg) SEAL_NONNULL(1);
 
 /* Group commit. From batch_begin to batch_commit every change made through
  * reg, by any acting principal, runs in one registry transaction, each

@@ -43,6 +43,11 @@ uint32_t seal_registry_roles(const seal_registry *reg)
     return reg->has_principal ? reg->me.roles : 0;
 }
 
+const char *seal_registry_agency(const seal_registry *reg)
+{
+    return reg->has_principal ? reg->me.agency : "";
+}
+
 seal_status seal_registry_batch_begin(seal_registry *reg, seal_ledger *led, seal_error *err)
 {
     if (reg->batch_led != NULL) {

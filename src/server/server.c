@@ -84,7 +84,6 @@ typedef struct handler_ctx {
     int64_t now;
     uint32_t roles;            /* of the token's principal */
     char agency[SEAL_ID_SIZE]; /* of the token's principal */
-    seal_buf me;               /* the principal's registry row (JSON) */
 } handler_ctx;
 typedef void (*handler_fn)(handler_ctx *h, response *r);
 
@@ -721,9 +720,40 @@ out:
 
 /* ---- the principal, the rest of the lifecycle ------------------------------ */
 
+static void json_reply(response *r, int status, json_t *j);
+
+/* The principal's registry row, as `sealctl principal list` shows it. */
 static void h_me(handler_ctx *h, response *r)
 {
-    json_ok(r, 200, &h->me);
+    seal_error err;
+    seal_error_init(&err);
+    seal_buf list;
+    seal_buf_init(&list);
+    seal_status s = seal_registry_list(h->reg, SEAL_LIST_PRINCIPALS, &list, &err);
+    if (s != SEAL_OK) {
+        seal_buf_cleanup(&list);
+        from_status(r, s, &err);
+        return;
+    }
+    json_t *all = json_loadb((const char *) list.data, list.len, 0, NULL);
+    seal_buf_cleanup(&list);
+    size_t i;
+    json_t *p;
+    json_t *me = NULL;
+    json_array_foreach(all, i, p)
+    {
+        const char *id = json_string_value(json_object_get(p, "id"));
+        if (id != NULL && strcmp(id, h->rq->principal) == 0) {
+            me = json_incref(p);
+        }
+    }
+    json_decref(all);
+    if (me == NULL) {
+        problem(r, 401, "unauthenticated", "authentication required",
+                "the token's principal is no longer registered", NULL);
+        return;
+    }
+    json_reply(r, 200, me);
 }
 
 static void json_reply(response *r, int status, json_t *j)
@@ -1820,40 +1850,8 @@ static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
         }
         return false;
     }
-    seal_buf list;
-    seal_buf_init(&list);
-    h->roles = 0;
-    if ((s = seal_registry_list(h->reg, SEAL_LIST_PRINCIPALS, &list, &err)) != SEAL_OK) {
-        seal_buf_cleanup(&list);
-        from_status(r, s, &err);
-        return false;
-    }
-    json_t *all = json_loadb((const char *) list.data, list.len, 0, NULL);
-    seal_buf_cleanup(&list);
-    size_t i;
-    json_t *p;
-    json_array_foreach(all, i, p)
-    {
-        const char *id = json_string_value(json_object_get(p, "id"));
-        if (id != NULL && strcmp(id, h->rq->principal) == 0) {
-            const char *ag = json_string_value(json_object_get(p, "agency"));
-            snprintf(h->agency, sizeof(h->agency), "%s", ag != NULL ? ag : "");
-            size_t k;
-            json_t *role;
-            json_array_foreach(json_object_get(p, "roles"), k, role)
-            {
-                const char *name = json_string_value(role);
-                int ri = name != NULL ? seal_role_from_name(name) : -1;
-                if (ri >= 0 && ri < SEAL_ROLE_COUNT) {
-                    h->roles |= 1u << ri;
-                }
-            }
-            if (!json_into(json_incref(p), &h->me)) {
-                h->roles = 0;
-            }
-        }
-    }
-    json_decref(all);
+    h->roles = seal_registry_roles(h->reg);
+    snprintf(h->agency, sizeof(h->agency), "%s", seal_registry_agency(h->reg));
     if ((h->roles & h->rq->rt->roles) == 0) {
         problem(r, 403, "role", "forbidden for this role",
                 "none of the principal's roles may call this route", NULL);
@@ -1892,7 +1890,6 @@ static void pending_free(pending *p)
         memset(p->r.body.data, 0, p->r.body.len);
     }
     seal_buf_cleanup(&p->r.body);
-    seal_buf_cleanup(&p->h.me);
     seal_free(p);
 }
 
@@ -1915,7 +1912,6 @@ static bool dispatch(seal_srv *srv, req *rq, response *r)
                      .rq = rq,
                      .reg = NULL,
                      .now = srv->cfg.now != 0 ? srv->cfg.now : (int64_t) time(NULL)};
-    seal_buf_init(&h.me);
     if (rq->rt->pub && !rq->rt->serial) {
         rq->rt->fn(&h, r);
         return true;

@@ -13,21 +13,7 @@ S=${SEALCTL:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 D=$T/data
-fails=0
-pass=0
-check() { # name expected actual
-    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
-}
-rc() { local r=0; "$@" >"$T/out" 2>"$T/err" || r=$?; echo $r; }
-has() { # name needle file
-    if grep -q -- "$2" "$3"; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s: no "%s" in:\n' "$1" "$2"; cat "$3"; fi
-}
-hasnt() { # name needle file
-    if grep -q -- "$2" "$3"; then fails=$((fails + 1)); printf 'FAIL %s: "%s" found\n' "$1" "$2"
-    else pass=$((pass + 1)); fi
-}
+. "$(dirname "$0")/support/check.sh"
 field() { sed -n "s/.*\"$1\": \"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -1; }
 NOW=2026-11-24
 A() { "$S" --data "$D" --now "$NOW" --as "$@"; }

@@ -16,21 +16,7 @@ S=${SEALCTL:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 D=$T/data
-fails=0
-pass=0
-check() { # name expected actual
-    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
-}
-rc() { local r=0; "$@" >"$T/out" 2>"$T/err" || r=$?; echo $r; }
-has() { # name needle file
-    if grep -q -- "$2" "$3"; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s: no "%s" in:\n' "$1" "$2"; cat "$3"; fi
-}
-hasnt() { # name needle file-or-dir
-    if grep -rq -- "$2" "$3"; then fails=$((fails + 1)); printf 'FAIL %s: "%s" found\n' "$1" "$2"
-    else pass=$((pass + 1)); fi
-}
+. "$(dirname "$0")/support/check.sh"
 NOW=2026-11-24
 A() { local when=$1; shift; "$S" --data "$D" --now "$when" --as "$@"; }
 jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"; }

@@ -16,12 +16,7 @@ T=$(mktemp -d)
 BG=
 trap '[ -n "$BG" ] && kill $BG 2>/dev/null; rm -rf "$T"' EXIT
 D=$T/var
-fails=0
-pass=0
-check() { # name expected actual
-    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
-}
+. "$(dirname "$0")/support/check.sh"
 run() { # captures "rc|stdout|stderr"
     local out err rc=0
     out=$("$@" 2>"$T/err") || rc=$?

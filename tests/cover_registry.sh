@@ -10,12 +10,7 @@ S=${SEALCTL:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 D=$T/data
-fails=0
-pass=0
-check() { # name expected actual
-    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
-}
+. "$(dirname "$0")/support/check.sh"
 A() { "$S" --data "$D" --now 2026-11-24 --as "$@"; }
 q() { "$@" >/dev/null; }
 

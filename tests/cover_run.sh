@@ -12,12 +12,7 @@ S=${SEALCTL:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 D=$T/var
-fails=0
-pass=0
-check() { # name expected actual
-    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
-}
+. "$(dirname "$0")/support/check.sh"
 counts() { tr '\n' ' ' | sed 's/ $//'; }
 ledger_pieces() { grep -ao 'cover.piece_recorded' "$D/ledger/journal" | wc -l | tr -d ' '; }
 

@@ -16,12 +16,7 @@ S=${SEALCTL:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 D=$T/data
-fails=0
-pass=0
-check() { # name expected actual
-    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
-}
+. "$(dirname "$0")/support/check.sh"
 NOW=2026-08-01
 "$S" gen --out $T/g --seed 11 --people 150 --days 400 --start 2025-06-01 --visits-per-person 8 >/dev/null
 "$S" --data "$D" init >/dev/null

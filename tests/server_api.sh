@@ -26,12 +26,7 @@ D=$T/data
 PID=
 cleanup() { [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-fails=0
-pass=0
-check() { # name expected actual
-    if [ "$2" == "$3" ]; then pass=$((pass + 1)); else
-        fails=$((fails + 1)); printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"; fi
-}
+. "$(dirname "$0")/support/check.sh"
 NOW=2026-11-24
 A() { "$S" --data "$D" --now "$NOW" --as "$@" >/dev/null; }
 j() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }

@@ -22,51 +22,6 @@
 #include "testutil.h"
 
 static char dir[1024];
-static int dir_seq;
-
-static seal_store *fresh_store(void)
-{
-    snprintf(dir, sizeof(dir), "%s/retain%d", tu_tmpdir(), dir_seq++);
-    seal_error err;
-    seal_error_init(&err);
-    assert_int_equal(seal_store_create(dir, &err), SEAL_OK);
-    seal_store *st = NULL;
-    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
-    return st;
-}
-
-static seal_record make(seal_store *st, const char *kind, ...)
-{
-    seal_record r;
-    memset(&r, 0, sizeof(r));
-    r.kind = seal_catalogue_kind(seal_store_catalogue(st), kind);
-    assert_non_null(r.kind);
-    va_list ap;
-    va_start(ap, kind);
-    const char *pair;
-    while ((pair = va_arg(ap, const char *)) != NULL) {
-        const char *eq = strchr(pair, '=');
-        int f = seal_kind_field(r.kind, pair, (size_t) (eq - pair));
-        assert_true(f >= 0);
-        r.v[f] = eq + 1;
-        r.n[f] = strlen(eq + 1);
-    }
-    va_end(ap);
-    return r;
-}
-
-static seal_put_outcome put(seal_store *st, const seal_record *r)
-{
-    seal_error err;
-    seal_error_init(&err);
-    seal_put_outcome o;
-    assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
-    if (seal_store_put(st, r, &o, &err) != SEAL_OK) {
-        fail_msg("put: %s", err.msg);
-    }
-    assert_int_equal(seal_store_commit(st, &err), SEAL_OK);
-    return o;
-}
 
 typedef struct found {
     int n;
@@ -119,17 +74,18 @@ static void visit(seal_store *st, const char *id, const char *account, const cha
     snprintf(b, sizeof(b), "account_id=%s", account);
     snprintf(c, sizeof(c), "at=%s", at);
     snprintf(d, sizeof(d), "ip=%s", ip);
-    seal_record r = make(st, "web_visit", a, b, c, d, "page=/track", NULL);
-    put(st, &r);
+    seal_record r = tu_make_record(st, "web_visit", a, b, c, d, "page=/track", NULL);
+    tu_put(st, &r);
 }
 
 static void account(seal_store *st, const char *id)
 {
     char a[64];
     snprintf(a, sizeof(a), "account_id=%s", id);
-    seal_record r = make(st, "account", a, "name=Orlen Vasquiel", "opened_at=2025-02-03T04:05:06Z",
-                         "mailing_address=221 S Tamber St Apt 2, Quellford MN 55001", NULL);
-    put(st, &r);
+    seal_record r =
+        tu_make_record(st, "account", a, "name=Orlen Vasquiel", "opened_at=2025-02-03T04:05:06Z",
+                       "mailing_address=221 S Tamber St Apt 2, Quellford MN 55001", NULL);
+    tu_put(st, &r);
 }
 
 static seal_sweep new_sweep(const char *date)
@@ -162,7 +118,7 @@ static int web_visit_id(seal_store *st)
 static void test_truncate_and_delete(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
     account(st, "AC-1");
     visit(st, "WV-1", "AC-1", "2026-10-01T10:00:00Z", "198.51.100.77");
     visit(st, "WV-2", "AC-1", "2026-10-01T11:00:00Z", "2001:db8:85a3:8d3:1319:8a2e:370:7348");
@@ -182,9 +138,10 @@ static void test_truncate_and_delete(void **state)
                                        "ip=2001:db8:85a3:: "));
     assert_non_null(strstr(f.lines[3], "ip=203.0.113.10 "));
     /* re-ingesting the original does not restore the address */
-    seal_record r = make(st, "web_visit", "visit_id=WV-1", "account_id=AC-1",
-                         "at=2026-10-01T10:00:00Z", "ip=198.51.100.77", "page=/track", NULL);
-    assert_int_equal(put(st, &r), SEAL_PUT_UNCHANGED);
+    seal_record r =
+        tu_make_record(st, "web_visit", "visit_id=WV-1", "account_id=AC-1",
+                       "at=2026-10-01T10:00:00Z", "ip=198.51.100.77", "page=/track", NULL);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_UNCHANGED);
     f = lookup(st, SEAL_IDX_ACCOUNT, "AC-1");
     assert_non_null(strstr(f.lines[1], "ip=198.51.100.0 "));
     /* a second sweep finds nothing */
@@ -199,7 +156,7 @@ static void test_truncate_and_delete(void **state)
 static void test_shred_when_empty(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
     account(st, "AC-2");
     visit(st, "WV-5", "AC-2", "2026-01-01T10:00:00Z", "198.51.100.1");
     visit(st, "WV-6", "AC-3", "2026-01-01T10:00:00Z", "198.51.100.2");
@@ -227,11 +184,11 @@ static void test_shred_when_empty(void **state)
 static void test_account_closed(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
-    seal_record r = make(st, "account", "account_id=AC-30", "name=Ima Drovenko",
-                         "opened_at=2015-03-03T04:05:06Z", "closed_at=2020-06-01T00:00:00Z",
-                         "mailing_address=19 Wexley Rd, Brantmoor VT 05001", NULL);
-    put(st, &r);
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
+    seal_record r = tu_make_record(
+        st, "account", "account_id=AC-30", "name=Ima Drovenko", "opened_at=2015-03-03T04:05:06Z",
+        "closed_at=2020-06-01T00:00:00Z", "mailing_address=19 Wexley Rd, Brantmoor VT 05001", NULL);
+    tu_put(st, &r);
     account(st, "AC-31");
     int k = seal_catalogue_kind(seal_store_catalogue(st), "account")->id;
     seal_sweep sw = new_sweep("2023-05-31"); /* 1095 days after closing: not yet */
@@ -255,7 +212,7 @@ static void test_account_closed(void **state)
 static void test_holds(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
     account(st, "AC-4");
     visit(st, "WV-8", "AC-4", "2026-01-01T10:00:00Z", "198.51.100.1");
     visit(st, "WV-9", "AC-4", "2026-10-01T10:00:00Z", "198.51.100.2");
@@ -291,17 +248,18 @@ static void piece(seal_store *st, const char *id, const char *cover, const char 
     snprintf(a, sizeof(a), "piece_id=%s", id);
     snprintf(b, sizeof(b), "cover_id=%s", cover);
     snprintf(c, sizeof(c), "scanned_at=%s", at);
-    seal_record r = make(st, "cover_piece", a, b, "cover_subject=19 Wexley Rd, Brantmoor VT 05001",
-                         c, "facility=Brantmoor P&DC", "class=first_class",
-                         "recipient_address=19 Wexley Rd, Brantmoor VT 05001", NULL);
-    put(st, &r);
+    seal_record r =
+        tu_make_record(st, "cover_piece", a, b, "cover_subject=19 Wexley Rd, Brantmoor VT 05001", c,
+                       "facility=Brantmoor P&DC", "class=first_class",
+                       "recipient_address=19 Wexley Rd, Brantmoor VT 05001", NULL);
+    tu_put(st, &r);
 }
 
 /* MC-11: cover_piece records go after the policy's days, not the catalogue's. */
 static void test_policy_kind(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
     int k = seal_catalogue_kind(seal_store_catalogue(st), "cover_piece")->id;
     piece(st, "PC-1", "C-1", "2020-01-01T10:00:00Z");
     piece(st, "PC-2", "C-1", "2023-01-01T10:00:00Z");
@@ -324,7 +282,7 @@ static void test_policy_kind(void **state)
 static void test_destroy_cover(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
     piece(st, "PC-1", "C-7", "2026-10-01T10:00:00Z");
     piece(st, "PC-2", "C-7", "2026-10-02T10:00:00Z");
     piece(st, "PC-3", "C-8", "2026-10-03T10:00:00Z");
@@ -355,7 +313,7 @@ static void test_destroy_cover(void **state)
 static void test_resume(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
     char id[16], acc[16];
     for (int i = 0; i < 9; i++) {
         snprintf(id, sizeof(id), "WV-%d", 100 + i);
@@ -396,7 +354,7 @@ static void test_resume(void **state)
 static void test_allocation_failures(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("retain", dir, sizeof(dir));
     char id[16];
     for (int i = 0; i < 6; i++) {
         snprintf(id, sizeof(id), "WV-%d", 200 + i);

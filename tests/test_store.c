@@ -20,53 +20,6 @@
 #include "testutil.h"
 
 static char dir[1024];
-static int dir_seq;
-
-static seal_store *fresh_store(void)
-{
-    snprintf(dir, sizeof(dir), "%s/store%d", tu_tmpdir(), dir_seq++);
-    seal_error err;
-    seal_error_init(&err);
-    assert_int_equal(seal_store_create(dir, &err), SEAL_OK);
-    seal_store *st = NULL;
-    assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
-    return st;
-}
-
-/* Builds a record from "field=value" pairs, NULL-terminated. */
-static seal_record make(seal_store *st, const char *kind, ...)
-{
-    seal_record r;
-    memset(&r, 0, sizeof(r));
-    r.kind = seal_catalogue_kind(seal_store_catalogue(st), kind);
-    assert_non_null(r.kind);
-    va_list ap;
-    va_start(ap, kind);
-    const char *pair;
-    while ((pair = va_arg(ap, const char *)) != NULL) {
-        const char *eq = strchr(pair, '=');
-        int f = seal_kind_field(r.kind, pair, (size_t) (eq - pair));
-        assert_true(f >= 0);
-        r.v[f] = eq + 1;
-        r.n[f] = strlen(eq + 1);
-    }
-    va_end(ap);
-    return r;
-}
-
-static seal_put_outcome put(seal_store *st, const seal_record *r)
-{
-    seal_error err;
-    seal_error_init(&err);
-    seal_put_outcome o;
-    assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
-    seal_status s = seal_store_put(st, r, &o, &err);
-    if (s != SEAL_OK) {
-        fail_msg("put: %s", err.msg);
-    }
-    assert_int_equal(seal_store_commit(st, &err), SEAL_OK);
-    return o;
-}
 
 typedef struct found {
     int n;
@@ -115,30 +68,33 @@ static const char *ACC[] = {"account_id=AC-100",
 
 static seal_record account(seal_store *st)
 {
-    return make(st, "account", ACC[0], ACC[1], ACC[2], ACC[3], ACC[4], ACC[5], NULL);
+    return tu_make_record(st, "account", ACC[0], ACC[1], ACC[2], ACC[3], ACC[4], ACC[5], NULL);
 }
 
 static void test_round_trip_every_kind(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_record r = account(st);
-    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
-    r = make(st, "web_visit", "visit_id=WV-1", "account_id=AC-100", "at=2026-11-01T10:00:00Z",
-             "ip=198.51.100.23", "page=/track", "user_agent=Synthetic/1.0", NULL);
-    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
-    r = make(st, "tracking", "tracking_number=9400100000000000000001",
-             "event_at=2026-11-02T08:00:00Z", "facility=KARSVILLE OH 43001", "status=delivered",
-             "recipient_address=7 Quill Rd, Ambry WA 98001", NULL);
-    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
-    r = make(st, "payment", "payment_id=PM-1", "account_id=AC-100", "type=card", "card_brand=visa",
-             "card_last4=4242", "amount_cents=1250", "at=2026-11-03T09:00:00Z", NULL);
-    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
-    r = make(st, "address_change", "coa_id=COA-1", "name=Velora Quenhart", "scope=individual",
-             "old_address=418 N Brindle Ave Apt 7, Karsville OH 43001",
-             "new_address=9 Sorrel Way, Ambry WA 98001", "effective_date=2026-12-01",
-             "filed_at=2026-11-04T12:00:00Z", NULL);
-    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_INSERTED);
+    r = tu_make_record(st, "web_visit", "visit_id=WV-1", "account_id=AC-100",
+                       "at=2026-11-01T10:00:00Z", "ip=198.51.100.23", "page=/track",
+                       "user_agent=Synthetic/1.0", NULL);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_INSERTED);
+    r = tu_make_record(st, "tracking", "tracking_number=9400100000000000000001",
+                       "event_at=2026-11-02T08:00:00Z", "facility=KARSVILLE OH 43001",
+                       "status=delivered", "recipient_address=7 Quill Rd, Ambry WA 98001", NULL);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_INSERTED);
+    r = tu_make_record(st, "payment", "payment_id=PM-1", "account_id=AC-100", "type=card",
+                       "card_brand=visa", "card_last4=4242", "amount_cents=1250",
+                       "at=2026-11-03T09:00:00Z", NULL);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_INSERTED);
+    r = tu_make_record(st, "address_change", "coa_id=COA-1", "name=Velora Quenhart",
+                       "scope=individual",
+                       "old_address=418 N Brindle Ave Apt 7, Karsville OH 43001",
+                       "new_address=9 Sorrel Way, Ambry WA 98001", "effective_date=2026-12-01",
+                       "filed_at=2026-11-04T12:00:00Z", NULL);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_INSERTED);
 
     found f = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
     assert_int_equal(f.n, 3);
@@ -184,12 +140,13 @@ static void test_round_trip_every_kind(void **state)
 static void test_idempotent_and_update(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_record r = account(st);
-    assert_int_equal(put(st, &r), SEAL_PUT_INSERTED);
-    assert_int_equal(put(st, &r), SEAL_PUT_UNCHANGED);
-    r = make(st, "account", ACC[0], ACC[1], ACC[2], "email=velora.new@mail.example", ACC[5], NULL);
-    assert_int_equal(put(st, &r), SEAL_PUT_UPDATED);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_INSERTED);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_UNCHANGED);
+    r = tu_make_record(st, "account", ACC[0], ACC[1], ACC[2], "email=velora.new@mail.example",
+                       ACC[5], NULL);
+    assert_int_equal(tu_put(st, &r), SEAL_PUT_UPDATED);
     assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.q@mail.example").n, 0);
     assert_int_equal(lookup(st, SEAL_IDX_EMAIL, "velora.new@mail.example").n, 1);
     assert_int_equal(lookup(st, SEAL_IDX_ACCOUNT, "AC-100").n, 1);
@@ -199,7 +156,7 @@ static void test_idempotent_and_update(void **state)
 static void test_invalid_records(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_error err;
     seal_error_init(&err);
     seal_put_outcome o;
@@ -207,25 +164,25 @@ static void test_invalid_records(void **state)
         seal_record r;
         const char *msg;
     } cases[] = {
-        {make(st, "account", ACC[0], ACC[1], ACC[2], NULL),
+        {tu_make_record(st, "account", ACC[0], ACC[1], ACC[2], NULL),
          "mailing_address: required field missing"},
-        {make(st, "account", ACC[0], ACC[1], "opened_at=2024-03-04", ACC[5], NULL),
+        {tu_make_record(st, "account", ACC[0], ACC[1], "opened_at=2024-03-04", ACC[5], NULL),
          "opened_at: not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)"},
-        {make(st, "account", "account_id=AC 1", ACC[1], ACC[2], ACC[5], NULL),
+        {tu_make_record(st, "account", "account_id=AC 1", ACC[1], ACC[2], ACC[5], NULL),
          "account_id: not an identifier: only letters, digits, '.', '_' and '-' allowed"},
-        {make(st, "account", ACC[0], ACC[1], ACC[2], "email=no-at-sign", ACC[5], NULL),
+        {tu_make_record(st, "account", ACC[0], ACC[1], ACC[2], "email=no-at-sign", ACC[5], NULL),
          "email: not an email address: needs exactly one '@' after a local part"},
-        {make(st, "payment", "payment_id=P", "type=bitcoin", "amount_cents=1",
-              "at=2026-01-01T00:00:00Z", "account_id=A", NULL),
+        {tu_make_record(st, "payment", "payment_id=P", "type=bitcoin", "amount_cents=1",
+                        "at=2026-01-01T00:00:00Z", "account_id=A", NULL),
          "type: not one of the allowed values"},
-        {make(st, "payment", "payment_id=P", "type=card", "amount_cents=-1",
-              "at=2026-01-01T00:00:00Z", "account_id=A", NULL),
+        {tu_make_record(st, "payment", "payment_id=P", "type=card", "amount_cents=-1",
+                        "at=2026-01-01T00:00:00Z", "account_id=A", NULL),
          "amount_cents: not a non-negative whole number"},
-        {make(st, "payment", "payment_id=P", "type=card", "amount_cents=1",
-              "at=2026-01-01T00:00:00Z", NULL),
+        {tu_make_record(st, "payment", "payment_id=P", "type=card", "amount_cents=1",
+                        "at=2026-01-01T00:00:00Z", NULL),
          "account_id: required to name the record's owner"},
-        {make(st, "web_visit", "visit_id=V", "account_id=A", "at=2026-01-01T00:00:00Z",
-              "ip=10.0.0.256", "page=/", NULL),
+        {tu_make_record(st, "web_visit", "visit_id=V", "account_id=A", "at=2026-01-01T00:00:00Z",
+                        "ip=10.0.0.256", "page=/", NULL),
          "ip: not an IPv4 or IPv6 address"},
     };
     assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
@@ -251,9 +208,9 @@ static void test_invalid_records(void **state)
 static void test_tampered_ciphertext(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_record r = account(st);
-    put(st, &r);
+    tu_put(st, &r);
     seal_store_close(st);
     /* An attacker with write access to store.db flips the last byte of the
      * record's body (the AEAD tag of its last field). */
@@ -302,14 +259,14 @@ static void count_shredded(const seal_kind *kind, seal_retention_state state, in
 static void test_shred(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_record r = account(st);
-    put(st, &r);
-    r = make(st, "web_visit", "visit_id=WV-1", "account_id=AC-100", "at=2026-11-01T10:00:00Z",
-             "ip=198.51.100.23", "page=/track", NULL);
-    put(st, &r);
-    r = make(st, "account", "account_id=AC-101", ACC[1], ACC[2], ACC[5], NULL);
-    put(st, &r); /* another subject: it stays */
+    tu_put(st, &r);
+    r = tu_make_record(st, "web_visit", "visit_id=WV-1", "account_id=AC-100",
+                       "at=2026-11-01T10:00:00Z", "ip=198.51.100.23", "page=/track", NULL);
+    tu_put(st, &r);
+    r = tu_make_record(st, "account", "account_id=AC-101", ACC[1], ACC[2], ACC[5], NULL);
+    tu_put(st, &r); /* another subject: it stays */
     found before = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
     assert_int_equal(before.n, 2);
     seal_error err;
@@ -347,13 +304,13 @@ static void test_shred(void **state)
 static void test_reindex(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal__store_force_version(st, seal_store_std_version() - 1);
     seal_record r = account(st);
-    put(st, &r);
+    tu_put(st, &r);
     seal__store_force_version(st, 0);
-    r = make(st, "account", "account_id=AC-200", ACC[1], ACC[2], ACC[5], NULL);
-    put(st, &r);
+    r = tu_make_record(st, "account", "account_id=AC-200", ACC[1], ACC[2], ACC[5], NULL);
+    tu_put(st, &r);
     seal_error err;
     seal_error_init(&err);
     int64_t n = -1;
@@ -369,9 +326,9 @@ static void test_reindex(void **state)
 static void test_no_plaintext_on_disk(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_record r = account(st);
-    put(st, &r);
+    tu_put(st, &r);
     seal_store_close(st);
     char cmd[1200];
     snprintf(cmd, sizeof(cmd),
@@ -382,9 +339,9 @@ static void test_no_plaintext_on_disk(void **state)
 static void test_rotation_keeps_records(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_record r = account(st);
-    put(st, &r);
+    tu_put(st, &r);
     seal_store_close(st);
     char path[1100];
     snprintf(path, sizeof(path), "%s/master.key", dir);
@@ -410,13 +367,13 @@ static void test_rotation_keeps_records(void **state)
 static void test_allocation_failures(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_error err;
     seal_error_init(&err);
     assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
     for (unsigned long n = 1; n < 40; n++) {
-        seal_record r =
-            make(st, "account", "account_id=AC-300", ACC[1], ACC[2], ACC[3], ACC[5], NULL);
+        seal_record r = tu_make_record(st, "account", "account_id=AC-300", ACC[1], ACC[2], ACC[3],
+                                       ACC[5], NULL);
         seal_put_outcome o;
         seal_alloc_fail_after(n);
         seal_status s = seal_store_put(st, &r, &o, &err);
@@ -431,18 +388,18 @@ static void test_allocation_failures(void **state)
 static void test_lookup_order(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     const char *times[] = {"at=2026-11-01T20:04:31Z", "at=2026-11-01T20:01:38Z",
                            "at=2026-10-30T08:00:00Z", "at=2026-11-01T20:04:30Z"};
     char id[4][32];
     for (int i = 0; i < 4; i++) {
         snprintf(id[i], sizeof(id[i]), "visit_id=WV-%d", i);
-        seal_record r = make(st, "web_visit", id[i], "account_id=AC-100", times[i],
-                             "ip=198.51.100.23", "page=/", NULL);
-        put(st, &r);
+        seal_record r = tu_make_record(st, "web_visit", id[i], "account_id=AC-100", times[i],
+                                       "ip=198.51.100.23", "page=/", NULL);
+        tu_put(st, &r);
     }
     seal_record r = account(st);
-    put(st, &r);
+    tu_put(st, &r);
     found f = lookup(st, SEAL_IDX_ACCOUNT, "AC-100");
     assert_int_equal(f.n, 5);
     assert_memory_equal(f.lines[0], "account ", 8);
@@ -457,7 +414,7 @@ static void test_lookup_order(void **state)
 static void test_backend_id_collision(void **state)
 {
     (void) state;
-    seal_store *st = fresh_store();
+    seal_store *st = tu_fresh_store("store", dir, sizeof(dir));
     seal_store_close(st);
     seal_backend *be = NULL;
     seal_error err;

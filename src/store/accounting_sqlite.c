@@ -87,9 +87,7 @@ static void acct_close(seal_acct_backend *b)
     if (b == NULL) {
         return;
     }
-    if (b->in_tx) {
-        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    seal__sqlite_file_rollback(b->db, &b->in_tx);
     seal__sqlite_file_close(b->db, b->q, Q_COUNT);
     seal_free(b);
 }
@@ -129,28 +127,17 @@ static seal_status acct_open(const char *dir, seal_acct_backend **out, seal_erro
 
 static seal_status acct_begin(seal_acct_backend *b, seal_error *err)
 {
-    if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        return db_error(b, err, "begin");
-    }
-    b->in_tx = true;
-    return SEAL_OK;
+    return seal__sqlite_file_begin(b->db, b->path, &b->in_tx, err);
 }
 
 static seal_status acct_commit(seal_acct_backend *b, seal_error *err)
 {
-    if (sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        return db_error(b, err, "commit");
-    }
-    b->in_tx = false;
-    return SEAL_OK;
+    return seal__sqlite_file_commit(b->db, b->path, &b->in_tx, err);
 }
 
 static void acct_rollback(seal_acct_backend *b)
 {
-    if (b->in_tx) {
-        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
-        b->in_tx = false;
-    }
+    seal__sqlite_file_rollback(b->db, &b->in_tx);
 }
 
 static void text(sqlite3_stmt *st, int i, const char *s)

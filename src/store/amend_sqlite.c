@@ -54,9 +54,7 @@ static void am_close(seal_amend_backend *b)
     if (b == NULL) {
         return;
     }
-    if (b->in_tx) {
-        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    seal__sqlite_file_rollback(b->db, &b->in_tx);
     seal__sqlite_file_close(b->db, b->q, Q_COUNT);
     seal_free(b);
 }
@@ -80,28 +78,17 @@ static seal_status am_open(const char *dir, seal_amend_backend **out, seal_error
 
 static seal_status am_begin(seal_amend_backend *b, seal_error *err)
 {
-    if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        return db_error(b, err, "begin");
-    }
-    b->in_tx = true;
-    return SEAL_OK;
+    return seal__sqlite_file_begin(b->db, b->path, &b->in_tx, err);
 }
 
 static seal_status am_commit(seal_amend_backend *b, seal_error *err)
 {
-    if (sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        return db_error(b, err, "commit");
-    }
-    b->in_tx = false;
-    return SEAL_OK;
+    return seal__sqlite_file_commit(b->db, b->path, &b->in_tx, err);
 }
 
 static void am_rollback(seal_amend_backend *b)
 {
-    if (b->in_tx) {
-        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
-        b->in_tx = false;
-    }
+    seal__sqlite_file_rollback(b->db, &b->in_tx);
 }
 
 static seal_status next_seq(seal_amend_backend *b, int64_t *seq, seal_error *err)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Opening, closing and error mapping shared by the small SQLite stores
- * (accounting.db, tokens.db); see sqlite_file.h. */
+ * (accounting.db, amend.db, tokens.db); see sqlite_file.h. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -67,4 +67,30 @@ void seal__sqlite_file_close(sqlite3 *db, sqlite3_stmt **q, size_t nq)
         sqlite3_finalize(q[i]);
     }
     sqlite3_close(db);
+}
+
+seal_status seal__sqlite_file_begin(sqlite3 *db, const char *path, bool *in_tx, seal_error *err)
+{
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        return seal__sqlite_file_error(db, path, err, "begin");
+    }
+    *in_tx = true;
+    return SEAL_OK;
+}
+
+seal_status seal__sqlite_file_commit(sqlite3 *db, const char *path, bool *in_tx, seal_error *err)
+{
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        return seal__sqlite_file_error(db, path, err, "commit");
+    }
+    *in_tx = false;
+    return SEAL_OK;
+}
+
+void seal__sqlite_file_rollback(sqlite3 *db, bool *in_tx)
+{
+    if (*in_tx) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        *in_tx = false;
+    }
 }

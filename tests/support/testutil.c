@@ -2,10 +2,15 @@
 /* Test helpers; see testutil.h. */
 #include "testutil.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 static char tmp_template[512];
 
@@ -112,4 +117,49 @@ const char *tu_vector(const char *rel)
     const char *base = getenv("SEAL_VECTORS");
     snprintf(path, sizeof(path), "%s/%s", base != NULL ? base : "tests/vectors", rel);
     return path;
+}
+
+seal_store *tu_fresh_store(const char *prefix, char *dir_out, size_t cap)
+{
+    static int seq;
+    snprintf(dir_out, cap, "%s/%s%d", tu_tmpdir(), prefix, seq++);
+    seal_error err;
+    seal_error_init(&err);
+    assert_int_equal(seal_store_create(dir_out, &err), SEAL_OK);
+    seal_store *st = NULL;
+    assert_int_equal(seal_store_open(dir_out, &st, &err), SEAL_OK);
+    return st;
+}
+
+seal_record tu_make_record(seal_store *st, const char *kind, ...)
+{
+    seal_record r;
+    memset(&r, 0, sizeof(r));
+    r.kind = seal_catalogue_kind(seal_store_catalogue(st), kind);
+    assert_non_null(r.kind);
+    va_list ap;
+    va_start(ap, kind);
+    const char *pair;
+    while ((pair = va_arg(ap, const char *)) != NULL) {
+        const char *eq = strchr(pair, '=');
+        int f = seal_kind_field(r.kind, pair, (size_t) (eq - pair));
+        assert_true(f >= 0);
+        r.v[f] = eq + 1;
+        r.n[f] = strlen(eq + 1);
+    }
+    va_end(ap);
+    return r;
+}
+
+seal_put_outcome tu_put(seal_store *st, const seal_record *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_put_outcome o;
+    assert_int_equal(seal_store_begin(st, &err), SEAL_OK);
+    if (seal_store_put(st, r, &o, &err) != SEAL_OK) {
+        fail_msg("put: %s", err.msg);
+    }
+    assert_int_equal(seal_store_commit(st, &err), SEAL_OK);
+    return o;
 }

@@ -93,9 +93,16 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
 seal_status seal_store_get(seal_store *st, int64_t id, seal_record_cb cb, void *ud,
                            seal_error *err) SEAL_MUST_USE;
 
+/* What the store holds for the subject owning the identifier (type account
+ * or address): *records, and *key whether its data key is there. Reads
+ * only; shred asks it first. */
+seal_status seal_store_held(seal_store *st, seal_index_type type, const char *value, size_t n,
+                            int64_t *records, bool *key, seal_error *err) SEAL_MUST_USE;
+
 /* Crypto-shreds the subject owning the identifier (type account or address):
  * deletes its data key, index rows and records (lookups then find nothing).
- * *records: how many records it had. */
+ * *records: how many records it had. SEAL_NOTFOUND, with nothing logged,
+ * when the store holds neither records nor a data key for it. */
 seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
                              int64_t *records, seal_error *err) SEAL_MUST_USE;
 

@@ -1175,10 +1175,19 @@ static seal_status log_event(seal_store *st, const seal_event *ev, seal_error *e
     return s;
 }
 
-seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
-                             int64_t *records, seal_error *err)
+static seal_status count_id(int64_t id, void *ud)
+{
+    (void) id;
+    (*(int64_t *) ud)++;
+    return SEAL_OK;
+}
+
+seal_status seal_store_held(seal_store *st, seal_index_type type, const char *value, size_t n,
+                            int64_t *records, bool *key, seal_error *err)
 {
     uint8_t subject[SEAL_HASH_BYTES];
+    *records = 0;
+    *key = false;
     if (type != SEAL_IDX_ACCOUNT && type != SEAL_IDX_ADDRESS) {
         return seal_error_set(err, SEAL_INVALID, "only an account or an address is a subject");
     }
@@ -1187,6 +1196,39 @@ seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *v
         return s;
     }
     hash_std(st, SUB_SUBJECT, type, subject);
+    if ((s = st->ops->records_by_subject(st->be, subject, count_id, records, err)) != SEAL_OK) {
+        return s;
+    }
+    seal_buf wrapped;
+    seal_buf_init(&wrapped);
+    s = st->ops->key_get(st->be, subject, &wrapped, err);
+    *key = s == SEAL_OK;
+    if (wrapped.data != NULL) {
+        memset(wrapped.data, 0, wrapped.len);
+    }
+    seal_buf_cleanup(&wrapped);
+    if (s == SEAL_NOTFOUND) {
+        seal_error_init(err);
+        s = SEAL_OK;
+    }
+    return s;
+}
+
+seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
+                             int64_t *records, seal_error *err)
+{
+    uint8_t subject[SEAL_HASH_BYTES];
+    bool key = false;
+    seal_status s = seal_store_held(st, type, value, n, records, &key, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (*records == 0 && !key) {
+        /* nothing to destroy: nothing is logged either */
+        return seal_error_set(err, SEAL_NOTFOUND, "nothing is held for this %s",
+                              seal_index_type_name(type));
+    }
+    hash_std(st, SUB_SUBJECT, type, subject); /* st->std still holds the value */
     /* The ledger entry comes first: a crash after it and before the shred
      * leaves a logged intent that a repeated shred completes, never an
      * unlogged destruction. The entry holds a keyed commitment only. */

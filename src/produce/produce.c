@@ -74,8 +74,6 @@ typedef struct prod_ctx {
     seal_status status;
     /* a `person` subject: only records naming this person (normalised) */
     const char *person;
-    /* PA-4 life of the records disclosed for the current subject */
-    int64_t life_end;
     int64_t cover_days; /* cover_piece retention: the policy's number */
     /* statements of disagreement, and the lines that carry them */
     statement *st;
@@ -84,7 +82,42 @@ typedef struct prod_ctx {
     size_t line;      /* records written to it so far */
     seal_buf *dis;
     size_t n_dis;
+    /* PA-4: the people the disclosed records are about (seal_store_owner_keys),
+     * each with the longest life among their records disclosed */
+    seal_store *store;
+    uint8_t (*okey)[32];
+    int64_t *olife;
+    size_t n_okey, cap_okey;
 } prod_ctx;
+
+static seal_status owner_note(prod_ctx *c, const uint8_t key[32], int64_t life)
+{
+    for (size_t i = 0; i < c->n_okey; i++) {
+        if (memcmp(c->okey[i], key, 32) == 0) {
+            if (life > c->olife[i]) {
+                c->olife[i] = life;
+            }
+            return SEAL_OK;
+        }
+    }
+    if (c->n_okey == c->cap_okey) {
+        size_t cap = c->cap_okey == 0 ? 8 : 2 * c->cap_okey;
+        void *k = seal_realloc(c->okey, cap * sizeof(*c->okey));
+        if (k == NULL) {
+            return SEAL_NOMEM;
+        }
+        c->okey = k;
+        void *l = seal_realloc(c->olife, cap * sizeof(*c->olife));
+        if (l == NULL) {
+            return SEAL_NOMEM;
+        }
+        c->olife = l;
+        c->cap_okey = cap;
+    }
+    memcpy(c->okey[c->n_okey], key, 32);
+    c->olife[c->n_okey++] = life;
+    return SEAL_OK;
+}
 
 static const char *id_or(const char *s)
 {
@@ -391,12 +424,34 @@ static seal_status add_disagreements(prod_ctx *c, const seal_record *rec, int64_
     return SEAL_OK;
 }
 
+/* Whether the record is in the window [from, to] (unix midnights): an event
+ * by its own day; standing state (an account) when it was in force during
+ * the window: begun on or before its end, not ended before its start. A
+ * standing record whose end cannot be read is taken as still in force. */
+bool seal__prod_in_window(const seal_record *rec, int64_t from, int64_t to, int64_t *day)
+{
+    if (!record_day(rec, day) || *day > to) {
+        return false;
+    }
+    const seal_kind *k = rec->kind;
+    if (!k->standing) {
+        return *day >= from;
+    }
+    int u = k->standing_until;
+    int64_t t;
+    if (u >= 0 && (size_t) u < k->nfields && rec->v[u] != NULL &&
+        seal_time_parse_n(rec->v[u], rec->n[u], &t) == SEAL_OK) {
+        return seal_time_day(t) * DAY >= from;
+    }
+    return true;
+}
+
 static seal_status emit(const seal_record *rec, int64_t id, void *ud)
 {
     prod_ctx *c = ud;
     int64_t day;
     int kid = rec->kind->id;
-    if (kid < 0 || kid >= 64 || !record_day(rec, &day) || day < c->from || day > c->to) {
+    if (kid < 0 || kid >= 64 || !seal__prod_in_window(rec, c->from, c->to, &day)) {
         return SEAL_OK;
     }
     if (c->person != NULL && !names_person(rec, c->person)) {
@@ -439,10 +494,15 @@ static seal_status emit(const seal_record *rec, int64_t id, void *ud)
         c->records++;
         c->line++;
         int64_t life = life_of(c, rec, day);
-        if (life > c->life_end) {
-            c->life_end = life;
+        uint8_t keys[SEAL_OWNER_KEYS_MAX][32];
+        size_t nk = 0;
+        s = seal_store_owner_keys(c->store, rec, keys, &nk, NULL);
+        for (size_t i = 0; i < nk && s == SEAL_OK; i++) {
+            s = owner_note(c, keys[i], life);
         }
-        s = add_disagreements(c, rec, id);
+        if (s == SEAL_OK) {
+            s = add_disagreements(c, rec, id);
+        }
     }
     return s;
 }
@@ -587,11 +647,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     const seal_acct_backend_ops *ops = &seal__sqlite_accounting;
     seal_acct_backend *acct = NULL;
     seal_buf files[SEAL_MANIFEST_MAX_FILES];
-    uint8_t commits[SEAL_MANIFEST_MAX_FILES][32];
-    bool has_commit[SEAL_MANIFEST_MAX_FILES];
     size_t n_files = 0;
     seal_buf man, signed_man, cp, tmp, dis;
-    int64_t life[SEAL_MANIFEST_MAX_FILES];
     prod_ctx *c = NULL;
     seal_buf_init(&dis);
     seal_buf_init(&man);
@@ -707,6 +764,7 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         goto out;
     }
     c->cat = seal_store_catalogue(st);
+    c->store = st;
     c->from = a.from;
     c->to = a.to;
     c->cover_days = cover_days;
@@ -725,23 +783,20 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         n_files++;
         seal_index_type type;
         const char *value, *person;
-        has_commit[i] = false;
-        life[i] = 0;
         snprintf(fname[i], sizeof(fname[i]), "subject-%zu.ndjson", i + 1);
         if (!map_subject(json_array_get(a.subjects, i), &type, &value, &person)) {
             continue; /* nothing the store could index: matches nothing */
         }
         size_t vn = strlen(value);
-        if (seal_store_commitment(st, type, value, vn, commits[i], NULL) != SEAL_OK) {
+        uint8_t commit[32];
+        if (seal_store_commitment(st, type, value, vn, commit, NULL) != SEAL_OK) {
             continue; /* not a valid identifier of its type: it matches nothing */
         }
-        has_commit[i] = true;
         c->out = &files[i];
         c->person = person;
         c->file = fname[i];
         c->line = 0;
-        c->life_end = 0;
-        size_t before = c->records, dis_len = dis.len, n_dis = c->n_dis;
+        size_t before = c->records, dis_len = dis.len, n_dis = c->n_dis, n_okey = c->n_okey;
         s = seal_store_lookup(st, type, value, vn, emit, c, err);
         if (s == SEAL_INVALID) {
             s = SEAL_OK;
@@ -749,9 +804,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
             c->records = before;
             dis.len = dis_len;
             c->n_dis = n_dis;
-            c->life_end = 0;
+            c->n_okey = n_okey;
         }
-        life[i] = c->life_end;
     }
     size_t records = c->records, n_dis = c->n_dis;
     if (s != SEAL_OK) {
@@ -876,7 +930,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     }
     res->ledger_index = pidx;
 
-    /* PA-4: the accounting, one entry per distinct subject */
+    /* PA-4: the accounting, one entry per person whose records went out,
+     * whatever identifier the request named them by */
     seal_acct_production prow;
     memset(&prow, 0, sizeof(prow));
     snprintf(prow.request, sizeof(prow.request), "%s", request);
@@ -891,17 +946,10 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         goto out;
     }
     s = ops->production_put(acct, &prow, err);
-    for (size_t i = 0; i < n_sub && s == SEAL_OK; i++) {
-        bool dup = !has_commit[i];
-        for (size_t j = 0; j < i && !dup; j++) {
-            dup = has_commit[j] && memcmp(commits[i], commits[j], 32) == 0;
-        }
-        if (dup) {
-            continue;
-        }
+    for (size_t i = 0; i < c->n_okey && s == SEAL_OK; i++) {
         seal_accounting_entry e;
         memset(&e, 0, sizeof(e));
-        memcpy(e.subject, commits[i], 32);
+        memcpy(e.subject, c->okey[i], 32);
         snprintf(e.request, sizeof(e.request), "%s", request);
         snprintf(e.production, sizeof(e.production), "%s", pid);
         snprintf(e.agency, sizeof(e.agency), "%s", a.agency);
@@ -918,14 +966,7 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         /* cfr-233 withholds (b)(7) entries as 552a(c)(3) allows; strict shows them */
         e.b7_hidden = strcmp(a.policy, "cfr-233") == 0;
         e.ledger_index = pidx;
-        /* the longest life among every copy of this subject in the request */
-        int64_t life_end = life[i];
-        for (size_t j = i + 1; j < n_sub; j++) {
-            if (has_commit[j] && memcmp(commits[i], commits[j], 32) == 0 && life[j] > life_end) {
-                life_end = life[j];
-            }
-        }
-        e.keep_until = seal_accounting_keep_until(now, acct_years, life_end);
+        e.keep_until = seal_accounting_keep_until(now, acct_years, c->olife[i]);
         s = ops->entry_put(acct, &e, err);
     }
     if (s == SEAL_OK) {
@@ -981,6 +1022,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
 out:
     if (c != NULL) {
         statements_free(c);
+        seal_free(c->okey);
+        seal_free(c->olife);
         seal_free(c);
     }
     if (dis.data != NULL) {

@@ -12,6 +12,9 @@
 #   him by name and address; Orla, at the same address, sees neither Pim's
 #   records nor that disclosure; the address alone, without a name, shows
 #   nothing of anyone.
+# - A reviewer (never a requester, nor anyone of the requesting agency)
+#   sees what producing a request would hold as counts per kind, no values;
+#   an empty one says so.
 # - name: is valid only beside an address. All data is made up.
 set -euo pipefail
 S=${SEALCTL:?}
@@ -118,6 +121,25 @@ check pim-parcel 0 "$(rc acc --subject account:AC-P)"
 has pim-parcel-tracking '"tracking_number": "9400100000000000000017"' $T/out
 check tracking-holder 0 "$(rc acc --subject tracking:9400100000000000000017)"
 has tracking-holder-sees '"kind": "tracking"' $T/out
+
+# ---- the reviewer's preview: counts per kind, no values, before deciding -------------------
+req '[{"type": "person", "name": "Orla Venn", "address": "40 Quarry Row Apt 2, Vellham OR 97001"}]' GJ-2026-303 '["identity", "contact"]' > $T/r3.json
+R3=$(submit $T/r3.json)
+check preview 0 "$(rc A rev1 request preview $R3)"
+check preview-out "{\"request\": \"$R3\", \"state\": \"review\", \"kinds\": {\"account\": 1, \"address_change\": 1}, \"records\": 2, \"empty\": false}" "$(cat $T/out)"
+for v in Orla orla.v@ Quarry COA-O AC-O; do hasnt "preview-no-$v" "$v" $T/out; done
+# the requester may not see what would go, nor anyone of the requesting agency
+check preview-requester 1 "$(rc A det1 request preview $R3)"
+has preview-requester-msg "not a reviewer or an approver" $T/err
+A po1 principal add rev-own --agency vellham-pd --role reviewer >/dev/null
+check preview-own-agency 1 "$(rc A rev-own request preview $R3)"
+has preview-own-agency-msg "own agency" $T/err
+check preview-officer 1 "$(rc A po1 request preview $R3)"
+# a request whose production would be empty says so
+req '[{"type": "email", "value": "nobody@post.example"}]' GJ-2026-304 '["contact"]' > $T/r4.json
+R4=$(submit $T/r4.json)
+check preview-empty 0 "$(rc A rev1 request preview $R4)"
+check preview-empty-out "{\"request\": \"$R4\", \"state\": \"review\", \"kinds\": {}, \"records\": 0, \"empty\": true}" "$(cat $T/out)"
 
 # ---- name: only beside an address ---------------------------------------------------
 check name-alone 1 "$(rc acc --subject 'name:Orla Venn')"

@@ -85,6 +85,9 @@ typedef struct prod_ctx {
     /* PA-4: the people the disclosed records are about (seal_store_owner_keys),
      * each with the longest life among their records disclosed */
     seal_store *store;
+    /* a preview (seal_produce_preview): count per kind id, write nothing */
+    bool count_only;
+    size_t counts[64];
     uint8_t (*okey)[32];
     int64_t *olife;
     size_t n_okey, cap_okey;
@@ -474,8 +477,12 @@ static seal_status emit(const seal_record *rec, int64_t id, void *ud)
         }
         n++;
     }
-    if (n == 0) {
+    if (n == 0 || c->count_only) {
         json_decref(fields);
+        if (n > 0) {
+            c->counts[kid]++;
+            c->records++;
+        }
         return SEAL_OK;
     }
     json_t *o = json_pack("{s:s, s:o}", "kind", rec->kind->name, "fields", fields);
@@ -634,6 +641,108 @@ static seal_status write_in(const char *dirp, const char *name, const void *data
         return seal_error_set(err, SEAL_INVALID, "output path too long");
     }
     return seal__prod_write_file(path, data, len, err);
+}
+
+seal_status seal_produce_preview(const char *dir, const char *principal, const char *request,
+                                 int64_t now, seal_buf *json, seal_error *err)
+{
+    approved a;
+    memset(&a, 0, sizeof(a));
+    seal_registry *reg = NULL;
+    seal_store *st = NULL;
+    prod_ctx *c = NULL;
+    json_t *kinds = NULL, *o = NULL;
+    char *text = NULL;
+    seal_status s = SEAL_OK;
+    if (!seal_id_valid(request)) {
+        return seal_error_set(err, SEAL_INVALID, "not a request id");
+    }
+    /* reviewers and approvers see it, never requesters nor the requesting
+     * agency: it tells what an approval would hand over */
+    const uint32_t deciders = (1u << SEAL_ROLE_REVIEWER) | (1u << SEAL_ROLE_COVER_APPROVER) |
+                              (1u << SEAL_ROLE_HQ_APPROVER);
+    if (principal == NULL) {
+        return seal_error_set(err, SEAL_PERM, "request preview: needs a reviewer or an approver");
+    }
+    if ((s = seal_registry_open(dir, principal, now, &reg, err)) != SEAL_OK) {
+        return s;
+    }
+    if ((seal_registry_roles(reg) & deciders) == 0) {
+        s = seal_error_set(err, SEAL_PERM,
+                           "request preview: principal %s is not a reviewer or an approver",
+                           principal);
+    }
+    char agency[SEAL_ID_SIZE];
+    snprintf(agency, sizeof(agency), "%s", seal_registry_agency(reg));
+    seal_registry_close(reg);
+    if (s != SEAL_OK || (s = load_request(dir, principal, request, now, &a, err)) != SEAL_OK) {
+        goto out;
+    }
+    if (strcmp(a.agency, agency) == 0) {
+        s = seal_error_set(err, SEAL_PERM,
+                           "request preview: %s is a request of the principal's own agency",
+                           request);
+        goto out;
+    }
+    if ((s = seal_store_open(dir, &st, err)) != SEAL_OK) {
+        goto out;
+    }
+    c = seal_calloc(1, sizeof(*c));
+    if (c == NULL) {
+        s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+        goto out;
+    }
+    c->cat = seal_store_catalogue(st);
+    c->store = st;
+    c->from = a.from;
+    c->to = a.to;
+    c->count_only = true;
+    allow_list(c, seal_pa_basis_of(a.basis) < 0 ? 0 : a.categories);
+    for (size_t i = 0; i < json_array_size(a.subjects) && s == SEAL_OK; i++) {
+        seal_index_type type;
+        const char *value, *person;
+        uint8_t commit[32];
+        if (!map_subject(json_array_get(a.subjects, i), &type, &value, &person) ||
+            seal_store_commitment(st, type, value, strlen(value), commit, NULL) != SEAL_OK) {
+            continue;
+        }
+        c->person = person;
+        s = seal_store_lookup(st, type, value, strlen(value), emit, c, err);
+        if (s == SEAL_INVALID) {
+            s = SEAL_OK;
+        }
+    }
+    if (s != SEAL_OK) {
+        goto out;
+    }
+    kinds = json_object();
+    for (size_t k = 0; kinds != NULL && k < seal_catalogue_kind_count(c->cat); k++) {
+        const seal_kind *kind = seal_catalogue_kind_at(c->cat, k);
+        if (kind->id >= 0 && kind->id < 64 && c->counts[kind->id] > 0) {
+            json_object_set_new(kinds, kind->name, json_integer((json_int_t) c->counts[kind->id]));
+        }
+    }
+    o = kinds != NULL
+            ? json_pack("{s:s, s:s, s:O, s:I, s:b}", "request", request, "state", a.state, "kinds",
+                        kinds, "records", (json_int_t) c->records, "empty", c->records == 0)
+            : NULL;
+    text = o != NULL ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+    if (text == NULL || seal_buf_append_str(json, text) != SEAL_OK ||
+        seal_buf_append_byte(json, '\n') != SEAL_OK) {
+        s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
+out:
+    free(text);
+    json_decref(o);
+    json_decref(kinds);
+    if (c != NULL) {
+        seal_free(c->okey);
+        seal_free(c->olife);
+        seal_free(c);
+    }
+    seal_store_close(st);
+    json_decref(a.show);
+    return s;
 }
 
 seal_status seal_produce(const char *dir, const char *principal, const char *request,

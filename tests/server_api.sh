@@ -148,6 +148,7 @@ declare -A ALLOW=(
     ["POST /v1/requests"]="requester"
     ["GET /v1/requests"]="$STAFF auditor"
     ["GET /v1/requests/{id}"]="$STAFF auditor"
+    ["GET /v1/requests/{id}/preview"]="reviewer cover_approver hq_approver"
     ["POST /v1/requests/{id}/review"]="reviewer cover_approver hq_approver"
     ["POST /v1/requests/{id}/extend"]="requester"
     ["POST /v1/requests/{id}/close"]="$ACTORS"
@@ -234,6 +235,7 @@ while IFS='|' read -r m p ok roles; do
 done < $T/ops
 w() { cat "$T/walk.x.$(echo "$1" | tr -c 'a-z' _)"; }
 check walk-me '{"id":"det1","agency":"quellford-pd","roles":["requester"],"valid_from":null,"valid_until":null}' "$(w 'GET /v1/me')"
+check walk-preview '"kinds":{},"records":0,"empty":true' "$(w 'GET /v1/requests/{id}/preview' | tr -d ' \n' | grep -o '"kinds":.*true' || true)"
 check walk-approved '"state":"active"' "$(w 'POST /v1/requests/{id}/review' | tr -d ' ' | grep -o '"state":"active"' || true)"
 check walk-extend-state review "$(w 'POST /v1/requests/{id}/extend' | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
 check walk-closed "{\"id\":\"$CLOSE\",\"closed\":true}" "$(w 'POST /v1/requests/{id}/close')"

@@ -94,6 +94,7 @@ static void h_check(handler_ctx *h, response *r);
 static void h_submit(handler_ctx *h, response *r);
 static void h_list(handler_ctx *h, response *r);
 static void h_show(handler_ctx *h, response *r);
+static void h_preview(handler_ctx *h, response *r);
 static void h_review(handler_ctx *h, response *r);
 static void h_extend(handler_ctx *h, response *r);
 static void h_close(handler_ctx *h, response *r);
@@ -156,6 +157,10 @@ static const route routes[] = {
      "document", "showRequest",
      "one request, its approvals with their notes; ?document=true adds the document (sealctl "
      "request show)"},
+    {"GET", "/v1/requests/{id}/preview", h_preview, false, false, APPROVERS, 200, false, JSON, NULL,
+     "previewRequest",
+     "what producing it would hold: counts per kind, no values, and whether it is empty "
+     "(reviewers and approvers not of its agency; sealctl request preview)"},
     {"POST", "/v1/requests/{id}/review", h_review, false, false, APPROVERS, 200, true, JSON, NULL,
      "reviewRequest",
      "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review "
@@ -738,6 +743,22 @@ static void h_show(handler_ctx *h, response *r)
     seal_buf out;
     seal_buf_init(&out);
     seal_status s = seal_request_show(h->reg, h->rq->id, flag_arg(h, "document"), &out, &err);
+    if (s == SEAL_OK) {
+        json_ok(r, 200, &out);
+    } else {
+        from_status(r, s, &err);
+    }
+    seal_buf_cleanup(&out);
+}
+
+static void h_preview(handler_ctx *h, response *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_buf out;
+    seal_buf_init(&out);
+    seal_status s =
+        seal_produce_preview(h->srv->cfg.data, h->rq->principal, h->rq->id, h->now, &out, &err);
     if (s == SEAL_OK) {
         json_ok(r, 200, &out);
     } else {

@@ -148,6 +148,15 @@ hasnt name-alone-no-value "Orla" $T/err
 check name-beside-email 1 "$(rc acc --subject email:orla.v@post.example --subject 'name:Orla Venn')"
 check subject-name-alone 1 "$(rc A po1 principal add orla --agency usps-pis --role subject --identifier 'name:Orla Venn')"
 has subject-name-alone-msg "identifier 1: a name is valid only beside an address" $T/err
+# bound identifiers are checked as the store standardises them: no bare ZIP, no pattern
+for bad in 'address:35999' 'email:*@example.com' 'phone:12' 'tracking:94001%'; do
+    check "subject-invalid-$bad" 1 "$(rc A po1 principal add bad1 --agency usps-pis --role subject --identifier "$bad")"
+    has "subject-invalid-msg-$bad" "principal: identifier 1: " $T/err
+done
+check subject-invalid-bare-zip 1 "$(rc A po1 principal add bad1 --agency usps-pis --role subject --identifier address:35999)"
+hasnt subject-invalid-no-value "35999" $T/err
+check subject-invalid-list 0 "$(rc A po1 principal list)"
+hasnt subject-invalid-none-added '"bad1"' $T/out
 check subject-name-address 0 "$(rc A po1 principal add orla --agency usps-pis --role subject --identifier "address:$ADDR" --identifier 'name:Orla Venn')"
 
 echo "rights_cli: $pass passed, $fails failed"

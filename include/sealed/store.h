@@ -123,6 +123,13 @@ void seal__store_force_version(seal_store *st, int version);
  * is re-wrapped; records are not touched. Safe against a crash at any point. */
 seal_status seal_store_rotate_master(const char *dir, int64_t *keys, seal_error *err) SEAL_MUST_USE;
 
+/* Whether v[0..n) is a valid identifier of its type exactly as the store
+ * standardises it for its blind index (SEAL_IDX_NONE: a person's name), so
+ * what is accepted elsewhere (a subject principal's identifiers) can be
+ * found: SEAL_OK, or SEAL_INVALID with the standardiser's reason (never
+ * the value). Pure; thread-safe. */
+seal_status seal_identifier_check(seal_index_type type, const char *v, size_t n,
+                                  seal_error *err) SEAL_MUST_USE;
 /* Keyed commitment to a subject for ledger entries (never the identifier). */
 seal_status seal_store_commitment(seal_store *st, seal_index_type type, const char *value, size_t n,
                                   uint8_t out[32], seal_error *err) SEAL_MUST_USE;

@@ -15,6 +15,7 @@
 #include "sealed/address.h"
 #include "sealed/alloc.h"
 #include "sealed/schema.h"
+#include "sealed/store.h"
 #include "sealed/time.h"
 
 static const char *const kind_names[SEAL_AGENCY_KIND_COUNT] = {"federal", "state", "local"};
@@ -406,6 +407,11 @@ static seal_status box_idents(seal_registry *reg, const char *id, const char *co
             s = seal_error_set(err, SEAL_INVALID,
                                "principal: identifier %zu: a name is valid only beside an address",
                                i + 1);
+        } else if (seal_identifier_check((seal_index_type) t, idents[i] + off,
+                                         strlen(idents[i] + off), err) != SEAL_OK) {
+            /* as the store would standardise it: what it refuses could never be found */
+            seal_error_prefix(err, "principal: identifier %zu", i + 1);
+            s = SEAL_INVALID;
         } else if ((s = seal_buf_append_str(&pt, idents[i])) == SEAL_OK) {
             s = seal_buf_append_byte(&pt, '\n');
         }

@@ -3,6 +3,9 @@
  * addresses (the delivery-point match key), src/core/ident for the rest. */
 #include "sealed/address.h"
 #include "sealed/ident.h"
+#include <string.h>
+
+#include "sealed/store.h"
 #include "store/std.h"
 
 int seal__std_version(void)
@@ -31,4 +34,23 @@ seal_status seal__std_identifier(seal_index_type type, const char *v, size_t n, 
         break;
     }
     return seal_error_set(err, SEAL_INVALID, "not an identifier type");
+}
+
+seal_status seal_identifier_check(seal_index_type type, const char *v, size_t n, seal_error *err)
+{
+    /* PA-6: one exact identifier, never a pattern, as in request documents */
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '*' || v[i] == '?' || v[i] == '%') {
+            return seal_error_set(err, SEAL_INVALID, "not one exact identifier (no * ? or %%)");
+        }
+    }
+    seal_buf out;
+    seal_buf_init(&out);
+    seal_status s = type == SEAL_IDX_NONE ? seal_name_std(v, n, &out, err)
+                                          : seal__std_identifier(type, v, n, &out, err);
+    if (out.data != NULL) {
+        memset(out.data, 0, out.len); /* it held an identifier */
+    }
+    seal_buf_cleanup(&out);
+    return s;
 }

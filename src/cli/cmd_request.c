@@ -129,8 +129,9 @@ static int load_vkey(const seal_cli *cli, const char *arg, seal_note_verifier **
 
 static int check(seal_cli *cli, int argc, char **argv)
 {
-    const char *policy = SEAL_POLICY_DEFAULT;
-    const char *path = NULL;
+    const char *policy = NULL;
+    const char *path = NULL, *data = NULL;
+    seal_registry *reg = NULL;
     bool compare = false;
     seal_note_verifier *issuers[MAX_ISSUERS];
     size_t n_issuers = 0;
@@ -147,12 +148,15 @@ static int check(seal_cli *cli, int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--compare") == 0) {
             compare = true;
-        } else if (strcmp(a, "--policy") == 0 || strcmp(a, "--issuer-key") == 0) {
+        } else if (strcmp(a, "--policy") == 0 || strcmp(a, "--issuer-key") == 0 ||
+                   strcmp(a, "--data") == 0) {
             if (i + 1 >= argc) {
                 rc = seal__cli_usage(cli, "request check", "%s needs a value", a);
                 goto out;
             }
-            if (a[2] == 'p') {
+            if (a[2] == 'd') {
+                data = argv[++i];
+            } else if (a[2] == 'p') {
                 policy = argv[++i];
             } else if (n_issuers >= MAX_ISSUERS) {
                 rc = seal__cli_usage(cli, "request check", "at most %d issuer keys", MAX_ISSUERS);
@@ -183,15 +187,27 @@ static int check(seal_cli *cli, int argc, char **argv)
                 goto out;
             }
         }
-    } else if (seal_policy_open(policy, &pol[0], &err) != SEAL_OK) {
+    } else if (policy != NULL && seal_policy_open(policy, &pol[0], &err) != SEAL_OK) {
         rc = seal__cli_fail(cli, "request check: --policy", &err);
+        goto out;
+    }
+    if (data != NULL) {
+        /* the registry's agencies, issuers and protected addresses; without
+         * --policy, the directory's policy of record */
+        if (seal_registry_open(data, NULL, seal__cli_now(cli), &reg, &err) != SEAL_OK) {
+            rc = seal__cli_fail(cli, "request check: --data", &err);
+            goto out;
+        }
+    } else if (!compare && policy == NULL &&
+               seal_policy_builtin(SEAL_POLICY_DEFAULT, &pol[0], &err) != SEAL_OK) {
+        rc = seal__cli_fail(cli, "request check", &err);
         goto out;
     }
     if ((rc = read_doc(cli, "request check", path, &doc)) != 0) {
         goto out;
     }
-    if (seal_request_parse((const char *) (doc.data != NULL ? doc.data : (const uint8_t *) ""),
-                           doc.len, &req, &err) != SEAL_OK ||
+    const char *text = (const char *) (doc.data != NULL ? doc.data : (const uint8_t *) "");
+    if (seal_request_parse(text, doc.len, &req, &err) != SEAL_OK ||
         (d = seal_malloc(sizeof(*d))) == NULL) {
         rc = seal__cli_fail(cli, "request check", &err);
         goto out;
@@ -201,8 +217,19 @@ static int check(seal_cli *cli, int argc, char **argv)
     opt.issuers = (const seal_note_verifier *const *) issuers;
     opt.n_issuers = n_issuers;
     seal_status s = compare ? seal_buf_append_str(&out, "{\"decisions\": [") : SEAL_OK;
-    for (size_t k = 0; k < 2 && pol[k] != NULL && s == SEAL_OK; k++) {
-        seal_policy_check(pol[k], req, &opt, d);
+    bool of_record = reg != NULL && pol[0] == NULL;
+    for (size_t k = 0; k < 2 && (pol[k] != NULL || (k == 0 && of_record)) && s == SEAL_OK; k++) {
+        if (reg != NULL) {
+            s = seal_request_check_in(reg, pol[k], text, doc.len,
+                                      (const seal_note_verifier *const *) issuers, n_issuers, d,
+                                      &err);
+            if (s != SEAL_OK) {
+                rc = seal__cli_fail(cli, "request check", &err);
+                goto out;
+            }
+        } else {
+            seal_policy_check(pol[k], req, &opt, d);
+        }
         if (k > 0) {
             s = seal_buf_append_str(&out, ", ");
         }
@@ -226,6 +253,7 @@ out:
     seal_request_free(req);
     seal_policy_free(pol[0]);
     seal_policy_free(pol[1]);
+    seal_registry_close(reg);
     seal_free(d);
     seal_buf_cleanup(&doc);
     seal_buf_cleanup(&out);
@@ -269,8 +297,6 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
 {
     const char *what = extends != NULL ? "request extend" : "request submit";
     seal_submit_options opt = {0};
-    seal_note_verifier *keys[MAX_ISSUERS];
-    size_t n_keys = 0;
     const char *path = NULL;
     int rc = 0;
     seal_registry *reg = NULL;
@@ -282,25 +308,23 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
     seal_error_init(&err);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--follows") == 0 ||
-                     strcmp(a, "--issuer-key") == 0;
-        if (takes && i + 1 >= argc) {
+        if (strcmp(a, "--policy") == 0 || strcmp(a, "--issuer-key") == 0) {
+            /* issue 11: the requester names neither the policy nor whom to trust */
+            rc = seal__cli_usage(cli, what,
+                                 "%s is not taken: a submission is checked under the data "
+                                 "directory's policy of record with the registry's issuers "
+                                 "(`sealctl policy show` prints it; a privacy officer changes "
+                                 "it with `sealctl policy set`, registers issuers with "
+                                 "`sealctl issuer add`; `request check %s` is the what-if)",
+                                 a, a);
+            goto out;
+        }
+        if (strcmp(a, "--follows") == 0 && i + 1 >= argc) {
             rc = seal__cli_usage(cli, what, "%s needs a value", a);
             goto out;
         }
-        if (strcmp(a, "--policy") == 0) {
-            opt.policy = argv[++i];
-        } else if (strcmp(a, "--follows") == 0) {
+        if (strcmp(a, "--follows") == 0) {
             opt.follows = argv[++i];
-        } else if (strcmp(a, "--issuer-key") == 0) {
-            if (n_keys >= MAX_ISSUERS) {
-                rc = seal__cli_usage(cli, what, "at most %d issuer keys", MAX_ISSUERS);
-                goto out;
-            }
-            if ((rc = load_vkey(cli, argv[++i], &keys[n_keys])) != 0) {
-                goto out;
-            }
-            n_keys++;
         } else if ((a[0] == '-' && a[1] != '\0') || path != NULL) {
             rc = seal__cli_usage(cli, what, "unexpected argument '%s'", a);
             goto out;
@@ -319,8 +343,6 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
         rc = seal__cli_usage(cli, what, "the document's cover.extends is not %s", extends);
         goto out;
     }
-    opt.extra_issuers = (const seal_note_verifier *const *) keys;
-    opt.n_extra_issuers = n_keys;
     char id[SEAL_ID_SIZE];
     if ((d = seal_malloc(sizeof(*d))) == NULL) {
         seal_error_set(&err, SEAL_NOMEM, "out of memory");
@@ -351,9 +373,6 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
     }
     rc = print_or_fail(cli, what, s, &out, &err);
 out:
-    for (size_t i = 0; i < n_keys; i++) {
-        seal_note_verifier_free(keys[i]);
-    }
     seal_registry_close(reg);
     seal_free(d);
     seal_buf_cleanup(&doc);

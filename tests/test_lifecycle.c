@@ -925,7 +925,7 @@ static void test_policy_of_record(void **state)
     assert_false(has_reason(d, "order.unknown_issuer"));
     char *ghost = strstr(signed_doc, "\"postal-inspection\"");
     assert_non_null(ghost);
-    memcpy(ghost, "\"postal-imposters\"", strlen("\"postal-imposters\""));
+    memcpy(ghost, "\"postal-pretenders\"", strlen("\"postal-pretenders\""));
     assert_int_equal(
         seal_request_check_in(reg, NULL, signed_doc, strlen(signed_doc), NULL, 0, d, &err),
         SEAL_OK);

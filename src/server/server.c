@@ -146,9 +146,10 @@ static const route routes[] = {
      "the token's principal: id, agency, roles and validity window"},
     {"POST", "/v1/requests/check", h_check, false, false, STAFF, 200, true, JSON, "policy compare",
      "checkRequest",
-     "check a request document under a policy, no side effects (sealctl request check)"},
-    {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON,
-     "policy follows", "submitRequest",
+     "check a request document under the policy of record (?policy=: a shipped one, what-if) "
+     "with the registry's issuers and agencies, no side effects (sealctl request check --data)"},
+    {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON, "follows",
+     "submitRequest",
      "submit a request document as the token's principal (sealctl request submit)"},
     {"GET", "/v1/policy", h_policy_get, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON, NULL,
      "getPolicy", "the data directory's policy of record: name and SHA-256"},
@@ -167,7 +168,7 @@ static const route routes[] = {
      "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review "
      "--note)"},
     {"POST", "/v1/requests/{id}/extend", h_extend, false, false, ROLE(REQUESTER), 201, true, JSON,
-     "policy", "extendCover",
+     NULL, "extendCover",
      "submit an extension document whose cover.extends names {id} (a cover id, or a request of "
      "that cover) (sealctl request extend COVER-ID FILE)"},
     {"POST", "/v1/requests/{id}/close", h_close, false, false,

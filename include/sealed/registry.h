@@ -218,6 +218,12 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
                                 const seal_submit_options *opt, char id[SEAL_ID_SIZE],
                                 seal_decision *d, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2, 5, 6);
+/* The policy request `id` was checked under (shipped, or kept by hash in
+ * DATA/registry.db when it was of record), owned by the caller; any
+ * registered principal valid today. SEAL_NOTFOUND for an unknown id,
+ * SEAL_VERIFY when that policy is not available with its hash. */
+seal_status seal_request_policy(seal_registry *reg, const char *id, seal_policy **out,
+                                seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
 /* Approves or denies as the acting principal. SEAL_REFUSED (message says
  * which rule) when the principal may not: own request, own agency, missing
  * role, delegation not valid today, already reviewed, not under review, or

@@ -523,6 +523,22 @@ out:
     return s;
 }
 
+seal_status seal_request_policy(seal_registry *reg, const char *id, seal_policy **out,
+                                seal_error *err)
+{
+    *out = NULL;
+    seal_reg_request row;
+    seal_status s = seal__reg_require(reg, 0, "request policy", err);
+    if (s == SEAL_OK && !seal_id_valid(id)) {
+        s = seal_error_set(err, SEAL_NOTFOUND, "no request with that id");
+    }
+    if (s == SEAL_OK &&
+        (s = reg->ops->request_get(reg->be, id, &row, NULL, err)) == SEAL_NOTFOUND) {
+        s = seal_error_set(err, s, "request %s not found", id);
+    }
+    return s == SEAL_OK ? policy_of(reg, &row, out, err) : s;
+}
+
 seal_status seal_request_check_in(seal_registry *reg, const seal_policy *p, const char *doc,
                                   size_t len, const seal_note_verifier *const *extra,
                                   size_t n_extra, seal_decision *d, seal_error *err)

@@ -326,6 +326,22 @@ has tampered-msg "$D2: the policy of record changed outside \`sealctl policy set
 check tampered-check-data 1 "$(rc "$S" --now $NOW request check --data "$D2" $T/cover.json)"
 cp "$T/policy.keep" "$D2/policy.json"
 check untampered 0 "$(rc B aud1 request list)"
+# nor does a policy.set event forged in the published entry bundles
+cp -r "$D2" "$T/forged"
+python3 - "$T/forged/ledger/tile/entries" "$NEW" "$OLD" <<'PY'
+import os, sys
+root, new, old = sys.argv[1:]
+a = ('"new":"%s","old":"%s"' % (new, old)).encode()
+b = ('"new":"%s","old":"%s"' % (old, new)).encode()
+for d, _, fs in os.walk(root):
+    for f in fs:
+        p = os.path.join(d, f)
+        data = open(p, "rb").read()
+        open(p, "wb").write(data.replace(a, b))
+PY
+cp "$(dirname "$0")/../policies/cfr-233.json" "$T/forged/policy.json"
+check forged-event 1 "$(rc "$S" --data "$T/forged" --now $NOW --as aud1 request list)"
+has forged-event-msg "checkpoint root does not match the entry bundles" "$T/err"
 
 # ---- the ledger verifies and holds no personal data --------------------------
 check ledger-verify 0 "$(rc "$S" log verify --dir "$D/ledger")"

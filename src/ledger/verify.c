@@ -263,6 +263,7 @@ seal_status seal_ledger_scan_dir(const char *dir, seal_ledger_scan_fn cb, void *
     seal_buf_init(&name);
     seal_buf_init(&vk);
     seal_note_verifier *v = NULL;
+    seal_merkle *m = NULL;
     seal_checkpoint cp;
     *size = 0;
     seal_status s = seal_buf_printf(&b, "%s/checkpoint", dir);
@@ -297,6 +298,10 @@ seal_status seal_ledger_scan_dir(const char *dir, seal_ledger_scan_fn cb, void *
             SEAL_OK) {
         goto out;
     }
+    if ((s = seal_merkle_new(&m)) != SEAL_OK) {
+        seal_error_set(err, s, "out of memory");
+        goto out;
+    }
     for (uint64_t t = 0; t * SEAL__TILE_WIDTH < cp.size && s == SEAL_OK; t++) {
         uint64_t left = cp.size - t * SEAL__TILE_WIDTH;
         unsigned w = left >= SEAL__TILE_WIDTH ? SEAL__TILE_WIDTH : (unsigned) left;
@@ -318,13 +323,29 @@ seal_status seal_ledger_scan_dir(const char *dir, seal_ledger_scan_fn cb, void *
                                    (unsigned long long) t, i);
                 goto out;
             }
+            uint8_t leaf[SEAL_HASH_SIZE];
+            seal_merkle_leaf_hash(leaf, data, ((size_t) hi << 8) | lo);
+            if ((s = seal_merkle_append_hash(m, leaf)) != SEAL_OK) {
+                seal_error_set(err, s, "out of memory");
+                goto out;
+            }
             s = cb(data, ((size_t) hi << 8) | lo, t * SEAL__TILE_WIDTH + i, ud, err);
         }
+    }
+    /* the entries visited are the ones the checkpoint signed */
+    uint8_t root[SEAL_HASH_SIZE];
+    if (s == SEAL_OK && cp.size > 0 &&
+        (seal_merkle_root(m, cp.size, root) != SEAL_OK ||
+         memcmp(root, cp.root, SEAL_HASH_SIZE) != 0)) {
+        s = seal_error_set(err, SEAL_VERIFY,
+                           "checkpoint root does not match the entry bundles (size %llu)",
+                           (unsigned long long) cp.size);
     }
     if (s == SEAL_OK) {
         *size = cp.size;
     }
 out:
+    seal_merkle_free(m);
     seal_note_verifier_free(v);
     seal_buf_cleanup(&b);
     seal_buf_cleanup(&tile);

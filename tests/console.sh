@@ -91,7 +91,21 @@ ID2=$(A det1 request submit "$T/r2.json" | sid)
 A po1 policy set cfr-233 >/dev/null
 ID3=$(A det1 request submit "$T/r3.json" | sid)
 A po1 policy set strict >/dev/null
-check ids "R-000001 R-000002 R-000003" "$ID1 $ID2 $ID3"
+# an emergency, served at once: its follow-up deadline is the stored one
+cat > "$T/r4.json" <<'J'
+{"agency": "quellford-pd", "official": "Sgt. P. Orlo",
+ "legal_basis": {"type": "emergency", "reference": "E-2026-4", "issued_by": "Quellford PD",
+  "issued_at": "2026-11-23T00:00:00Z", "expires_at": "2026-11-30T00:00:00Z",
+  "facts": "A missing child was last seen with the account holder; the account's contact data may locate them tonight."},
+ "purpose": {"activity": "health_safety"},
+ "subjects": [{"type": "email", "value": "nobody.here@mail.example"}],
+ "categories": ["contact"],
+ "window": {"from": "2026-11-01", "to": "2026-11-23"},
+ "emergency": {"attestation": "A child of six is missing since noon and is in danger of serious injury; the holder was the last person seen with the child."}}
+J
+ID4=$(A det1 request submit "$T/r4.json" | sid)
+check ids "R-000001 R-000002 R-000003 R-000004" "$ID1 $ID2 $ID3 $ID4"
+check emergency-stored "2026-11-26T00:00:00Z 48" "$(A det1 request show "$ID4" | python3 -c 'import json,sys; e=json.load(sys.stdin)["emergency"]; print(e["follow_up_by"], e["hours_left"])')"
 A rev1 request review "$ID1" --approve >/dev/null
 A det1 produce "$ID1" --out "$T/bundle" >/dev/null
 

@@ -27,7 +27,7 @@ SEALCTL, WORK, N, SEED = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.arg
 DATA = os.path.join(WORK, "data")
 NOW = "2026-04-15"
 KINDS = ["account", "web_visit", "tracking", "payment", "address_change"]
-# The catalogue, restated here independently (DESIGN.md "What it holds"):
+# The catalogue, restated here independently (docs/ARCHITECTURE.md, schema/catalogue.json):
 # field -> category (None: no category, never disclosed), the record's time
 # field, and the fields indexed as account ids.
 CATALOGUE = {
@@ -123,7 +123,13 @@ def expected(subject, cats, frm, to):
                 hit = kind == "account" and "phone" in r and std_phone(r["phone"]) == std_phone(v)
             else:
                 hit = kind == "tracking" and r["tracking_number"] == v
-            if not hit or not (frm <= day(r[tfield]) <= to):
+            if not hit or day(r[tfield]) > to:
+                continue
+            # an account is standing state: in the window while it was open during it
+            if kind == "account":
+                if "closed_at" in r and day(r["closed_at"]) < frm:
+                    continue
+            elif day(r[tfield]) < frm:
                 continue
             out = {f: str(x) for f, x in r.items() if fields.get(f) in cats}
             if out:

@@ -56,6 +56,8 @@ for r in $ROLES; do
 done
 A po1 principal add det2 --agency brantmoor-pd --role requester
 TOK[other]=$("$S" --data "$D" token issue det2)
+# a principal whose tokens only the API's token route issues
+A po1 principal add tok1 --agency usps-pis --role auditor
 # the second token of a principal replaces the first
 old=$("$S" --data "$D" token issue aud1)
 TOK[auditor]=$("$S" --data "$D" token issue aud1)
@@ -149,6 +151,7 @@ declare -A ALLOW=(
     ["PUT /v1/policy"]="privacy_officer"
     ["GET /v1/requests"]="$STAFF auditor"
     ["GET /v1/requests/{id}"]="$STAFF auditor"
+    ["GET /v1/requests/{id}/preview"]="reviewer cover_approver hq_approver"
     ["POST /v1/requests/{id}/review"]="reviewer cover_approver hq_approver"
     ["POST /v1/requests/{id}/extend"]="requester"
     ["POST /v1/requests/{id}/close"]="$ACTORS"
@@ -167,6 +170,7 @@ declare -A ALLOW=(
     ["GET /v1/ledger/verify"]="$STAFF auditor"
     ["GET /v1/ledger/events"]="privacy_officer auditor"
     ["GET /v1/access"]="subject"
+    ["POST /v1/principals/{id}/token"]="privacy_officer"
     ["GET /"]=public
     ["GET /{asset}"]=public
 )
@@ -232,6 +236,7 @@ while IFS='|' read -r m p ok roles; do
     "GET /v1/ledger/events") who=auditor ;;
     "GET /v1/ledger/proof/inclusion") url="$url?index=1" ;;
     "GET /v1/ledger/proof/consistency") url="$url?old=2&new=5" ;;
+    "POST /v1/principals/{id}/token") url=${url//\{id\}/tok1} ;;
     esac
     url=${url//\{id\}/$ID}
     check "walk $m $p" "$ok" "$(call "$m" "$url" "$who" $body)"
@@ -239,6 +244,7 @@ while IFS='|' read -r m p ok roles; do
 done < $T/ops
 w() { cat "$T/walk.x.$(echo "$1" | tr -c 'a-z' _)"; }
 check walk-me '{"id":"det1","agency":"quellford-pd","roles":["requester"],"valid_from":null,"valid_until":null}' "$(w 'GET /v1/me')"
+check walk-preview '"kinds":{},"records":0,"empty":true' "$(w 'GET /v1/requests/{id}/preview' | tr -d ' \n' | grep -o '"kinds":.*true' || true)"
 check walk-approved '"state":"active"' "$(w 'POST /v1/requests/{id}/review' | tr -d ' ' | grep -o '"state":"active"' || true)"
 check walk-extend-state review "$(w 'POST /v1/requests/{id}/extend' | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
 check walk-closed "{\"id\":\"$CLOSE\",\"closed\":true}" "$(w 'POST /v1/requests/{id}/close')"
@@ -284,7 +290,8 @@ check production-other-file 404 "$(call GET /v1/productions/P-$ID/files/key requ
 check production-traversal 404 "$(call GET /v1/productions/P-$ID/files/..%2f..%2fsealed.conf requester)"
 check production-unknown 404 "$(call GET /v1/productions/P-R-999999 privacy_officer)"
 mkdir -p "$D/productions/.build-R-000001" && cp "$D/productions/P-$ID/manifest.note" "$D/productions/.build-R-000001/"
-check production-build-dir-hidden 404 "$(call GET /v1/productions/.build-R-000001 privacy_officer)"
+# not a production id (^P-R-[0-9]{6,18}$): never served
+check production-build-dir-hidden '400 invalid' "$(call GET /v1/productions/.build-R-000001 privacy_officer) $(ptype)"
 check production-again 409 "$(call POST /v1/requests/$ID/productions requester)"
 check production-not-active 409 "$(call POST /v1/requests/$CLOSE/productions requester)"
 check production-ctype "application/x-ndjson" "$(ctype -H "Authorization: Bearer ${TOK[requester]}" $B/v1/productions/P-$ID/files/subject-1.ndjson)"
@@ -319,8 +326,7 @@ done
 
 # ---- subject access: exactly `sealctl access` for the bound identifiers -----------
 check access-json 200 "$(call GET /v1/access subject)"
-"$S" --data "$D" --now $NOW access --subject "email:$SUBJ_EMAIL" --subject account:AC-77 > $T/access.cli
-check access-as-sealctl "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' $T/access.cli)" "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' $T/body)"
+cp $T/body $T/access.api # compared with `sealctl access` once the daemon has stopped
 check access-html "200 text/html; charset=utf-8" "$(call GET '/v1/access?format=html' subject) $(ctype -H "Authorization: Bearer ${TOK[subject]}" "$B/v1/access?format=html")"
 check access-html-csp "default-src 'self'; frame-ancestors 'none'" "$(curl -s -D - -o /dev/null -H "Authorization: Bearer ${TOK[subject]}" "$B/v1/access?format=html" | tr -d '\r' | sed -n 's/^Content-Security-Policy: //p')"
 check access-format 400 "$(call GET '/v1/access?format=pdf' subject)"
@@ -368,6 +374,145 @@ done
 check unknown-route 404 "$(call GET /v1/nothing -)"
 check wrong-method 405 "$(call DELETE /v1/requests requester)"
 check unknown-request 404 "$(call GET /v1/requests/R-999999 auditor)"
+
+# ---- 401 before 403 before 400, on every route ----------------------------------
+# bad input on every route: a NUL byte in the query; on routes with an id, an
+# id that does not match the route's pattern too. No token or an unknown one
+# is 401, a role the table does not list 403, a role it lists 400.
+for key in "${!ALLOW[@]}"; do
+    m=${key%% *}; p=${key#* }
+    url=${p//\{tile\}/$(tile)}; url=${url//\{pid\}/P-$ID}; url=${url//\{name\}/manifest.note}
+    url=${url//\{asset\}/app.js}; url=${url//\{id\}/$ID}
+    bads=("$url?x=a%00b")
+    [[ $p == *"{id}"* ]] && bads+=("${p//\{id\}/bad%21id}")
+    [[ $p == *"{pid}"* ]] && bads+=("${url//P-$ID/R-000001}")
+    for bad in "${bads[@]}"; do
+        if [ "${ALLOW[$key]}" = public ]; then
+            check "order $key $bad public" "400 invalid" "$(call "$m" "$bad" -) $(ptype)"
+            continue
+        fi
+        check "order $key $bad no-token" 401 "$(call "$m" "$bad" -)"
+        check "order $key $bad bad-token" 401 "$(curl -s -o /dev/null -w '%{http_code}' -X "$m" -H "Authorization: Bearer $old" "$B$bad")"
+        allowed=${ALLOW[$key]}
+        denied=
+        for r in $ROLES; do [[ " $allowed " == *" $r "* ]] || { denied=$r; break; }; done
+        [ -n "$denied" ] && check "order $key $bad as $denied" "403 role" "$(call "$m" "$bad" "$denied") $(ptype)"
+        check "order $key $bad as ${allowed%% *}" "400 invalid" "$(call "$m" "$bad" "${allowed%% *}") $(ptype)"
+    done
+done
+# a body where the route takes none: 403 for a role the table does not list, then 400
+check no-body-role-first "403 role" "$(call POST /v1/sweep auditor $T/subpoena.json) $(ptype)"
+
+# ---- NUL bytes: raw or %00, in the path, the query or an id: 400, never cut ------
+check nul-path-id "400 invalid" "$(call GET "/v1/requests/$ID%00x" auditor) $(ptype)"
+check nul-path-segment "400 invalid" "$(call GET "/v1/requests%00/$ID" auditor) $(ptype)"
+check nul-path-unrouted "400 invalid" "$(call GET "/v1/nothing%00" auditor) $(ptype)"
+check nul-query-policy "400 invalid" "$(call POST "/v1/requests/check?policy=strict%00x" requester $T/subpoena.json) $(ptype)"
+check nul-query-flag "400 invalid" "$(call GET "/v1/requests/$ID?document=true%00" auditor) $(ptype)"
+check nul-query-follows "400 invalid" "$(call POST "/v1/requests?follows=$ID%00" requester $T/subpoena.json) $(ptype)"
+check nul-query-name "400 invalid" "$(call GET "/v1/ledger/events?fr%00om=1" auditor) $(ptype)"
+check nul-public "400 invalid" "$(call GET "/openapi.json%00.html" -) $(ptype)"
+check nul-tile "400 invalid" "$(call GET "/v1/ledger/tile/$(tile)%00" -) $(ptype)"
+check nul-token-route "400 invalid" "$(call POST "/v1/principals/tok1%00x/token" privacy_officer) $(ptype)"
+# raw NUL bytes, which curl cannot send
+raw() {
+    python3 - "$PORT" "${TOK[auditor]}" "$1" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+target = sys.argv[3].replace("NUL", "\0").encode()
+s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + sys.argv[2].encode() + b"\r\nConnection: close\r\n\r\n")
+d = b""
+while True:
+    c = s.recv(65536)
+    if not c:
+        break
+    d += c
+head, _, body = d.partition(b"\r\n\r\n")
+print(head.split(b" ")[1].decode(), b"urn:sealed:problem:invalid" in body)
+PY
+}
+check nul-raw-path "400 True" "$(raw "/v1/requests/${ID}NULx")"
+check nul-raw-query "400 True" "$(raw "/v1/requests?policy=strictNULx")"
+check nul-raw-none "200 False" "$(raw "/v1/requests?policy=strict")"
+# a NUL in a JSON body's string is no JSON the daemon takes
+printf '{"approve": true, "note": "a\\u0000b"}' > $T/nulnote.json
+check nul-json-body 400 "$(call POST /v1/requests/$CLOSE/review reviewer $T/nulnote.json)"
+
+# ---- ids match the patterns /openapi.json states -----------------------------------
+check id-patterns '^R-[0-9]{6,18}$ ^[RC]-[0-9]{6,18}$ ^C-[0-9]{6,18}$ ^P-R-[0-9]{6,18}$ ^[A-Za-z0-9._:-]{1,128}$' \
+    "$(j $T/openapi.json '" ".join(d["paths"][p][m]["parameters"][0]["schema"]["pattern"] for p, m in [("/v1/requests/{id}", "get"), ("/v1/requests/{id}/extend", "post"), ("/v1/covers/{id}/indict", "post"), ("/v1/productions/{pid}", "get"), ("/v1/principals/{id}/token", "post")])')"
+check id-request-short '400 invalid' "$(call GET /v1/requests/R-1 auditor) $(ptype)"
+check id-request-is-cover '400 invalid' "$(call GET /v1/requests/$CID auditor) $(ptype)"
+check id-request-long '400 invalid' "$(call GET /v1/requests/R-$(printf '%0200d' 1) auditor) $(ptype)"
+check id-cover-is-request '400 invalid' "$(call POST /v1/covers/$ID/indict requester $T/indict.json) $(ptype)"
+check id-production-bare '400 invalid' "$(call GET /v1/productions/$ID privacy_officer) $(ptype)"
+check id-well-formed-unknown 404 "$(call GET /v1/requests/R-000999 auditor)"
+check id-follows '400 invalid' "$(call POST "/v1/requests?follows=emergency-1" requester $T/subpoena.json) $(ptype)"
+
+# ---- 405 lists the route's methods in Allow -----------------------------------------
+allow() { curl -s -o /dev/null -D - -X "$1" "$B$2" | tr -d '\r' | sed -n 's/^Allow: //p'; }
+check allow-requests "POST, GET, HEAD" "$(allow DELETE /v1/requests)"
+check allow-request "GET, HEAD" "$(allow PUT /v1/requests/$ID)"
+check allow-sweep "POST" "$(allow GET /v1/sweep)"
+check allow-token "POST" "$(allow GET /v1/principals/tok1/token)"
+check allow-status 405 "$(call PATCH /v1/ledger/checkpoint -)"
+
+# ---- tokens through the API: a privacy officer issues, the old one is revoked ------
+check token-api 201 "$(call POST /v1/principals/tok1/token privacy_officer)"
+T1=$(j $T/body 'd["token"]')
+check token-api-principal tok1 "$(j $T/body 'd["principal"]')"
+check token-api-len 64 "${#T1}"
+check token-api-works 200 "$(curl -s -o $T/me -w '%{http_code}' -H "Authorization: Bearer $T1" $B/v1/me)"
+check token-api-me tok1 "$(j $T/me 'd["id"]')"
+check token-api-again 201 "$(call POST /v1/principals/tok1/token privacy_officer)"
+T2=$(j $T/body 'd["token"]')
+check token-api-revoked 401 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T1" $B/v1/me)"
+check token-api-unknown '404 not-found' "$(call POST /v1/principals/ghost/token privacy_officer) $(ptype)"
+for r in requester reviewer auditor subject; do
+    check "token-api-as-$r" "403 role" "$(call POST /v1/principals/tok1/token $r) $(ptype)"
+done
+check token-api-no-store no-store "$(curl -s -o /dev/null -D - -X POST -H "Authorization: Bearer ${TOK[privacy_officer]}" $B/v1/principals/tok1/token | tr -d '\r' | sed -n 's/^Cache-Control: //p')"
+if grep -q -e "$T1" -e "$T2" $T/log; then check token-api-not-logged absent present; fi
+if grep -rqa -e "$T1" -e "$T2" "$D"; then check token-api-stored-plain no yes; fi
+
+# ---- one writer: the daemon holds the data directory for its whole life ------------
+check lock-pid "$PID" "$(tr -d '\n' < $D/lock)"
+check second-daemon 1 "$(r=0; "$SD" --data "$D" --listen 127.0.0.1:0 >/dev/null 2>$T/e || r=$?; echo $r)"
+check second-daemon-msg "sealed: $D is served by sealed (PID $PID)" "$(cat $T/e)"
+size_before=$(sed -n 2p $D/ledger/checkpoint)
+busy="sealctl: $D is served by sealed (PID $PID): use the API or stop it"
+i=0
+while IFS= read -r cmdline; do
+    i=$((i + 1))
+    # shellcheck disable=SC2086
+    check "lock-refused $i $cmdline" "1 $busy" "$(r=0; "$S" --data "$D" --now $NOW $cmdline >$T/o 2>$T/e </dev/null || r=$?; echo "$r $(cat $T/e)")"
+    check "lock-refused-quiet $i" "" "$(cat $T/o)"
+done <<EOF
+token issue aud1
+--as po1 principal add late1 --agency usps-pis --role auditor
+--as po1 agency add late-pd --name Late --kind local
+--as det1 request submit $T/subpoena.json
+--as det1 request close $CLOSE
+--as po1 request sweep
+--as det1 produce $ID --out $T/late-bundle
+access --subject email:$SUBJ_EMAIL
+shred --yes --account AC-77
+retain sweep
+reindex
+EOF
+check lock-refused-log "1 $busy" "$(r=0; echo entry | "$S" log append --dir "$D/ledger" >/dev/null 2>$T/e || r=$?; echo "$r $(cat $T/e)")"
+check lock-ledger-unchanged "$size_before" "$(sed -n 2p $D/ledger/checkpoint)"
+check lock-no-principal 404 "$(call POST /v1/principals/late1/token privacy_officer)"
+# reading needs no lock
+check lock-read-stats 0 "$(r=0; "$S" --data "$D" stats >/dev/null 2>&1 || r=$?; echo $r)"
+check lock-read-list 0 "$(r=0; "$S" --data "$D" --now $NOW --as aud1 request list >/dev/null 2>&1 || r=$?; echo $r)"
+check lock-read-show 0 "$(r=0; "$S" --data "$D" --now $NOW --as aud1 request show $ID >/dev/null 2>&1 || r=$?; echo $r)"
+check lock-read-principals 0 "$(r=0; "$S" --data "$D" --now $NOW --as po1 principal list >/dev/null 2>&1 || r=$?; echo $r)"
+check lock-read-verify 0 "$(r=0; "$S" log verify --dir "$D/ledger" >/dev/null 2>&1 || r=$?; echo $r)"
+check lock-read-config 0 "$(r=0; "$S" --data "$D" config >/dev/null 2>&1 || r=$?; echo $r)"
+check lock-read-check 0 "$(r=0; "$S" --data "$D" request check $T/subpoena.json >/dev/null 2>&1 || r=$?; echo $r)"
+# the daemon's own ledger reopening (productions, sweeps) still works under the lock
+check lock-daemon-sweeps 200 "$(call POST /v1/sweep privacy_officer)"
 
 # ---- bad input ----------------------------------------------------------------
 head -c 70000 /dev/zero | tr '\0' ' ' > $T/big.json
@@ -452,6 +597,10 @@ check inclusion-as-sealctl "$(canon $T/incl.cli)" "$(cat $T/incl.api)"
 "$S" log consistency --dir "$D/ledger" 4 11 > $T/cons.cli
 check consistency-as-sealctl "$(canon $T/cons.cli)" "$(cat $T/cons.api)"
 check ledger-verifies-offline 0 "$(r=0; "$S" log verify --dir "$D/ledger" >/dev/null 2>&1 || r=$?; echo $r)"
+"$S" --data "$D" --now $NOW access --subject "email:$SUBJ_EMAIL" --subject account:AC-77 > $T/access.cli
+check access-as-sealctl "$(canon $T/access.cli)" "$(canon $T/access.api)"
+check lock-freed 0 "$(r=0; A po1 agency add lockfree-pd --name 'After the daemon' --kind local || r=$?; echo $r)"
+check lock-pid-cleared 0 "$(wc -c < $D/lock)"
 
 # ---- rate limits: per principal, per address without a token, 429 + Retry-After ----
 start --rate 1 --burst 3 --public-rate 1 --public-burst 2

@@ -139,6 +139,34 @@ check shred-lookup "0||" "$(run $S --data $D lookup --email orlen.v@post.example
 check shred-stats "account                  1            1            0            0            0            0" \
     "$($S --data $D --now 2026-11-24 stats | grep ^account)"
 check shred-rows "0" "$(sqlite3 $D/store.db "SELECT count(*) FROM record WHERE state = 2")"
+# an identifier that holds nothing (shredded already, or never seen): said
+# so, exit 1, nothing logged; --yes changes nothing about that
+size=$(sed -n 2p $D/ledger/checkpoint)
+check shred-again "1||sealctl: shred: nothing is held for this account: nothing shredded" \
+    "$(run $S --data $D shred --account AC-1)"
+check shred-again-yes "1||sealctl: shred: nothing is held for this account: nothing shredded" \
+    "$(run $S --data $D shred --yes --account AC-1)"
+check shred-never "1||sealctl: shred: nothing is held for this address: nothing shredded" \
+    "$(run $S --data $D shred --address '7 Nowhere Ln, Quellford MN 55001')"
+check shred-nothing-unlogged "$size" "$(sed -n 2p $D/ledger/checkpoint)"
+check shred-help-yes yes "$($S shred --help | grep -q -- '--yes' && echo yes || echo no)"
+# on a terminal it asks first, without echoing the identifier; only y or yes
+if command -v script >/dev/null 2>&1; then
+    out=$(printf 'n\n' | script -qec "$S --data $D shred --account AC-2" /dev/null | tr -d '\r'; echo "rc=${PIPESTATUS[1]}")
+    check shred-ask "yes yes rc=1" "$(grep -q 'shred 1 record of this account? \[y/N\]' <<<"$out" && echo yes || echo no) $(grep -q 'not confirmed: nothing shredded' <<<"$out" && echo yes || echo no) $(tail -1 <<<"$out")"
+    if grep -q AC-2 <<<"$out"; then check shred-ask-no-echo absent present; fi
+    check shred-ask-unlogged "$size" "$(sed -n 2p $D/ledger/checkpoint)"
+    check shred-ask-kept 1 "$($S --data $D lookup --account AC-2 | wc -l)"
+    out=$(printf 'yes\n' | script -qec "$S --data $D shred --account AC-2" /dev/null | tr -d '\r'; echo "rc=${PIPESTATUS[1]}")
+    check shred-ask-yes "rc=0 yes" "$(tail -1 <<<"$out") $(grep -q 'shredded: data key, index rows and 1 record deleted' <<<"$out" && echo yes || echo no)"
+    check shred-ask-logged "$((size + 1))" "$(sed -n 2p $D/ledger/checkpoint)"
+else
+    check script-available yes no
+fi
+# --yes off a terminal, as scripts call it
+printf '%s\n' '{"account_id":"AC-9","name":"Pell Orsino","opened_at":"2025-03-03T04:05:06Z","mailing_address":"4 Lintel Rd, Brantmoor VT 05001"}' > $T/ac9.ndjson
+$S --data $D ingest account $T/ac9.ndjson >/dev/null
+check shred-yes "0|shredded: data key, index rows and 1 record deleted|" "$(run $S --data $D shred --yes --account AC-9)"
 
 # a truncated database is a clear error, never garbage
 cp -r $D $T/trunc

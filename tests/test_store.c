@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -293,9 +294,26 @@ static void test_shred(void **state)
     /* a fresh handle (no cached key) finds nothing either */
     assert_int_equal(seal_store_open(dir, &st, &err), SEAL_OK);
     assert_int_equal(seal_store_get(st, before.ids[1], collect, &f, &err), SEAL_NOTFOUND);
-    /* shredding again: nothing left */
-    assert_int_equal(seal_store_shred(st, SEAL_IDX_ACCOUNT, "AC-100", 6, &n, &err), SEAL_OK);
-    assert_int_equal(n, 0);
+    /* shredding again: nothing is held, so nothing is shredded or logged */
+    char lpath[1200];
+    snprintf(lpath, sizeof(lpath), "%s/ledger/journal", dir);
+    struct stat jb, ja;
+    assert_int_equal(stat(lpath, &jb), 0);
+    int64_t held = -1;
+    bool key = true;
+    assert_int_equal(seal_store_held(st, SEAL_IDX_ACCOUNT, "AC-100", 6, &held, &key, &err),
+                     SEAL_OK);
+    assert_int_equal(held, 0);
+    assert_false(key);
+    assert_int_equal(seal_store_held(st, SEAL_IDX_ACCOUNT, "AC-101", 6, &held, &key, &err),
+                     SEAL_OK);
+    assert_int_equal(held, 1);
+    assert_true(key);
+    assert_int_equal(seal_store_shred(st, SEAL_IDX_ACCOUNT, "AC-100", 6, &n, &err), SEAL_NOTFOUND);
+    assert_string_equal(err.msg, "nothing is held for this account");
+    assert_int_equal(seal_store_shred(st, SEAL_IDX_ACCOUNT, "AC-999", 6, &n, &err), SEAL_NOTFOUND);
+    assert_int_equal(stat(lpath, &ja), 0);
+    assert_int_equal(ja.st_size, jb.st_size);
     assert_int_equal(seal_store_shred(st, SEAL_IDX_EMAIL, "velora.q@mail.example", 21, &n, &err),
                      SEAL_INVALID);
     seal_store_close(st);

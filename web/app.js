@@ -54,10 +54,25 @@
     const STATE_LABEL = {
         review: 'Awaiting review', active: 'Active', refused: 'Refused', denied: 'Denied',
         approved: 'Approved', closed: 'Closed', expired: 'Expired', extended: 'Extended',
+        violation: 'Violation',
     };
     function badge(state) {
         return h('span', { class: `badge badge-${String(state).replace(/[^a-z_-]/g, '')}` },
             STATE_LABEL[state] || String(state));
+    }
+    /* The emergency follow-up deadline as the daemon stored it (never
+     * recomputed here), with the hours the API says are left; once the
+     * request is decided the deadline says what became of it instead. */
+    function followUp(e, state) {
+        if (!e || typeof e.follow_up_by !== 'string') return null;
+        const when = h('time', { datetime: e.follow_up_by }, e.follow_up_by.replace('T', ' ').replace(/:00Z$/, ' UTC'));
+        let tail = '';
+        if (e.confirmed) tail = ' · confirmed';
+        else if (state === 'violation') tail = ' · missed';
+        else if (state === 'active' || state === 'review') {
+            tail = typeof e.hours_left === 'number' && e.hours_left > 0 ? ` · ${e.hours_left} h left` : ' · due now';
+        }
+        return h('span', { class: 'follow-up' }, when, tail);
     }
     function decisionBadge(d) {
         const label = { approved: 'Approved', review: 'Needs review', refused: 'Refused' }[d] || d;
@@ -263,7 +278,7 @@
         const table = h('table', { class: 'grid' },
             h('caption', {}, `${list.length} requests, ${waiting} awaiting review`),
             h('thead', {}, h('tr', {},
-                ['Request', 'State', 'Agency', 'Submitter', 'Basis', 'Policy', 'Submitted', 'Days left', 'Needs']
+                ['Request', 'State', 'Agency', 'Submitter', 'Basis', 'Policy', 'Submitted', 'Days left', 'Follow-up by', 'Needs']
                     .map((c) => h('th', { scope: 'col', class: c === 'Days left' ? 'num' : null }, c)))),
             tbody);
         function fill() {
@@ -280,6 +295,7 @@
                     h('td', {}, r.policy || ''),
                     h('td', {}, day(r.submitted)),
                     h('td', { class: `num${dl !== null && dl <= 7 ? ' soon' : ''}` }, dl === null ? '—' : String(dl)),
+                    h('td', {}, followUp(r.emergency, r.state) || '—'),
                     h('td', {}, needs || '—'));
             }));
         }
@@ -343,6 +359,7 @@
                 ['Submitted', day(req.submitted)],
                 ['Ends', req.ends],
                 ['Days left', typeof req.days_left === 'number' ? String(req.days_left) : ''],
+                ['Emergency follow-up by', followUp(req.emergency, req.state)],
                 ['Still needs', needs],
                 ['Notice sent', req.notice_sent === undefined ? '' : req.notice_sent ? 'yes' : 'no'],
             ]),
@@ -352,9 +369,13 @@
                     a.note ? h('span', { class: 'note' }, ` — “${a.note}”`) : '')))) : null);
 
         const reasonsSec = h('section', { class: 'card', 'aria-labelledby': 'why-h' },
-            h('h2', { id: 'why-h' }, 'Decision reasons'), h('p', { class: 'loading' }, 'Checking…'));
+            h('h2', { id: 'why-h' }, 'Re-check under today\u2019s rules'), h('p', { class: 'loading' }, 'Checking…'));
         const compareSec = h('section', { class: 'card', 'aria-labelledby': 'cmp-h' },
-            h('h2', { id: 'cmp-h' }, 'Outcome under each shipped policy'), h('p', { class: 'loading' }, 'Checking…'));
+            h('h2', { id: 'cmp-h' }, 'Re-check under each shipped policy'), h('p', { class: 'loading' }, 'Checking…'));
+        /* The re-check runs the stored document through today's rules; it
+         * never stands for the request's state. Once decided, that state
+         * leads and the re-check is only for information. */
+        const decided = req.state !== 'review';
         const grid = h('div', { class: 'two' }, summary, req.document ? documentSection(req.document) : h('section', { class: 'card' }, h('h2', {}, 'The request document'), h('p', { class: 'muted' }, 'You may not see this request\u2019s document.')));
         main.lastChild.replaceWith(h('p', {}, h('a', { href: '#/queue' }, '← Back to the queue')), grid, reasonsSec, compareSec);
         if (req.state === 'review' && has(...APPROVERS)) main.append(reviewForm(req));
@@ -368,12 +389,16 @@
             const cmp = await api('/v1/requests/check?compare=true', { method: 'POST', body: req.document });
             const ds = cmp.decisions || [cmp];
             const mine = ds.find((d) => d.policy && d.policy.name === req.policy) || ds[0];
+            const said = decided ? h('strong', {}, decisionBadge(mine.decision).textContent.toLowerCase()) : decisionBadge(mine.decision);
             reasonsSec.lastChild.replaceWith(
-                h('p', {}, 'Under ', h('strong', {}, mine.policy.name), ', the policy this request was submitted under, today\u2019s check says ', decisionBadge(mine.decision), '.'),
+                decided ? h('p', { class: 'decided' }, 'Decided: ', badge(req.state),
+                    '. The re-check below is for information only: it does not change the decided state.') : '',
+                h('p', { class: decided ? 'muted' : null }, 'Under ', h('strong', {}, mine.policy.name),
+                    ', the policy this request was submitted under, a re-check under today\u2019s rules says ', said, '.'),
                 reasonsList(mine.reasons));
             const cols = ds.map((d) => h('div', { class: `policy-col${d.policy.name === req.policy ? ' policy-own' : ''}` },
                 h('h3', {}, d.policy.name, d.policy.name === req.policy ? [' ', h('span', { class: 'tag' }, 'submitted under')] : ''),
-                h('p', {}, decisionBadge(d.decision)),
+                h('p', {}, decided ? h('span', { class: 'muted' }, `Re-check: ${decisionBadge(d.decision).textContent.toLowerCase()}`) : decisionBadge(d.decision)),
                 reasonsList(d.reasons),
                 h('p', { class: 'hash' }, 'sha256 ', h('code', { title: d.policy.sha256 }, (d.policy.sha256 || '').slice(0, 16) + '…'))));
             compareSec.lastChild.replaceWith(h('div', { class: 'policy-cols', role: 'group', 'aria-label': 'Policies side by side' }, cols));

@@ -55,6 +55,15 @@
 #define SEAL_MANIFEST_MAX_APPROVALS 16
 #define SEAL_PRODUCE_ID_SIZE 129
 
+/* What producing request `request` would hold now, as a reviewer or
+ * approver (never of the requesting agency) sees it before deciding: one
+ * JSON object {"request", "state", "kinds": {KIND: COUNT, ...}, "records",
+ * "empty"} with counts only, no value, appended to json. Writes nothing.
+ * SEAL_PERM for any other principal. */
+seal_status seal_produce_preview(const char *dir, const char *principal, const char *request,
+                                 int64_t now, seal_buf *json, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 3, 5);
+
 typedef struct seal_produce_result {
     char production[SEAL_PRODUCE_ID_SIZE];
     size_t subjects;

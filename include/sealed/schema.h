@@ -71,7 +71,13 @@ typedef struct seal_kind {
     size_t nnatural;
     seal_owner_rule owners[SEAL_MAX_OWNERS];
     size_t nowners;
-    int time_field;     /* the record's time, for windows and retention */
+    int time_field; /* the record's time, for windows and retention */
+    /* A record of standing state (an account) is in force from its time
+     * until this field's time (absent: still in force), and is in a
+     * request's window when it was in force during it; -1 for an event,
+     * which is in a window when its own time is. */
+    bool standing;
+    int standing_until;
     int drop_without;   /* records lacking this field are not stored; -1 none */
     int retention_days; /* kept for this many days after time (or after retention_from) */
     int retention_from; /* field that starts the retention clock; -1 = time_field */

@@ -93,9 +93,16 @@ seal_status seal_store_lookup(seal_store *st, seal_index_type type, const char *
 seal_status seal_store_get(seal_store *st, int64_t id, seal_record_cb cb, void *ud,
                            seal_error *err) SEAL_MUST_USE;
 
+/* What the store holds for the subject owning the identifier (type account
+ * or address): *records, and *key whether its data key is there. Reads
+ * only; shred asks it first. */
+seal_status seal_store_held(seal_store *st, seal_index_type type, const char *value, size_t n,
+                            int64_t *records, bool *key, seal_error *err) SEAL_MUST_USE;
+
 /* Crypto-shreds the subject owning the identifier (type account or address):
  * deletes its data key, index rows and records (lookups then find nothing).
- * *records: how many records it had. */
+ * *records: how many records it had. SEAL_NOTFOUND, with nothing logged,
+ * when the store holds neither records nor a data key for it. */
 seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
                              int64_t *records, seal_error *err) SEAL_MUST_USE;
 
@@ -119,6 +126,29 @@ seal_status seal_store_rotate_master(const char *dir, int64_t *keys, seal_error 
 /* Keyed commitment to a subject for ledger entries (never the identifier). */
 seal_status seal_store_commitment(seal_store *st, seal_index_type type, const char *value, size_t n,
                                   uint8_t out[32], seal_error *err) SEAL_MUST_USE;
+
+/* The owner rule that applies to rec (the catalogue's first owner field it
+ * has): SEAL_IDX_ACCOUNT or SEAL_IDX_ADDRESS, the field in *field; or
+ * SEAL_IDX_NONE and -1. */
+seal_index_type seal_record_owner(const seal_record *rec, int *field);
+/* The keyed commitment to one person at one address (PA-4, PA-13): the
+ * address's match key with the standardised name (sealed/ident.h
+ * seal_name_std). Never equal to any identifier's commitment.
+ * SEAL_INVALID when either is not valid. */
+seal_status seal_store_person_commitment(seal_store *st, const char *address, size_t an,
+                                         const char *name, size_t nn, uint8_t out[32],
+                                         seal_error *err) SEAL_MUST_USE;
+/* PA-4: the people a record is about, as keyed commitments, which is how
+ * the accounting of a disclosure of the record is keyed so that each of
+ * them (and nobody else) finds it: for a record owned by an account, the
+ * account's commitment; for one owned by an address, each person named on
+ * it at that address (seal_store_person_commitment), else the holder of its
+ * tracking number, else the address. keys receives *n (1..MAX) distinct
+ * commitments. */
+#define SEAL_OWNER_KEYS_MAX 4
+seal_status seal_store_owner_keys(seal_store *st, const seal_record *rec,
+                                  uint8_t keys[SEAL_OWNER_KEYS_MAX][32], size_t *n,
+                                  seal_error *err) SEAL_MUST_USE;
 
 /* ---- retention (driven by src/retain; docs/retain.md) ------------------ */
 

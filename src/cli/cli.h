@@ -37,6 +37,11 @@ int seal__cli_usage(const seal_cli *cli, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* True when argv holds -h or --help before any "--". */
 bool seal__cli_wants_help(int argc, char **argv);
+/* Takes DIR's writer lock (core/dirlock.h) shared, for the rest of the
+ * process; create: make DIR/lock if missing. 0, or 1 after printing
+ * "sealctl: DIR is served by sealed (PID N): use the API or stop it" when
+ * a daemon serves DIR (or another failure). */
+int seal__cli_writer_lock(const seal_cli *cli, const char *dir, bool create);
 /* Current time for this invocation (honours --now). */
 int64_t seal__cli_now(const seal_cli *cli);
 

@@ -13,13 +13,17 @@
 #include "cli/cli.h"
 #include "sealed/buf.h"
 #include "sealed/produce.h"
+#include "sealed/registry.h"
 
 static const char help[] =
     "usage: sealctl [--data DIR] [--as PRINCIPAL] [--now TIME] access\n"
     "           --subject TYPE:VALUE [--subject TYPE:VALUE ...] [--html FILE]\n\n"
-    "TYPE is one of account, email, phone, address, tracking. Prints, as one JSON\n"
-    "document, the person's own records found by each exact identifier (every\n"
-    "field), and the accounting of disclosures about them (5 U.S.C. 552a(c)) that\n"
+    "TYPE is one of account, email, phone, address, tracking, name. Prints, as one\n"
+    "JSON document, the person's own records found by each exact identifier (every\n"
+    "field): by an account, the account's records; by an address, only records not\n"
+    "of an account that name a person given as name:VALUE beside it (a housemate's\n"
+    "mail, filings and parcels are theirs, not yours); name: is never looked up.\n"
+    "Then the accounting of disclosures about them (5 U.S.C. 552a(c)) that\n"
     "they may see today: entries under a delay of notice appear once it ends;\n"
     "under cfr-233, (b)(7) law-enforcement entries stay withheld. Each entry\n"
     "carries the ledger inclusion proof of its production and the output holds\n"
@@ -66,29 +70,26 @@ int seal__cmd_access(seal_cli *cli, int argc, char **argv)
             continue;
         }
         const char *colon = strchr(v, ':');
-        char tn[16];
-        size_t tl = colon != NULL ? (size_t) (colon - v) : 0;
-        if (colon == NULL || tl == 0 || tl >= sizeof(tn)) {
+        if (colon == NULL || colon == v) {
             return seal__cli_usage(cli, "access", "--subject %zu: not TYPE:VALUE", n + 1);
-        }
-        memcpy(tn, v, tl);
-        tn[tl] = '\0';
-        seal_index_type t;
-        if (seal_index_type_parse(tn, &t) != SEAL_OK) {
-            return seal__cli_usage(cli, "access",
-                                   "--subject %zu: TYPE is one of account, email, phone, "
-                                   "address, tracking",
-                                   n + 1);
         }
         if (colon[1] == '\0') {
             return seal__cli_usage(cli, "access", "--subject %zu: empty value", n + 1);
+        }
+        int t;
+        size_t off;
+        if (seal_subject_ident_parse(v, strlen(v), &t, &off) != SEAL_OK) {
+            return seal__cli_usage(cli, "access",
+                                   "--subject %zu: TYPE is one of account, email, phone, "
+                                   "address, tracking, name (VALUE: printable, at most %d bytes)",
+                                   n + 1, SEAL_SUBJECT_IDENT_MAX);
         }
         if (n == SEAL_ACCESS_MAX_SUBJECTS) {
             return seal__cli_usage(cli, "access", "at most %d identifiers",
                                    SEAL_ACCESS_MAX_SUBJECTS);
         }
-        subs[n].type = t;
-        subs[n].value = colon + 1;
+        subs[n].type = (seal_index_type) t;
+        subs[n].value = v + off;
         n++;
     }
     if (n == 0) {

@@ -113,10 +113,31 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-static int open_log(seal_cli *cli, const char *dir, seal_ledger **l)
+/* write: the verb appends or signs; a ledger in a data directory that the
+ * daemon serves is the daemon's to write (the directory's writer lock). */
+static int open_log(seal_cli *cli, const char *dir, bool write, seal_ledger **l)
 {
     seal_error err;
     seal_error_init(&err);
+    char parent[1100];
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') {
+        n--;
+    }
+    while (n > 0 && dir[n - 1] != '/') {
+        n--;
+    }
+    while (n > 1 && dir[n - 1] == '/') {
+        n--;
+    }
+    if (n == 0) {
+        snprintf(parent, sizeof(parent), ".");
+    } else {
+        snprintf(parent, sizeof(parent), "%.*s", (int) (n < sizeof(parent) ? n : 0), dir);
+    }
+    if (write && seal__cli_writer_lock(cli, parent, false) != 0) {
+        return 1;
+    }
     if (seal_ledger_open(dir, NULL, l, &err) != SEAL_OK) {
         return seal__cli_fail(cli, "log", &err);
     }
@@ -170,7 +191,7 @@ static int cmd_init(seal_cli *cli, const log_args *a)
 static int cmd_append(seal_cli *cli, const log_args *a)
 {
     seal_ledger *l = NULL;
-    int rc = open_log(cli, a->dir, &l);
+    int rc = open_log(cli, a->dir, true, &l);
     if (rc != 0) {
         return rc;
     }
@@ -225,7 +246,7 @@ out:
 static int cmd_checkpoint(seal_cli *cli, const log_args *a)
 {
     seal_ledger *l = NULL;
-    int rc = open_log(cli, a->dir, &l);
+    int rc = open_log(cli, a->dir, true, &l);
     if (rc != 0) {
         return rc;
     }
@@ -251,7 +272,7 @@ static int cmd_inclusion(seal_cli *cli, const log_args *a)
         return seal__cli_usage(cli, "log", "inclusion: INDEX [SIZE] must be decimal numbers");
     }
     seal_ledger *l = NULL;
-    int rc = open_log(cli, a->dir, &l);
+    int rc = open_log(cli, a->dir, false, &l);
     if (rc != 0) {
         return rc;
     }
@@ -284,7 +305,7 @@ static int cmd_consistency(seal_cli *cli, const log_args *a)
         return seal__cli_usage(cli, "log", "consistency: OLD [NEW] must be decimal numbers");
     }
     seal_ledger *l = NULL;
-    int rc = open_log(cli, a->dir, &l);
+    int rc = open_log(cli, a->dir, false, &l);
     if (rc != 0) {
         return rc;
     }

@@ -18,6 +18,7 @@
 #include "sealed/amend.h"
 #include "sealed/note.h"
 #include "sealed/policy.h"
+#include "sealed/produce.h"
 #include "sealed/registry.h"
 #include "sealed/request.h"
 
@@ -75,6 +76,9 @@ static const char help[] =
     "  close ID                     end an open request\n"
     "  list                         requests with deadlines and days left\n"
     "  show ID [--document]         one request, its approvals, its document\n"
+    "  preview ID                   what producing it would hold, as counts per kind,\n"
+    "                               no values (reviewers and approvers not of its\n"
+    "                               agency; says \"empty\": true when nothing would go)\n"
     "  sweep                        enforce deadlines: expiry, emergency\n"
     "                               follow-ups, delayed notice, overdue\n"
     "                               amendment acknowledgements and reviews\n"
@@ -464,6 +468,12 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
         }
     } else if (strcmp(sub, "show") == 0) {
         s = seal_request_show(reg, id, document, &out, &err);
+    } else if (strcmp(sub, "preview") == 0) {
+        /* PA-2, PA-5: what an approval would hand over, counts only */
+        s = seal_produce_preview(cli->data_dir, cli->principal, id, seal__cli_now(cli), &out, &err);
+        while (s == SEAL_OK && out.len > 0 && out.data[out.len - 1] == '\n') {
+            out.len--;
+        }
     } else if (strcmp(sub, "review") == 0) {
         seal_request_state st = SEAL_RS_REVIEW;
         s = seal_request_review_note(reg, id, approve, note, &st, &err);
@@ -500,7 +510,8 @@ int seal__cmd_request(seal_cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "submit") == 0) {
         return submit(cli, argc - 1, argv + 1, NULL);
     }
-    static const char *const subs[] = {"list", "show", "review", "extend", "close", "sweep"};
+    static const char *const subs[] = {"list",   "show",  "preview", "review",
+                                       "extend", "close", "sweep"};
     for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
         if (strcmp(argv[1], subs[i]) == 0) {
             return lifecycle(cli, argc - 1, argv + 1);

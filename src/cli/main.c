@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/dirlock.h"
 #include "sealed/log.h"
 #include "sealed/time.h"
 
@@ -107,6 +108,65 @@ bool seal__cli_wants_help(int argc, char **argv)
     return false;
 }
 
+int seal__cli_writer_lock(const seal_cli *cli, const char *dir, bool create)
+{
+    static int held = -1; /* kept until the process exits */
+    if (held >= 0) {
+        return 0;
+    }
+    seal_error err;
+    seal_error_init(&err);
+    long pid = 0;
+    char probe[1100];
+    /* the lock file is made only in a data directory (one holding a store) */
+    if (create && (snprintf(probe, sizeof(probe), "%s/store.db", dir) >= (int) sizeof(probe) ||
+                   access(probe, F_OK) != 0)) {
+        create = false;
+    }
+    seal_status s = seal__dirlock_take(dir, false, create, &held, &pid, &err);
+    if (s == SEAL_EXISTS) {
+        fprintf(stderr, "%s: %s: use the API or stop it\n", cli->prog, err.msg);
+        return 1;
+    }
+    if (s != SEAL_OK) {
+        fprintf(stderr, "%s: %s\n", cli->prog, err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+/* Commands, and subcommands, that never write to the data directory nor
+ * append to its ledger: they run while the daemon serves it. Every other
+ * one (logged reads included: access, produce) takes the writer lock first,
+ * so that while sealed runs it is the directory's only writer. `log` locks
+ * for itself (its --dir names the ledger). */
+static bool read_only(int argc, char **argv)
+{
+    static const char *const cmds[] = {"stats",   "config", "lookup", "gen",
+                                       "address", "order",  "log"};
+    static const char *const subs[][2] = {
+        {"request", "check"},  {"request", "list"},  {"request", "show"},     {"policy", "verify"},
+        {"policy", "diff"},    {"policy", "show"},   {"agency", "list"},      {"issuer", "list"},
+        {"principal", "list"}, {"protect", "list"},  {"produce", "verify"},   {"backup", "verify"},
+        {"backup", "restore"}, {"keys", "check"},    {"keys", "generations"}, {"amend", "list"},
+        {"amend", "show"},     {"amend", "overdue"}, {"cover", "publish"}};
+    if (seal__cli_wants_help(argc, argv)) {
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        if (strcmp(argv[0], cmds[i]) == 0) {
+            return true;
+        }
+    }
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+        if (argc > 1 && strcmp(argv[0], subs[i][0]) == 0 && strcmp(argv[1], subs[i][1]) == 0) {
+            return true;
+        }
+    }
+    /* `backup DEST`: an online copy, it appends nothing */
+    return argc > 1 && strcmp(argv[0], "backup") == 0 && argv[1][0] != '-';
+}
+
 int64_t seal__cli_now(const seal_cli *cli)
 {
     return cli->now != 0 ? cli->now : (int64_t) time(NULL);
@@ -187,6 +247,10 @@ int main(int argc, char **argv)
     }
     for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
         if (strcmp(argv[i], commands[k].name) == 0) {
+            if (!read_only(argc - i, argv + i) &&
+                seal__cli_writer_lock(&cli, cli.data_dir, true) != 0) {
+                return 1;
+            }
             return commands[k].fn(&cli, argc - i, argv + i);
         }
     }

@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/crypto.h"
 #include "produce/produce_int.h"
 #include "sealed/accounting.h"
 #include "sealed/alloc.h"
 #include "sealed/amend.h"
+#include "sealed/ident.h"
 #include "sealed/produce.h"
 #include "sealed/request.h"
 #include "sealed/store.h"
@@ -30,7 +32,64 @@ typedef struct rec_ctx {
     json_t *records; /* array */
     json_t *seen;    /* object: record id -> true */
     size_t subject;  /* 1-based position of the identifier */
+    seal_store *st;
+    seal_index_type by; /* what the current identifier is */
+    /* the standardised names bound beside the addresses (name:VALUE) */
+    seal_buf *names;
+    size_t n_names;
+    /* PA-4: the people the records shown are about (seal_store_owner_keys) */
+    uint8_t (*keys)[32];
+    size_t n_keys, cap_keys;
 } rec_ctx;
+
+static seal_status key_add(rec_ctx *c, const uint8_t k[32])
+{
+    for (size_t i = 0; i < c->n_keys; i++) {
+        if (memcmp(c->keys[i], k, 32) == 0) {
+            return SEAL_OK;
+        }
+    }
+    if (c->n_keys == c->cap_keys) {
+        size_t cap = c->cap_keys == 0 ? 16 : 2 * c->cap_keys;
+        void *p = seal_realloc(c->keys, cap * sizeof(*c->keys));
+        if (p == NULL) {
+            return SEAL_NOMEM;
+        }
+        c->keys = p;
+        c->cap_keys = cap;
+    }
+    memcpy(c->keys[c->n_keys++], k, 32);
+    return SEAL_OK;
+}
+
+/* Whether a record found by an address is this person's (PA-13): it must
+ * not belong to an account (an account's holder sees it through the
+ * account) and must name one of the names bound beside the address, so a
+ * housemate's mail, filings and parcels stay theirs. */
+static bool names_bound(const rec_ctx *c, const seal_record *rec)
+{
+    int of;
+    if (seal_record_owner(rec, &of) == SEAL_IDX_ACCOUNT) {
+        return false;
+    }
+    seal_buf std;
+    seal_buf_init(&std);
+    bool hit = false;
+    for (size_t i = 0; i < rec->kind->nfields && !hit; i++) {
+        if (rec->kind->fields[i].type != SEAL_FT_NAME || rec->v[i] == NULL ||
+            seal_name_std(rec->v[i], rec->n[i], &std, NULL) != SEAL_OK) {
+            continue;
+        }
+        for (size_t k = 0; k < c->n_names && !hit; k++) {
+            hit = c->names[k].len == std.len && memcmp(c->names[k].data, std.data, std.len) == 0;
+        }
+    }
+    if (std.data != NULL) {
+        seal__wipe(std.data, std.len);
+    }
+    seal_buf_cleanup(&std);
+    return hit;
+}
 
 typedef struct acct_ctx {
     int64_t now;
@@ -50,6 +109,18 @@ static seal_status on_record(const seal_record *rec, int64_t id, void *ud)
     snprintf(key, sizeof(key), "%lld", (long long) id);
     if (json_object_get(c->seen, key) != NULL) {
         return SEAL_OK; /* found by an earlier identifier */
+    }
+    if (c->by == SEAL_IDX_ADDRESS && !names_bound(c, rec)) {
+        return SEAL_OK; /* at the address, but someone else's */
+    }
+    uint8_t keys[SEAL_OWNER_KEYS_MAX][32];
+    size_t nk = 0;
+    seal_status ks = seal_store_owner_keys(c->st, rec, keys, &nk, NULL);
+    for (size_t i = 0; i < nk && ks == SEAL_OK; i++) {
+        ks = key_add(c, keys[i]);
+    }
+    if (ks == SEAL_NOMEM) {
+        return ks;
     }
     json_t *fields = json_object();
     json_t *o = json_object();
@@ -478,7 +549,8 @@ seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t
     seal_acct_backend *acct = NULL;
     uint8_t commits[SEAL_ACCESS_MAX_SUBJECTS][32];
     acct_ctx ac = {.now = now};
-    rec_ctx rc = {.records = json_array(), .seen = json_object()};
+    seal_buf names[SEAL_ACCESS_MAX_SUBJECTS];
+    rec_ctx rc = {.records = json_array(), .seen = json_object(), .names = names};
     json_t *doc = json_object(), *subj = json_array(), *entries = json_array();
     json_t *amends = json_array();
     seal_buf cp, vk;
@@ -491,13 +563,42 @@ seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t
         s = nomem(err);
         goto out;
     }
+    /* name:VALUE identifiers: never looked up; they say who the person is at
+     * the addresses bound beside them */
+    bool any_address = false;
+    for (size_t i = 0; i < n; i++) {
+        any_address |= subs[i].type == SEAL_IDX_ADDRESS;
+    }
+    for (size_t i = 0; i < n && s == SEAL_OK; i++) {
+        if (subs[i].type != SEAL_IDX_NONE) {
+            continue;
+        }
+        if (!any_address) {
+            s = seal_error_set(err, SEAL_INVALID,
+                               "subject %zu: a name is valid only beside an address", i + 1);
+            break;
+        }
+        seal_buf_init(&names[rc.n_names]);
+        if (seal_name_std(subs[i].value, strlen(subs[i].value), &names[rc.n_names++], NULL) !=
+            SEAL_OK) {
+            s = seal_error_set(err, SEAL_INVALID, "subject %zu: not a valid name", i + 1);
+        }
+    }
+    if (s != SEAL_OK) {
+        goto out;
+    }
     if ((s = seal_store_open(dir, &st, err)) != SEAL_OK) {
         goto out;
     }
+    rc.st = st;
+    size_t n_commits = 0;
     for (size_t i = 0; i < n && s == SEAL_OK; i++) {
+        if (subs[i].type == SEAL_IDX_NONE) {
+            continue;
+        }
         const char *tn = seal_index_type_name(subs[i].type);
         size_t vn = strlen(subs[i].value);
-        s = seal_store_commitment(st, subs[i].type, subs[i].value, vn, commits[i], err);
+        s = seal_store_commitment(st, subs[i].type, subs[i].value, vn, commits[n_commits], err);
         if (s == SEAL_INVALID) {
             /* the message names the position, never the value */
             s = seal_error_set(err, SEAL_INVALID, "subject %zu: not a valid %s", i + 1,
@@ -512,8 +613,28 @@ seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t
             s = nomem(err);
             break;
         }
+        /* PA-4: entries about the person by this identifier itself; an
+         * address names a household, not a person: its entries are found
+         * through the person at it (below) */
+        if (subs[i].type != SEAL_IDX_ADDRESS && (s = key_add(&rc, commits[n_commits])) != SEAL_OK) {
+            nomem(err);
+            break;
+        }
+        n_commits++;
+        for (size_t k = 0; k < n && subs[i].type == SEAL_IDX_ADDRESS && s == SEAL_OK; k++) {
+            uint8_t pc[32];
+            if (subs[k].type == SEAL_IDX_NONE &&
+                seal_store_person_commitment(st, subs[i].value, vn, subs[k].value,
+                                             strlen(subs[k].value), pc, NULL) == SEAL_OK &&
+                key_add(&rc, pc) != SEAL_OK) {
+                s = nomem(err);
+            }
+        }
         rc.subject = i + 1;
-        s = seal_store_lookup(st, subs[i].type, subs[i].value, vn, on_record, &rc, err);
+        rc.by = subs[i].type;
+        if (s == SEAL_OK) {
+            s = seal_store_lookup(st, subs[i].type, subs[i].value, vn, on_record, &rc, err);
+        }
         if (s == SEAL_NOMEM) {
             nomem(err);
         }
@@ -524,16 +645,10 @@ seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t
     if ((s = ops->open(dir, &acct, err)) != SEAL_OK) {
         goto out;
     }
-    for (size_t i = 0; i < n && s == SEAL_OK; i++) {
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++) {
-            dup = memcmp(commits[i], commits[j], 32) == 0;
-        }
-        if (!dup) {
-            s = ops->entry_each(acct, commits[i], on_entry, &ac, err);
-            if (s == SEAL_NOMEM) {
-                nomem(err);
-            }
+    for (size_t i = 0; i < rc.n_keys && s == SEAL_OK; i++) {
+        s = ops->entry_each(acct, rc.keys[i], on_entry, &ac, err);
+        if (s == SEAL_NOMEM) {
+            nomem(err);
         }
     }
     if (s != SEAL_OK) {
@@ -587,7 +702,7 @@ seal_status seal_access(const char *dir, const seal_access_subject *subs, size_t
         cpj = json_stringn((const char *) cp.data, cp.len);
         vkj = json_stringn((const char *) vk.data, vk.len);
     }
-    amend_ctx amc = {(const uint8_t(*)[32]) commits, n, rc.seen, amends};
+    amend_ctx amc = {(const uint8_t(*)[32]) commits, n_commits, rc.seen, amends};
     if ((s = seal_amend_each(dir, on_amend, &amc, err)) != SEAL_OK) {
         if (s == SEAL_NOMEM) {
             nomem(err);
@@ -626,6 +741,13 @@ out:
     json_decref(amends);
     json_decref(rc.records);
     json_decref(rc.seen);
+    seal_free(rc.keys);
+    for (size_t i = 0; i < rc.n_names; i++) {
+        if (names[i].data != NULL) {
+            seal__wipe(names[i].data, names[i].len);
+        }
+        seal_buf_cleanup(&names[i]);
+    }
     seal_free(ac.v);
     seal_buf_cleanup(&cp);
     seal_buf_cleanup(&vk);

@@ -75,8 +75,6 @@ typedef struct prod_ctx {
     seal_status status;
     /* a `person` subject: only records naming this person (normalised) */
     const char *person;
-    /* PA-4 life of the records disclosed for the current subject */
-    int64_t life_end;
     int64_t cover_days; /* cover_piece retention: the policy's number */
     /* statements of disagreement, and the lines that carry them */
     statement *st;
@@ -85,7 +83,45 @@ typedef struct prod_ctx {
     size_t line;      /* records written to it so far */
     seal_buf *dis;
     size_t n_dis;
+    /* PA-4: the people the disclosed records are about (seal_store_owner_keys),
+     * each with the longest life among their records disclosed */
+    seal_store *store;
+    /* a preview (seal_produce_preview): count per kind id, write nothing */
+    bool count_only;
+    size_t counts[64];
+    uint8_t (*okey)[32];
+    int64_t *olife;
+    size_t n_okey, cap_okey;
 } prod_ctx;
+
+static seal_status owner_note(prod_ctx *c, const uint8_t key[32], int64_t life)
+{
+    for (size_t i = 0; i < c->n_okey; i++) {
+        if (memcmp(c->okey[i], key, 32) == 0) {
+            if (life > c->olife[i]) {
+                c->olife[i] = life;
+            }
+            return SEAL_OK;
+        }
+    }
+    if (c->n_okey == c->cap_okey) {
+        size_t cap = c->cap_okey == 0 ? 8 : 2 * c->cap_okey;
+        void *k = seal_realloc(c->okey, cap * sizeof(*c->okey));
+        if (k == NULL) {
+            return SEAL_NOMEM;
+        }
+        c->okey = k;
+        void *l = seal_realloc(c->olife, cap * sizeof(*c->olife));
+        if (l == NULL) {
+            return SEAL_NOMEM;
+        }
+        c->olife = l;
+        c->cap_okey = cap;
+    }
+    memcpy(c->okey[c->n_okey], key, 32);
+    c->olife[c->n_okey++] = life;
+    return SEAL_OK;
+}
 
 static const char *id_or(const char *s)
 {
@@ -395,12 +431,34 @@ static seal_status add_disagreements(prod_ctx *c, const seal_record *rec, int64_
     return SEAL_OK;
 }
 
+/* Whether the record is in the window [from, to] (unix midnights): an event
+ * by its own day; standing state (an account) when it was in force during
+ * the window: begun on or before its end, not ended before its start. A
+ * standing record whose end cannot be read is taken as still in force. */
+bool seal__prod_in_window(const seal_record *rec, int64_t from, int64_t to, int64_t *day)
+{
+    if (!record_day(rec, day) || *day > to) {
+        return false;
+    }
+    const seal_kind *k = rec->kind;
+    if (!k->standing) {
+        return *day >= from;
+    }
+    int u = k->standing_until;
+    int64_t t;
+    if (u >= 0 && (size_t) u < k->nfields && rec->v[u] != NULL &&
+        seal_time_parse_n(rec->v[u], rec->n[u], &t) == SEAL_OK) {
+        return seal_time_day(t) * DAY >= from;
+    }
+    return true;
+}
+
 static seal_status emit(const seal_record *rec, int64_t id, void *ud)
 {
     prod_ctx *c = ud;
     int64_t day;
     int kid = rec->kind->id;
-    if (kid < 0 || kid >= 64 || !record_day(rec, &day) || day < c->from || day > c->to) {
+    if (kid < 0 || kid >= 64 || !seal__prod_in_window(rec, c->from, c->to, &day)) {
         return SEAL_OK;
     }
     if (c->person != NULL && !names_person(rec, c->person)) {
@@ -423,8 +481,12 @@ static seal_status emit(const seal_record *rec, int64_t id, void *ud)
         }
         n++;
     }
-    if (n == 0) {
+    if (n == 0 || c->count_only) {
         json_decref(fields);
+        if (n > 0) {
+            c->counts[kid]++;
+            c->records++;
+        }
         return SEAL_OK;
     }
     json_t *o = json_pack("{s:s, s:o}", "kind", rec->kind->name, "fields", fields);
@@ -443,10 +505,15 @@ static seal_status emit(const seal_record *rec, int64_t id, void *ud)
         c->records++;
         c->line++;
         int64_t life = life_of(c, rec, day);
-        if (life > c->life_end) {
-            c->life_end = life;
+        uint8_t keys[SEAL_OWNER_KEYS_MAX][32];
+        size_t nk = 0;
+        s = seal_store_owner_keys(c->store, rec, keys, &nk, NULL);
+        for (size_t i = 0; i < nk && s == SEAL_OK; i++) {
+            s = owner_note(c, keys[i], life);
         }
-        s = add_disagreements(c, rec, id);
+        if (s == SEAL_OK) {
+            s = add_disagreements(c, rec, id);
+        }
     }
     return s;
 }
@@ -580,6 +647,108 @@ static seal_status write_in(const char *dirp, const char *name, const void *data
     return seal__prod_write_file(path, data, len, err);
 }
 
+seal_status seal_produce_preview(const char *dir, const char *principal, const char *request,
+                                 int64_t now, seal_buf *json, seal_error *err)
+{
+    approved a;
+    memset(&a, 0, sizeof(a));
+    seal_registry *reg = NULL;
+    seal_store *st = NULL;
+    prod_ctx *c = NULL;
+    json_t *kinds = NULL, *o = NULL;
+    char *text = NULL;
+    seal_status s = SEAL_OK;
+    if (!seal_id_valid(request)) {
+        return seal_error_set(err, SEAL_INVALID, "not a request id");
+    }
+    /* reviewers and approvers see it, never requesters nor the requesting
+     * agency: it tells what an approval would hand over */
+    const uint32_t deciders = (1u << SEAL_ROLE_REVIEWER) | (1u << SEAL_ROLE_COVER_APPROVER) |
+                              (1u << SEAL_ROLE_HQ_APPROVER);
+    if (principal == NULL) {
+        return seal_error_set(err, SEAL_PERM, "request preview: needs a reviewer or an approver");
+    }
+    if ((s = seal_registry_open(dir, principal, now, &reg, err)) != SEAL_OK) {
+        return s;
+    }
+    if ((seal_registry_roles(reg) & deciders) == 0) {
+        s = seal_error_set(err, SEAL_PERM,
+                           "request preview: principal %s is not a reviewer or an approver",
+                           principal);
+    }
+    char agency[SEAL_ID_SIZE];
+    snprintf(agency, sizeof(agency), "%s", seal_registry_agency(reg));
+    seal_registry_close(reg);
+    if (s != SEAL_OK || (s = load_request(dir, principal, request, now, &a, err)) != SEAL_OK) {
+        goto out;
+    }
+    if (strcmp(a.agency, agency) == 0) {
+        s = seal_error_set(err, SEAL_PERM,
+                           "request preview: %s is a request of the principal's own agency",
+                           request);
+        goto out;
+    }
+    if ((s = seal_store_open(dir, &st, err)) != SEAL_OK) {
+        goto out;
+    }
+    c = seal_calloc(1, sizeof(*c));
+    if (c == NULL) {
+        s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+        goto out;
+    }
+    c->cat = seal_store_catalogue(st);
+    c->store = st;
+    c->from = a.from;
+    c->to = a.to;
+    c->count_only = true;
+    allow_list(c, seal_pa_basis_of(a.basis) < 0 ? 0 : a.categories);
+    for (size_t i = 0; i < json_array_size(a.subjects) && s == SEAL_OK; i++) {
+        seal_index_type type;
+        const char *value, *person;
+        uint8_t commit[32];
+        if (!map_subject(json_array_get(a.subjects, i), &type, &value, &person) ||
+            seal_store_commitment(st, type, value, strlen(value), commit, NULL) != SEAL_OK) {
+            continue;
+        }
+        c->person = person;
+        s = seal_store_lookup(st, type, value, strlen(value), emit, c, err);
+        if (s == SEAL_INVALID) {
+            s = SEAL_OK;
+        }
+    }
+    if (s != SEAL_OK) {
+        goto out;
+    }
+    kinds = json_object();
+    for (size_t k = 0; kinds != NULL && k < seal_catalogue_kind_count(c->cat); k++) {
+        const seal_kind *kind = seal_catalogue_kind_at(c->cat, k);
+        if (kind->id >= 0 && kind->id < 64 && c->counts[kind->id] > 0) {
+            json_object_set_new(kinds, kind->name, json_integer((json_int_t) c->counts[kind->id]));
+        }
+    }
+    o = kinds != NULL
+            ? json_pack("{s:s, s:s, s:O, s:I, s:b}", "request", request, "state", a.state, "kinds",
+                        kinds, "records", (json_int_t) c->records, "empty", c->records == 0)
+            : NULL;
+    text = o != NULL ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+    if (text == NULL || seal_buf_append_str(json, text) != SEAL_OK ||
+        seal_buf_append_byte(json, '\n') != SEAL_OK) {
+        s = seal_error_set(err, SEAL_NOMEM, "out of memory");
+    }
+out:
+    free(text);
+    json_decref(o);
+    json_decref(kinds);
+    if (c != NULL) {
+        seal_free(c->okey);
+        seal_free(c->olife);
+        seal_free(c);
+    }
+    seal_store_close(st);
+    json_decref(a.show);
+    return s;
+}
+
 seal_status seal_produce(const char *dir, const char *principal, const char *request,
                          const char *out_dir, int64_t now, seal_produce_result *res,
                          seal_error *err)
@@ -591,11 +760,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     const seal_acct_backend_ops *ops = &seal__sqlite_accounting;
     seal_acct_backend *acct = NULL;
     seal_buf files[SEAL_MANIFEST_MAX_FILES];
-    uint8_t commits[SEAL_MANIFEST_MAX_FILES][32];
-    bool has_commit[SEAL_MANIFEST_MAX_FILES];
     size_t n_files = 0;
     seal_buf man, signed_man, cp, tmp, dis;
-    int64_t life[SEAL_MANIFEST_MAX_FILES];
     prod_ctx *c = NULL;
     seal_buf_init(&dis);
     seal_buf_init(&man);
@@ -712,6 +878,7 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         goto out;
     }
     c->cat = seal_store_catalogue(st);
+    c->store = st;
     c->from = a.from;
     c->to = a.to;
     c->cover_days = cover_days;
@@ -730,23 +897,20 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         n_files++;
         seal_index_type type;
         const char *value, *person;
-        has_commit[i] = false;
-        life[i] = 0;
         snprintf(fname[i], sizeof(fname[i]), "subject-%zu.ndjson", i + 1);
         if (!map_subject(json_array_get(a.subjects, i), &type, &value, &person)) {
             continue; /* nothing the store could index: matches nothing */
         }
         size_t vn = strlen(value);
-        if (seal_store_commitment(st, type, value, vn, commits[i], NULL) != SEAL_OK) {
+        uint8_t commit[32];
+        if (seal_store_commitment(st, type, value, vn, commit, NULL) != SEAL_OK) {
             continue; /* not a valid identifier of its type: it matches nothing */
         }
-        has_commit[i] = true;
         c->out = &files[i];
         c->person = person;
         c->file = fname[i];
         c->line = 0;
-        c->life_end = 0;
-        size_t before = c->records, dis_len = dis.len, n_dis = c->n_dis;
+        size_t before = c->records, dis_len = dis.len, n_dis = c->n_dis, n_okey = c->n_okey;
         s = seal_store_lookup(st, type, value, vn, emit, c, err);
         if (s == SEAL_INVALID) {
             s = SEAL_OK;
@@ -754,9 +918,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
             c->records = before;
             dis.len = dis_len;
             c->n_dis = n_dis;
-            c->life_end = 0;
+            c->n_okey = n_okey;
         }
-        life[i] = c->life_end;
     }
     size_t records = c->records, n_dis = c->n_dis;
     if (s != SEAL_OK) {
@@ -881,7 +1044,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     }
     res->ledger_index = pidx;
 
-    /* PA-4: the accounting, one entry per distinct subject */
+    /* PA-4: the accounting, one entry per person whose records went out,
+     * whatever identifier the request named them by */
     seal_acct_production prow;
     memset(&prow, 0, sizeof(prow));
     snprintf(prow.request, sizeof(prow.request), "%s", request);
@@ -896,17 +1060,10 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         goto out;
     }
     s = ops->production_put(acct, &prow, err);
-    for (size_t i = 0; i < n_sub && s == SEAL_OK; i++) {
-        bool dup = !has_commit[i];
-        for (size_t j = 0; j < i && !dup; j++) {
-            dup = has_commit[j] && memcmp(commits[i], commits[j], 32) == 0;
-        }
-        if (dup) {
-            continue;
-        }
+    for (size_t i = 0; i < c->n_okey && s == SEAL_OK; i++) {
         seal_accounting_entry e;
         memset(&e, 0, sizeof(e));
-        memcpy(e.subject, commits[i], 32);
+        memcpy(e.subject, c->okey[i], 32);
         snprintf(e.request, sizeof(e.request), "%s", request);
         snprintf(e.production, sizeof(e.production), "%s", pid);
         snprintf(e.agency, sizeof(e.agency), "%s", a.agency);
@@ -923,14 +1080,7 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         /* cfr-233 withholds (b)(7) entries as 552a(c)(3) allows; strict shows them */
         e.b7_hidden = strcmp(a.policy, "cfr-233") == 0;
         e.ledger_index = pidx;
-        /* the longest life among every copy of this subject in the request */
-        int64_t life_end = life[i];
-        for (size_t j = i + 1; j < n_sub; j++) {
-            if (has_commit[j] && memcmp(commits[i], commits[j], 32) == 0 && life[j] > life_end) {
-                life_end = life[j];
-            }
-        }
-        e.keep_until = seal_accounting_keep_until(now, acct_years, life_end);
+        e.keep_until = seal_accounting_keep_until(now, acct_years, c->olife[i]);
         s = ops->entry_put(acct, &e, err);
     }
     if (s == SEAL_OK) {
@@ -986,6 +1136,8 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
 out:
     if (c != NULL) {
         statements_free(c);
+        seal_free(c->okey);
+        seal_free(c->olife);
         seal_free(c);
     }
     if (dis.data != NULL) {

@@ -14,6 +14,7 @@
 #include "sealed/ledger.h"
 #include "sealed/produce.h"
 #include "sealed/status.h"
+#include "sealed/store.h"
 #include "store/accounting.h"
 
 #define SEAL__PROD_MAX_EVENTS 64
@@ -28,6 +29,9 @@ typedef struct seal__prod_event {
 } seal__prod_event;
 
 /* Reads a whole file (at most max bytes) into out (appended). */
+/* Whether a record is in a request's window [from, to] (unix midnights), by
+ * the catalogue's rule for its kind; *day gets the record's own day. */
+bool seal__prod_in_window(const seal_record *rec, int64_t from, int64_t to, int64_t *day);
 seal_status seal__prod_read_file(const char *path, size_t max, seal_buf *out,
                                  seal_error *err) SEAL_MUST_USE;
 /* Creates path (O_EXCL, mode 0600), writes data and fsyncs it. */

@@ -370,7 +370,9 @@ seal_status seal_subject_ident_parse(const char *s, size_t len, int *type, size_
     }
     memcpy(tn, s, tl);
     tn[tl] = '\0';
-    if (seal_index_type_parse(tn, &t) != SEAL_OK) {
+    if (strcmp(tn, "name") == 0) {
+        t = SEAL_IDX_NONE; /* never indexed nor looked up: said beside an address */
+    } else if (seal_index_type_parse(tn, &t) != SEAL_OK) {
         return SEAL_INVALID;
     }
     *type = (int) t;
@@ -388,6 +390,10 @@ static seal_status box_idents(seal_registry *reg, const char *id, const char *co
     seal_buf pt;
     seal_buf_init(&pt);
     seal_status s = SEAL_OK;
+    bool address = false;
+    for (size_t i = 0; i < n; i++) {
+        address |= strncmp(idents[i], "address:", 8) == 0;
+    }
     for (size_t i = 0; i < n && s == SEAL_OK; i++) {
         int t;
         size_t off;
@@ -395,8 +401,13 @@ static seal_status box_idents(seal_registry *reg, const char *id, const char *co
         if (!ok) {
             s = seal_error_set(err, SEAL_INVALID,
                                "principal: identifier %zu is not TYPE:VALUE (TYPE one of account, "
-                               "email, phone, address, tracking; VALUE 1 to %d printable bytes)",
+                               "email, phone, address, tracking, name; VALUE 1 to %d printable "
+                               "bytes)",
                                i + 1, SEAL_SUBJECT_IDENT_MAX);
+        } else if (t == SEAL_IDX_NONE && !address) {
+            s = seal_error_set(err, SEAL_INVALID,
+                               "principal: identifier %zu: a name is valid only beside an address",
+                               i + 1);
         } else if ((s = seal_buf_append_str(&pt, idents[i])) == SEAL_OK) {
             s = seal_buf_append_byte(&pt, '\n');
         }

@@ -211,6 +211,14 @@ static seal_status load_kind(seal_catalogue *cat, json_t *jk, size_t *nvalues_us
         return seal_error_set(err, SEAL_INVALID, "kind %s: time must name a required time field",
                               k->name);
     }
+    json_t *standing = json_object_get(jk, "standing");
+    k->standing = standing != NULL;
+    k->standing_until = field_by_name(k, str_member(standing, "until"));
+    if (standing != NULL && (!json_is_object(standing) || k->standing_until < 0 ||
+                             k->fields[k->standing_until].type != SEAL_FT_TIME)) {
+        return seal_error_set(err, SEAL_INVALID, "kind %s: standing.until must name a time field",
+                              k->name);
+    }
     k->drop_without = field_by_name(k, str_member(jk, "drop_without"));
     json_t *ret = json_object_get(jk, "retention");
     json_t *days = json_object_get(ret, "days");

@@ -33,6 +33,7 @@
 #include <microhttpd.h>
 
 #include "core/crypto_sha256.h"
+#include "core/dirlock.h"
 #include "sealed/alloc.h"
 #include "sealed/buf.h"
 #include "sealed/ledger.h"
@@ -93,6 +94,7 @@ static void h_check(handler_ctx *h, response *r);
 static void h_submit(handler_ctx *h, response *r);
 static void h_list(handler_ctx *h, response *r);
 static void h_show(handler_ctx *h, response *r);
+static void h_preview(handler_ctx *h, response *r);
 static void h_review(handler_ctx *h, response *r);
 static void h_extend(handler_ctx *h, response *r);
 static void h_close(handler_ctx *h, response *r);
@@ -114,6 +116,7 @@ static void h_access(handler_ctx *h, response *r);
 static void h_console(handler_ctx *h, response *r);
 static void h_policy_get(handler_ctx *h, response *r);
 static void h_policy_put(handler_ctx *h, response *r);
+static void h_token(handler_ctx *h, response *r);
 
 /* THE authorization table. public: no token needed (DESIGN.md: the OpenAPI
  * document, the console's static files and the ledger's checkpoint, tiles
@@ -163,6 +166,10 @@ static const route routes[] = {
      "document", "showRequest",
      "one request, its approvals with their notes; ?document=true adds the document (sealctl "
      "request show)"},
+    {"GET", "/v1/requests/{id}/preview", h_preview, false, false, APPROVERS, 200, false, JSON, NULL,
+     "previewRequest",
+     "what producing it would hold: counts per kind, no values, and whether it is empty "
+     "(reviewers and approvers not of its agency; sealctl request preview)"},
     {"POST", "/v1/requests/{id}/review", h_review, false, false, APPROVERS, 200, true, JSON, NULL,
      "reviewRequest",
      "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review "
@@ -222,6 +229,10 @@ static const route routes[] = {
      "subjectAccess",
      "the subject's own records and visible accounting (PA-13), for the identifiers bound at "
      "registration; ?format=html for a printable page (sealctl access)"},
+    {"POST", "/v1/principals/{id}/token", h_token, false, false, ROLE(PRIVACY_OFFICER), 201, false,
+     JSON, NULL, "issueToken",
+     "a new bearer token for principal {id}, shown once; it revokes the principal's old one "
+     "(sealctl token issue)"},
     {"GET", "/", h_console, true, false, 0, 200, false, "text/html", NULL, "getConsole",
      "the reviewer console (index.html)"},
     {"GET", "/{asset}", h_console, true, false, 0, 200, false, "application/octet-stream", NULL,
@@ -281,10 +292,19 @@ struct seal_srv {
     seal_buf openapi;
     char ledger_dir[1100];
     char prod_dir[1100];
+    int lock_fd; /* DIR/lock, held exclusively for the daemon's whole life */
 };
 
 typedef struct req {
     int64_t start_ms;
+    bool begun; /* on_request has seen it */
+    /* the raw request target (as the URI log callback saw it), to find NUL
+     * bytes that libmicrohttpd's unescaping would cut the path or a query
+     * value at */
+    uintptr_t raw;
+    size_t raw_len;
+    bool nul;    /* a NUL byte (raw or %00) in the path or the query */
+    bool bad_id; /* {id} or {pid} does not match the route's id pattern */
     const route *rt;
     int early; /* a status decided before the body (404, 405, 413) */
     seal_buf body;
@@ -387,11 +407,78 @@ static void json_ok(response *r, int status, const seal_buf *b)
 
 /* ---- routing ------------------------------------------------------------- */
 
-/* Matches path against template t, capturing {id} and {pid} (system ids),
- * {name} (a bundle file name: [a-z0-9._-], not . or ..) and a final {tile}
- * or {asset} (the rest; an asset is never under /v1/). */
+/* What an {id} or {pid} of a route must look like, as /openapi.json states
+ * it: request ids R-000001 (lifecycle.c numbers them, six digits or more),
+ * cover ids C-000001, production ids P-R-000001, and otherwise system ids
+ * (principals). A segment that does not match is a 400, after the token and
+ * the role were checked (401, 403 first). */
+typedef enum { ID_SYSTEM, ID_REQUEST, ID_REQUEST_OR_COVER, ID_COVER, ID_PRODUCTION } id_kind;
+
+static id_kind route_id_kind(const char *path)
+{
+    if (strncmp(path, "/v1/requests/{id}/extend", 24) == 0) {
+        return ID_REQUEST_OR_COVER; /* a cover, or a request of that cover */
+    }
+    if (strncmp(path, "/v1/requests/{id}", 17) == 0) {
+        return ID_REQUEST;
+    }
+    if (strncmp(path, "/v1/covers/{id}", 15) == 0) {
+        return ID_COVER;
+    }
+    if (strncmp(path, "/v1/productions/{pid}", 21) == 0) {
+        return ID_PRODUCTION;
+    }
+    return ID_SYSTEM;
+}
+
+static const char *id_pattern(id_kind k)
+{
+    switch (k) {
+    case ID_REQUEST:
+        return "^R-[0-9]{6,18}$";
+    case ID_REQUEST_OR_COVER:
+        return "^[RC]-[0-9]{6,18}$";
+    case ID_COVER:
+        return "^C-[0-9]{6,18}$";
+    case ID_PRODUCTION:
+        return "^P-R-[0-9]{6,18}$";
+    case ID_SYSTEM:
+        break;
+    }
+    return "^[A-Za-z0-9._:-]{1,128}$";
+}
+
+/* s is prefix, then 6 to 18 digits and nothing else */
+static bool numbered(const char *s, const char *prefix)
+{
+    size_t p = strlen(prefix), d = strspn(s + (strncmp(s, prefix, p) == 0 ? p : 0), "0123456789");
+    return strncmp(s, prefix, p) == 0 && d >= 6 && d <= 18 && s[p + d] == '\0';
+}
+
+static bool id_matches(id_kind k, const char *s)
+{
+    switch (k) {
+    case ID_REQUEST:
+        return numbered(s, "R-");
+    case ID_REQUEST_OR_COVER:
+        return numbered(s, "R-") || numbered(s, "C-");
+    case ID_COVER:
+        return numbered(s, "C-");
+    case ID_PRODUCTION:
+        return numbered(s, "P-R-");
+    case ID_SYSTEM:
+        break;
+    }
+    return seal_id_valid(s);
+}
+
+/* Matches path against template t, capturing {id} and {pid} (any segment:
+ * rq->bad_id says whether it matches the route's pattern), {name} (a bundle
+ * file name: [a-z0-9._-], not . or ..) and a final {tile} or {asset} (the
+ * rest; an asset is never under /v1/). */
 static bool match(const char *t, const char *path, req *rq)
 {
+    const char *tmpl = t;
     const char *start = path;
     while (*t != '\0') {
         bool tile = strcmp(t, "{tile}") == 0, asset = strcmp(t, "{asset}") == 0;
@@ -410,15 +497,18 @@ static bool match(const char *t, const char *path, req *rq)
             size_t n = strcspn(path, "/");
             char *dst = name ? rq->name : rq->id;
             size_t cap = name ? sizeof(rq->name) : sizeof(rq->id);
-            if (n == 0 || n >= cap) {
+            if (n == 0 || (name && n >= cap)) {
                 return false;
             }
-            memcpy(dst, path, n);
-            dst[n] = '\0';
-            if (name ? (strspn(dst, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n ||
-                        strcmp(dst, ".") == 0 || strcmp(dst, "..") == 0)
-                     : !seal_id_valid(dst)) {
+            size_t k = n < cap ? n : cap - 1;
+            memcpy(dst, path, k);
+            dst[k] = '\0';
+            if (name && (strspn(dst, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n ||
+                         strcmp(dst, ".") == 0 || strcmp(dst, "..") == 0)) {
                 return false;
+            }
+            if (!name) {
+                rq->bad_id = k != n || !id_matches(route_id_kind(tmpl), dst);
             }
             t += id ? 4 : pid ? 5 : 6;
             path += n;
@@ -437,6 +527,7 @@ static void route_find(req *rq, const char *url, const char *method)
 {
     bool path_known = false;
     for (size_t i = 0; i < N_ROUTES; i++) {
+        rq->bad_id = false;
         if (match(routes[i].path, url, rq)) {
             path_known = true;
             if (strcmp(routes[i].method, method) == 0 ||
@@ -599,8 +690,9 @@ static void submit_doc(handler_ctx *h, response *r, const char *extends)
     seal_error err;
     seal_error_init(&err);
     seal_submit_options opt = {.follows = extends != NULL ? NULL : arg(h, "follows")};
-    if (opt.follows != NULL && !seal_id_valid(opt.follows)) {
-        problem(r, 400, "invalid", "invalid request", "?follows= must be a request id", NULL);
+    if (opt.follows != NULL && !id_matches(ID_REQUEST, opt.follows)) {
+        problem(r, 400, "invalid", "invalid request", "?follows= must be a request id (R-000001)",
+                NULL);
         return;
     }
     char id[SEAL_ID_SIZE];
@@ -745,6 +837,22 @@ static void h_show(handler_ctx *h, response *r)
     seal_buf_cleanup(&out);
 }
 
+static void h_preview(handler_ctx *h, response *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_buf out;
+    seal_buf_init(&out);
+    seal_status s =
+        seal_produce_preview(h->srv->cfg.data, h->rq->principal, h->rq->id, h->now, &out, &err);
+    if (s == SEAL_OK) {
+        json_ok(r, 200, &out);
+    } else {
+        from_status(r, s, &err);
+    }
+    seal_buf_cleanup(&out);
+}
+
 /* {"approve": bool, "note": string}: anything else is named by pointer. */
 #define NOTE_MAX SEAL_REVIEW_NOTE_MAX
 
@@ -840,6 +948,55 @@ static void h_me(handler_ctx *h, response *r)
         return;
     }
     json_reply(r, 200, me);
+}
+
+/* POST /v1/principals/{id}/token: what `sealctl token issue` does, for a
+ * privacy officer, while the daemon holds the data directory. The token is
+ * in the answer only (wiped once sent); only its SHA-256 is stored. */
+static void h_token(handler_ctx *h, response *r)
+{
+    seal_error err;
+    seal_error_init(&err);
+    seal_buf list;
+    seal_buf_init(&list);
+    seal_status s = seal_registry_list(h->reg, SEAL_LIST_PRINCIPALS, &list, &err);
+    if (s != SEAL_OK) {
+        seal_buf_cleanup(&list);
+        from_status(r, s, &err);
+        return;
+    }
+    json_t *all = json_loadb((const char *) list.data, list.len, 0, NULL);
+    seal_buf_cleanup(&list);
+    bool known = false;
+    size_t i;
+    json_t *p;
+    json_array_foreach(all, i, p)
+    {
+        const char *id = json_string_value(json_object_get(p, "id"));
+        known = known || (id != NULL && strcmp(id, h->rq->id) == 0);
+    }
+    json_decref(all);
+    if (!known) {
+        problem(r, 404, "not-found", "not found", "no such principal", NULL);
+        return;
+    }
+    char token[SEAL_TOKEN_HEX];
+    if ((s = seal__token_issue(h->srv->tokens, h->rq->id, h->now, token, &err)) != SEAL_OK) {
+        from_status(r, s, &err);
+        return;
+    }
+    /* printed straight into the body (a system id needs no escaping), so
+     * that no copy of the token outlives the answer */
+    seal_buf_reset(&r->body);
+    if (seal_buf_printf(&r->body, "{\"principal\":\"%s\",\"token\":\"%s\"}", h->rq->id, token) !=
+        SEAL_OK) {
+        problem(r, 500, "internal", "internal error", "out of memory", NULL);
+    } else {
+        r->status = 201;
+        r->ctype = "application/json";
+        r->secret = true;
+    }
+    memset(token, 0, sizeof(token));
 }
 
 static void json_reply(response *r, int status, json_t *j)
@@ -1630,8 +1787,9 @@ static json_t *openapi_op(const route *rt)
     json_object_set_new(op, "security", rt->pub ? json_array() : json_pack("[{s:[]}]", "bearer"));
     json_t *params = json_array();
     static const char *const segs[] = {"id", "pid", "name", "tile", "asset"};
-    static const char *const pats[] = {"^[A-Za-z0-9._:-]{1,128}$", "^[A-Za-z0-9._:-]{1,128}$",
-                                       "^[a-z0-9._-]{1,64}$", NULL, NULL};
+    const char *const pats[] = {id_pattern(route_id_kind(rt->path)),
+                                id_pattern(route_id_kind(rt->path)), "^[a-z0-9._-]{1,64}$", NULL,
+                                NULL};
     for (size_t i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
         char t[16];
         snprintf(t, sizeof(t), "{%s}", segs[i]);
@@ -1760,7 +1918,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, req *rq, const char *m
         r->fd >= 0         ? MHD_create_response_from_fd((size_t) r->fd_size, r->fd)
         : r->fixed != NULL ? MHD_create_response_from_buffer(r->fixed_len, (void *) r->fixed,
                                                              MHD_RESPMEM_PERSISTENT)
-        : r->secret && r->status == 200
+        : r->secret && (r->status == 200 || r->status == 201)
             ? secret_response(r)
             : MHD_create_response_from_buffer(
                   r->body.len, r->body.data != NULL ? (void *) r->body.data : (void *) "",
@@ -1946,14 +2104,41 @@ static bool authorize(seal_srv *srv, handler_ctx *h, response *r)
     return true;
 }
 
+/* The checks of the request itself, once the token (401) and the role
+ * (403) passed: a NUL byte anywhere in the path or the query (which
+ * libmicrohttpd would cut the string at), an id that does not match the
+ * route's pattern, a body where the route takes none. true: go ahead. */
+static bool request_ok(const req *rq, response *r)
+{
+    if (rq->nul) {
+        problem(r, 400, "invalid", "invalid request",
+                "a NUL byte (raw or %00) in the path or the query", NULL);
+        return false;
+    }
+    if (rq->bad_id) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "the id in the path must match %s",
+                 id_pattern(route_id_kind(rq->rt->path)));
+        problem(r, 400, "invalid", "invalid id", detail, NULL);
+        return false;
+    }
+    if (!rq->rt->has_body && rq->body.len > 0) {
+        problem(r, 400, "invalid", "this route takes no body", NULL, "");
+        return false;
+    }
+    return true;
+}
+
 /* On the run thread. */
 static void run_job(seal_srv *srv, job *j)
 {
     if (j->h->rq->rt->pub) {
-        j->h->rq->rt->fn(j->h, j->r);
+        if (request_ok(j->h->rq, j->r)) {
+            j->h->rq->rt->fn(j->h, j->r);
+        }
         return;
     }
-    if (authorize(srv, j->h, j->r)) {
+    if (authorize(srv, j->h, j->r) && request_ok(j->h->rq, j->r)) {
         j->h->rq->rt->fn(j->h, j->r);
     }
     if (j->h->reg != NULL) {
@@ -1999,7 +2184,9 @@ static bool dispatch(seal_srv *srv, req *rq, response *r)
                      .reg = NULL,
                      .now = srv->cfg.now != 0 ? srv->cfg.now : (int64_t) time(NULL)};
     if (rq->rt->pub && !rq->rt->serial) {
-        rq->rt->fn(&h, r);
+        if (request_ok(rq, r)) {
+            rq->rt->fn(&h, r);
+        }
         return true;
     }
     pending *p = seal_calloc(1, sizeof(*p));
@@ -2221,26 +2408,79 @@ static bool client_cert_ok(struct MHD_Connection *conn)
            gnutls_certificate_verify_peers2(tls, &status) == GNUTLS_E_SUCCESS && status == 0;
 }
 
+/* libmicrohttpd calls this with the raw request target, before it
+ * unescapes it (%00 becomes a NUL that ends the string) or splits the query
+ * off; the req made here is the connection's *con_cls from then on. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    seal_srv *srv = cls;
+    req *rq = seal_calloc(1, sizeof(*rq));
+    if (rq == NULL) {
+        return NULL; /* on_request makes one, without the raw target */
+    }
+    rq->start_ms = now_ms();
+    rq->conn = conn;
+    seal_buf_init(&rq->body);
+    rq->raw = (uintptr_t) uri;
+    rq->raw_len = strlen(uri);
+    rq->nul = strstr(uri, "%00") != NULL;
+    atomic_fetch_add(&srv->in_flight, 1);
+    return rq;
+}
+
+/* The list for a 405's Allow header: the methods of every route whose
+ * template matches url (HEAD wherever GET is). */
+static void allow_list(const char *url, char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        req probe;
+        memset(&probe, 0, sizeof(probe));
+        if (!match(routes[i].path, url, &probe) || strstr(out, routes[i].method) != NULL) {
+            continue;
+        }
+        int w = snprintf(out + len, n - len, "%s%s%s", len > 0 ? ", " : "", routes[i].method,
+                         strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
+        if (w < 0 || (size_t) w >= n - len) {
+            break;
+        }
+        len += (size_t) w;
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
 {
     seal_srv *srv = cls;
-    (void) version;
     req *rq = *con_cls;
     response r = {.status = 500, .ctype = "application/json", .fd = -1};
     seal_buf_init(&r.body);
     enum MHD_Result ret = MHD_YES;
-    if (rq == NULL) {
-        if ((rq = seal_calloc(1, sizeof(*rq))) == NULL) {
-            return MHD_NO;
+    if (rq == NULL || !rq->begun) {
+        if (rq == NULL) {
+            if ((rq = seal_calloc(1, sizeof(*rq))) == NULL) {
+                return MHD_NO;
+            }
+            rq->start_ms = now_ms();
+            rq->conn = conn;
+            seal_buf_init(&rq->body);
+            *con_cls = rq;
+            atomic_fetch_add(&srv->in_flight, 1);
         }
-        rq->start_ms = now_ms();
-        rq->conn = conn;
-        seal_buf_init(&rq->body);
-        *con_cls = rq;
-        atomic_fetch_add(&srv->in_flight, 1);
+        rq->begun = true;
+        /* a raw NUL in the target: libmicrohttpd parsed the request line
+         * by its length, so the version starts beyond the string it gave
+         * the URI log (the target and the version share the line) */
+        uintptr_t v = (uintptr_t) version;
+        if (rq->raw != 0 && v > rq->raw + rq->raw_len + 1 && v - rq->raw < 65536) {
+            rq->nul = true;
+        }
         route_find(rq, url, method);
+        if (rq->nul && rq->early != 0) {
+            rq->early = 400; /* the path was cut short: never routed on */
+        }
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (rq->early == 0 && cl != NULL) {
@@ -2279,16 +2519,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     const char *allow = NULL;
-    if (rq->early == 404) {
+    char allow_buf[64];
+    if (rq->early == 400) {
+        problem(&r, 400, "invalid", "invalid request",
+                "a NUL byte (raw or %00) in the path or the query", NULL);
+    } else if (rq->early == 404) {
         problem(&r, 404, "not-found", "not found", "no such route (see /openapi.json)", NULL);
     } else if (rq->early == 405) {
-        for (size_t i = 0; i < N_ROUTES; i++) {
-            req probe = {0};
-            if (match(routes[i].path, url, &probe)) {
-                allow = routes[i].method;
-            }
-        }
-        problem(&r, 405, "method", "method not allowed", NULL, NULL);
+        allow_list(url, allow_buf, sizeof(allow_buf));
+        allow = allow_buf;
+        problem(&r, 405, "method", "method not allowed", allow_buf, NULL);
     } else if (rq->early == 495) {
         problem(&r, 403, "client-certificate", "client certificate required",
                 "present a client certificate signed by the configured CA (--tls-client-ca)", NULL);
@@ -2298,8 +2538,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         char detail[96];
         snprintf(detail, sizeof(detail), "the body exceeds %ld bytes", srv->cfg.max_body);
         problem(&r, 413, "too-large", "request body too large", detail, "");
-    } else if (rq->rt->has_body == false && rq->body.len > 0) {
-        problem(&r, 400, "invalid", "this route takes no body", NULL, "");
     } else if (!dispatch(srv, rq, &r)) {
         seal_buf_cleanup(&r.body);
         return MHD_YES; /* suspended until the run thread answers */
@@ -2412,6 +2650,7 @@ seal_status seal__srv_start(const seal_srv_config *cfg, seal_srv **out, seal_err
         return seal_error_set(err, SEAL_NOMEM, "out of memory");
     }
     srv->cfg = *cfg;
+    srv->lock_fd = -1;
     seal_buf_init(&srv->openapi);
     pthread_mutex_init(&srv->mu, NULL);
     pthread_mutex_init(&srv->rl_mu, NULL);
@@ -2450,6 +2689,13 @@ seal_status seal__srv_start(const seal_srv_config *cfg, seal_srv **out, seal_err
         seal_error_prefix(err, "data directory %s", cfg->data);
         goto out;
     }
+    /* one writer: a second daemon, or sealctl's writing commands, are
+     * refused while this one runs (the journal's own flock is given up
+     * around jobs that open the ledger themselves; this lock never is) */
+    long holder = 0;
+    if ((s = seal__dirlock_take(cfg->data, true, true, &srv->lock_fd, &holder, err)) != SEAL_OK) {
+        goto out;
+    }
     if ((s = seal_ledger_open(srv->ledger_dir, NULL, &srv->led, err)) != SEAL_OK) {
         seal_error_prefix(err, "ledger");
         goto out;
@@ -2485,8 +2731,8 @@ seal_status seal__srv_start(const seal_srv_config *cfg, seal_srv **out, seal_err
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned) cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned) cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned) cfg->per_ip,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t) cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
-        tls, MHD_OPTION_END);
+        (size_t) cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
     if (srv->d == NULL) {
         s = srv->tls_cert != NULL
                 ? seal_error_set(err, SEAL_IO,
@@ -2537,6 +2783,7 @@ void seal__srv_stop(seal_srv *srv)
     seal__sqlite_tokens.close(srv->tokens);
     seal_registry_close(srv->reg);
     seal_ledger_close(srv->led);
+    seal__dirlock_release(srv->lock_fd, true);
     seal_buf_cleanup(&srv->openapi);
     seal_free(srv->buckets);
     if (srv->tls_key != NULL) {

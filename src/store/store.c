@@ -26,6 +26,7 @@
 #include "sealed/config.h"
 #include "sealed/ledger.h"
 #include "sealed/log.h"
+#include "sealed/ident.h"
 #include "sealed/store.h"
 #include "sealed/time.h"
 #include "store/backend.h"
@@ -824,6 +825,19 @@ static int owner_field_of(const seal_record *rec)
     return -1;
 }
 
+seal_index_type seal_record_owner(const seal_record *rec, int *field)
+{
+    const seal_kind *k = rec->kind;
+    for (size_t i = 0; i < k->nowners; i++) {
+        if (rec->v[k->owners[i].field] != NULL) {
+            *field = k->owners[i].field;
+            return k->owners[i].subject;
+        }
+    }
+    *field = -1;
+    return SEAL_IDX_NONE;
+}
+
 /* Adds (put) or removes the blind-index rows of a record. */
 static seal_status index_rows(seal_store *st, const seal_record *rec, const seal_record_row *row,
                               bool put, seal_error *err)
@@ -1175,10 +1189,19 @@ static seal_status log_event(seal_store *st, const seal_event *ev, seal_error *e
     return s;
 }
 
-seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
-                             int64_t *records, seal_error *err)
+static seal_status count_id(int64_t id, void *ud)
+{
+    (void) id;
+    (*(int64_t *) ud)++;
+    return SEAL_OK;
+}
+
+seal_status seal_store_held(seal_store *st, seal_index_type type, const char *value, size_t n,
+                            int64_t *records, bool *key, seal_error *err)
 {
     uint8_t subject[SEAL_HASH_BYTES];
+    *records = 0;
+    *key = false;
     if (type != SEAL_IDX_ACCOUNT && type != SEAL_IDX_ADDRESS) {
         return seal_error_set(err, SEAL_INVALID, "only an account or an address is a subject");
     }
@@ -1187,6 +1210,39 @@ seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *v
         return s;
     }
     hash_std(st, SUB_SUBJECT, type, subject);
+    if ((s = st->ops->records_by_subject(st->be, subject, count_id, records, err)) != SEAL_OK) {
+        return s;
+    }
+    seal_buf wrapped;
+    seal_buf_init(&wrapped);
+    s = st->ops->key_get(st->be, subject, &wrapped, err);
+    *key = s == SEAL_OK;
+    if (wrapped.data != NULL) {
+        memset(wrapped.data, 0, wrapped.len);
+    }
+    seal_buf_cleanup(&wrapped);
+    if (s == SEAL_NOTFOUND) {
+        seal_error_init(err);
+        s = SEAL_OK;
+    }
+    return s;
+}
+
+seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *value, size_t n,
+                             int64_t *records, seal_error *err)
+{
+    uint8_t subject[SEAL_HASH_BYTES];
+    bool key = false;
+    seal_status s = seal_store_held(st, type, value, n, records, &key, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (*records == 0 && !key) {
+        /* nothing to destroy: nothing is logged either */
+        return seal_error_set(err, SEAL_NOTFOUND, "nothing is held for this %s",
+                              seal_index_type_name(type));
+    }
+    hash_std(st, SUB_SUBJECT, type, subject); /* st->std still holds the value */
     /* The ledger entry comes first: a crash after it and before the shred
      * leaves a logged intent that a repeated shred completes, never an
      * unlogged destruction. The entry holds a keyed commitment only. */
@@ -1309,6 +1365,94 @@ seal_status seal_store_commitment(seal_store *st, seal_index_type type, const ch
     if (s == SEAL_OK) {
         uint8_t tag[2] = {(uint8_t) type, 0};
         seal__khash(out, 32, st->sec->sub[SUB_COMMIT], tag, 2, st->std.data, st->std.len);
+    }
+    return s;
+}
+
+seal_status seal_store_person_commitment(seal_store *st, const char *address, size_t an,
+                                         const char *name, size_t nn, uint8_t out[32],
+                                         seal_error *err)
+{
+    seal_buf nm;
+    seal_buf_init(&nm);
+    seal_status s = seal_name_std(name, nn, &nm, err);
+    if (s == SEAL_OK) {
+        s = std_value(st, SEAL_IDX_ADDRESS, address, an, err);
+    }
+    if (s == SEAL_OK && (s = seal_buf_append_byte(&st->std, 0)) == SEAL_OK) {
+        s = seal_buf_append(&st->std, nm.data, nm.len);
+    }
+    if (s == SEAL_OK) {
+        /* tag 0xff: no index type, so never equal to an identifier's commitment */
+        uint8_t tag[2] = {0xff, 0};
+        seal__khash(out, 32, st->sec->sub[SUB_COMMIT], tag, 2, st->std.data, st->std.len);
+    } else if (s == SEAL_NOMEM) {
+        seal_error_set(err, s, "out of memory");
+    }
+    if (nm.data != NULL) {
+        seal__wipe(nm.data, nm.len);
+    }
+    seal_buf_cleanup(&nm);
+    return s;
+}
+
+static void owner_key_add(uint8_t keys[][32], size_t *n, const uint8_t k[32])
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (memcmp(keys[i], k, 32) == 0) {
+            return;
+        }
+    }
+    if (*n < SEAL_OWNER_KEYS_MAX) {
+        memcpy(keys[(*n)++], k, 32);
+    }
+}
+
+seal_status seal_store_owner_keys(seal_store *st, const seal_record *rec,
+                                  uint8_t keys[SEAL_OWNER_KEYS_MAX][32], size_t *n, seal_error *err)
+{
+    const seal_kind *k = rec->kind;
+    *n = 0;
+    int of;
+    seal_index_type ot = seal_record_owner(rec, &of);
+    if (of < 0) {
+        return seal_error_set(err, SEAL_INVALID, "record: names no owner");
+    }
+    uint8_t c[32];
+    seal_status s = SEAL_OK;
+    if (ot == SEAL_IDX_ACCOUNT) {
+        s = seal_store_commitment(st, ot, rec->v[of], rec->n[of], c, err);
+        if (s == SEAL_OK) {
+            owner_key_add(keys, n, c);
+        }
+        return s;
+    }
+    /* owned by an address: the people named on the record at that address */
+    for (size_t i = 0; i < k->nfields && s == SEAL_OK; i++) {
+        if (k->fields[i].type == SEAL_FT_NAME && rec->v[i] != NULL) {
+            s = seal_store_person_commitment(st, rec->v[of], rec->n[of], rec->v[i], rec->n[i], c,
+                                             err);
+            if (s == SEAL_OK) {
+                owner_key_add(keys, n, c);
+            } else if (s == SEAL_INVALID) {
+                s = SEAL_OK; /* a name with no letters names nobody */
+            }
+        }
+    }
+    /* no name: whoever holds its tracking number (a parcel to the address) */
+    for (size_t i = 0; i < k->nfields && s == SEAL_OK && *n == 0; i++) {
+        if (k->fields[i].index == SEAL_IDX_TRACKING && rec->v[i] != NULL) {
+            s = seal_store_commitment(st, SEAL_IDX_TRACKING, rec->v[i], rec->n[i], c, err);
+            if (s == SEAL_OK) {
+                owner_key_add(keys, n, c);
+            }
+        }
+    }
+    if (s == SEAL_OK && *n == 0) {
+        s = seal_store_commitment(st, ot, rec->v[of], rec->n[of], c, err);
+        if (s == SEAL_OK) {
+            owner_key_add(keys, n, c);
+        }
     }
     return s;
 }

@@ -76,16 +76,20 @@ try {
     same('who (reviewer)', 'rev1 · usps-pis · reviewer', await text(page.locator('#who-text')));
     same('token in session storage only', [true, null],
         await page.evaluate(() => [!!sessionStorage.getItem('sealed.token'), localStorage.getItem('sealed.token')]));
-    same('queue caption', '3 requests, 1 awaiting review', await text(page.locator('caption')));
-    same('queue header', ['Request', 'State', 'Agency', 'Submitter', 'Basis', 'Policy', 'Submitted', 'Days left', 'Needs'],
+    same('queue caption', '4 requests, 1 awaiting review', await text(page.locator('caption')));
+    same('queue header', ['Request', 'State', 'Agency', 'Submitter', 'Basis', 'Policy', 'Submitted', 'Days left', 'Follow-up by', 'Needs'],
         await texts(page.locator('thead th')));
     const rows = await page.locator('tbody tr').evaluateAll((trs) =>
         trs.map((tr) => Array.from(tr.children, (c) => c.innerText.trim()).join(' | ')));
     same('queue rows', [
-        'R-000001 | Active | quellford-pd | det1 | subpoena | strict | 2026-11-24 | 87 | —',
-        'R-000002 | Refused | quellford-pd | det1 | subpoena | strict | 2026-11-24 | — | —',
-        'R-000003 | Awaiting review | quellford-pd | det1 | consent | cfr-233 | 2026-11-24 | — | 1 reviewer',
+        'R-000001 | Active | quellford-pd | det1 | subpoena | strict | 2026-11-24 | 87 | — | —',
+        'R-000002 | Refused | quellford-pd | det1 | subpoena | strict | 2026-11-24 | — | — | —',
+        'R-000003 | Awaiting review | quellford-pd | det1 | consent | cfr-233 | 2026-11-24 | — | — | 1 reviewer',
+        'R-000004 | Active | quellford-pd | det1 | emergency | strict | 2026-11-24 | 6 | 2026-11-26 00:00 UTC · 48 h left | —',
     ], rows);
+    // the deadline shown is the stored one, as the API gives it
+    same('queue follow-up stored', '2026-11-26T00:00:00Z',
+        await page.locator('tbody tr:nth-child(4) time').getAttribute('datetime'));
     await page.getByLabel('Show').selectOption('review');
     same('queue filter', 1, await page.locator('tbody tr').count());
     await page.getByLabel('Show').selectOption('');
@@ -99,7 +103,7 @@ try {
     await page.getByRole('heading', { level: 1, name: 'Request R-000003' }).waitFor();
     await page.locator('.policy-cols').waitFor();
     same('title focused', 'page-title', await page.evaluate(() => document.activeElement.id));
-    same('reasons', 'Decision reasons Under cfr-233, the policy this request was submitted under, today’s check says Needs review. needs approval by one reviewer, not of the requesting agency review.required · rule PA-2',
+    same('reasons', 'Re-check under today’s rules Under cfr-233, the policy this request was submitted under, a re-check under today’s rules says Needs review. needs approval by one reviewer, not of the requesting agency review.required · rule PA-2',
         await text(page.locator('section[aria-labelledby="why-h"]')));
     const cols = await page.locator('.policy-col').evaluateAll((cs) => cs.map((c) =>
         [c.querySelector('h3').innerText.replace(/\s+/g, ' ').trim(), c.querySelector('.badge').innerText.trim(),
@@ -131,7 +135,25 @@ try {
     same('approval line', `Approved by rev1 (reviewer) on 2026-11-24 — “${NOTE}”`,
         await text(page.locator('section[aria-labelledby="sum-h"] ul li')));
     same('no review form after', 0, await page.getByRole('button', { name: 'Record decision' }).count());
+    // decided now: the state leads, today's re-check is information, never a verdict
+    await page.locator('.policy-cols').waitFor();
+    same('re-check decided', 'Decided: Active. The re-check below is for information only: it does not change the decided state.',
+        await text(page.locator('section[aria-labelledby="why-h"] .decided')));
+    same('re-check decided no verdict badge', 0,
+        await page.locator('section[aria-labelledby="why-h"] .badge-d-review, .policy-col .badge').count());
+    same('re-check heading', 'Re-check under each shipped policy', await text(page.locator('#cmp-h')));
     await shot(page, '05-request-approved');
+
+    // ---- an emergency: the stored follow-up deadline with hours left ------------
+    await page.goto(`${B}/#/requests/R-000004`);
+    await page.getByRole('heading', { level: 1, name: 'Request R-000004' }).waitFor();
+    same('emergency follow-up', '2026-11-26 00:00 UTC · 48 h left', await text(page.locator('dt:text-is("Emergency follow-up by") + dd')));
+    same('emergency follow-up stored', '2026-11-26T00:00:00Z',
+        await page.locator('dt:text-is("Emergency follow-up by") + dd time').getAttribute('datetime'));
+    await page.locator('.policy-cols').waitFor();
+    same('emergency re-check', 'Decided: Active. The re-check below is for information only: it does not change the decided state.',
+        await text(page.locator('section[aria-labelledby="why-h"] .decided')));
+    await shot(page, '05b-request-emergency');
     await signOut();
 
     // ---- the auditor: checkpoint and the log -------------------------------------

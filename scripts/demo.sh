@@ -68,7 +68,8 @@ D agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --ins
 D principal add po1 --agency usps-pis --role privacy_officer 2>/dev/null || true
 D --as po1 agency add quellford-pd --name 'Quellford Police Department' --kind local 2>/dev/null || true
 for p in "det1 quellford-pd requester" "rev1 usps-pis reviewer" "ca1 usps-pis cover_approver" \
-         "hq1 usps-pis hq_approver" "aud1 usps-pis auditor" "iss1 usps-pis issuer"; do
+         "ca2 usps-pis cover_approver" "hq1 usps-pis hq_approver" "aud1 usps-pis auditor" \
+         "iss1 usps-pis issuer"; do
     set -- $p
     D --as po1 principal add "$1" --agency "$2" --role "$3" 2>/dev/null || true
 done
@@ -83,6 +84,15 @@ field() { printf '%s' "$first_line" | sed "s/.*\"$1\":\"\([^\"]*\)\".*/\1/"; }
 D --as po1 principal add sub1 --agency usps-pis --role subject \
     --identifier "email:$(field email)" --identifier "account:$(field account_id)" 2>/dev/null || true
 D --as po1 principal list
+# the court that signs the mail cover's order: its key pair is kept beside the
+# data directory, its verifier key registered (the policy of record, strict,
+# trusts only registered issuers)
+KEYS=$DATA.demo-issuer
+mkdir -p "$KEYS"
+[ -e "$KEYS/district-court-examplia.skey" ] || $S order keygen --dir "$KEYS" district-court-examplia >/dev/null
+D --as po1 issuer add district-court-examplia --key "$KEYS/district-court-examplia.vkey" 2>/dev/null || true
+say "the policy of record (every submission is checked under it)"
+D policy show
 
 say "requests in every state"
 day() { date -u -d "$1" +%F; }
@@ -162,12 +172,15 @@ D --as rev1 --now "$OLD" request review "$expired" --approve >/dev/null
 emergency=$(submit "$R-emergency.json")
 preservation=$(submit "$R-preservation.json")
 D --as rev1 request review "$preservation" --approve >/dev/null
-cover=$(submit --policy cfr-233 "$R-cover.json")
+# a mail cover under strict: an order signed by its issuer, two cover approvers
+$S order sign --key "$KEYS/district-court-examplia.skey" --embed "$R-cover.json" > "$R-cover-signed.json"
+cover=$(submit "$R-cover-signed.json")
 D --as ca1 request review "$cover" --approve >/dev/null
+D --as ca2 request review "$cover" --approve >/dev/null
 D --as po1 request sweep >/dev/null
 printf '  %-26s %s\n' "under review" "$review" "active (with a note)" "$active" "denied (with a note)" "$denied" \
     "refused" "$refused" "closed" "$closed" "expired (swept)" "$expired" \
-    "emergency, follow-up due" "$emergency" "preservation" "$preservation" "mail cover (cfr-233)" "$cover"
+    "emergency, follow-up due" "$emergency" "preservation" "$preservation" "mail cover (signed order)" "$cover"
 D --as aud1 request list
 
 say "a production of $active into $DATA/productions/P-$active (signed manifest, proofs)"

@@ -133,7 +133,12 @@ check entries-last-day "P-$R1" "$(jq_ '" ".join(e["production"] for e in d["acco
 
 # ---- cfr-233 withholds (b)(7) entries for good; strict shows them -------------
 req '[{"type": "account", "value": "AC-7"}]' GJ-2026-203 '' > $T/r3.json
-R3=$(A det1 request submit --policy cfr-233 $T/r3.json | sed -n 's/.*"id": "\([^"]*\)".*/\1/p')
+# the requester cannot pick cfr-233; the privacy officer changes the
+# directory's policy of record for it, then back (issue 11)
+check r3-no-policy-flag 2 "$(rc A det1 request submit --policy cfr-233 $T/r3.json)"
+check r3-policy-cfr 0 "$(rc A po1 policy set cfr-233)"
+R3=$(A det1 request submit $T/r3.json | sed -n 's/.*"id": "\([^"]*\)".*/\1/p')
+check r3-policy-strict 0 "$(rc A po1 policy set strict)"
 check r3-approve 0 "$(rc A rev1 request review $R3 --approve)"
 check r3-produce 0 "$(rc A rev1 produce $R3 --out $T/b3)"
 check access-cfr 0 "$(rc acc 2027-01-01 --subject account:AC-7)"

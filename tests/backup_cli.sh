@@ -87,7 +87,8 @@ sql $D/keys.db "SELECT hex(subject), hex(wrapped) FROM data_key" | sort >$T/keys
 sql $D/store.db "SELECT hex(subject), hex(hash) FROM idx" | sort >$T/idx.before
 
 # B1: a backup before the shred; G0: a key-store generation before the shred
-check b1 "0|$T/b1: $after records (0 left out: key shredded), ledger size 2, 8 files|" \
+# (the ledger holds init's policy.set event, then the shred)
+check b1 "0|$T/b1: $after records (0 left out: key shredded), ledger size 3, 8 files|" \
     "$(run $S --data $D backup $T/b1)"
 check keys-backup-g0 "0|key-store generation keys-20261124T100000Z.db written
 expired 0 generations, kept 1 (grace 7 days under strict); live key store scrubbed|" \
@@ -112,7 +113,7 @@ check live-count "$((after - recs))" "$(sql $D/store.db "SELECT count(*) FROM re
 
 # B2 after the shred leaves the subject out; G1 three days later lacks its key
 n2=$((after - recs))
-check b2 "0|$T/b2: $n2 records (0 left out: key shredded), ledger size 3, 8 files|" \
+check b2 "0|$T/b2: $n2 records (0 left out: key shredded), ledger size 4, 8 files|" \
     "$(run $S --data $D backup $T/b2)"
 check b2-ledger "0|$($S log verify --dir $D/ledger)|" \
     "$(run $S log verify --dir $T/b2/ledger)"

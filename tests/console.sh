@@ -86,7 +86,11 @@ doc consent CONSENT-2026-77 '{"activity": "civil_immigration"}' \
 sid() { sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' | head -n 1; }
 ID1=$(A det1 request submit "$T/r1.json" | sid)
 ID2=$(A det1 request submit "$T/r2.json" | sid)
-ID3=$(A det1 request submit --policy cfr-233 "$T/r3.json" | sid)
+# the requester cannot choose cfr-233; the privacy officer sets the policy of
+# record for this one, then back to strict (issue 11)
+A po1 policy set cfr-233 >/dev/null
+ID3=$(A det1 request submit "$T/r3.json" | sid)
+A po1 policy set strict >/dev/null
 # an emergency, served at once: its follow-up deadline is the stored one
 cat > "$T/r4.json" <<'J'
 {"agency": "quellford-pd", "official": "Sgt. P. Orlo",

@@ -9,7 +9,9 @@
 # unregistered agency refused, an emergency whose follow-up never came
 # flagged by the sweep at --now, a preservation renewed once, an indictment
 # ending a cover, then the ledger verifies and holds no personal data, and
-# registry.db holds the documents only as ciphertext. All data is made up.
+# registry.db holds the documents only as ciphertext. The policy of record:
+# `submit --policy` and `--issuer-key` refused (exit 2); cfr-233 cases run in
+# a directory made with `init --policy cfr-233`. All data is made up.
 set -euo pipefail
 S=${SEALCTL:?}
 T=$(mktemp -d)
@@ -147,17 +149,67 @@ A insp1 request show $COV > $T/out
 check indict-closed closed "$(field state)"
 check indict-twice 1 "$(rc A insp1 cover indict $CID --date 2026-11-24)"
 
+# ---- the policy of record (issue 11): the requester does not choose it --------
+n_before=$(A aud1 request list | grep -o '"id"' | wc -l)
+check submit-policy-refused 2 "$(rc A insp1 request submit --policy cfr-233 $T/cover.json)"
+has submit-policy-msg "checked under the data directory's policy of record" "$T/err"
+check submit-issuer-key-refused 2 "$(rc A insp1 request submit --issuer-key "$T/district-court-examplia.vkey" $T/cover.json)"
+has submit-issuer-key-msg "registry's issuers" "$T/err"
+check submit-flags-stored-nothing "$n_before" "$(A aud1 request list | grep -o '"id"' | wc -l)"
+# a self-signed "court order": its key is no registered issuer's
+"$S" order keygen --dir "$T" self-court >/dev/null
+"$S" order sign --key "$T/self-court.skey" --embed $T/cover.json > $T/cover-self.json
+check self-signed 0 "$(rc A insp1 request submit $T/cover-self.json)"
+check self-signed-refused refused "$(field state)"
+has self-signed-reason '"code": "order.unknown_issuer"' "$T/out"
+# request check keeps --issuer-key as a what-if: trusting the key, the order verifies
+check check-what-if 0 "$(rc "$S" --now $NOW request check --issuer-key "$T/self-court.vkey" $T/cover-self.json)"
+if grep -q order.unknown_issuer "$T/out"; then check check-what-if-trusts no yes; fi
+has check-what-if-review '"decision": "review"' "$T/out"
+# check --data DIR uses the registry: its issuers, agencies and protected addresses
+check check-data-issuer 0 "$(rc "$S" --now $NOW request check --data "$D" $T/cover-self.json)"
+has check-data-issuer-refused '"decision": "refused"' "$T/out"
+has check-data-issuer-reason '"code": "order.unknown_issuer"' "$T/out"
+check check-data-registered 0 "$(rc "$S" --now $NOW request check --data "$D" $T/cover-signed.json)"
+has check-data-registered-review '"decision": "review", "policy": {"name": "strict"' "$T/out"
+check check-data-agency 0 "$(rc "$S" --now $NOW request check --data "$D" $T/unreg.json)"
+has check-data-agency-refused '"decision": "refused"' "$T/out"
+has check-data-agency-reason '"code": "agency.unregistered", "rule": "PA-2", "pointer": "/agency"' "$T/out"
+# without --data the same document is only what the policy can tell: review
+check check-no-data 0 "$(rc "$S" --now $NOW request check $T/unreg.json)"
+has check-no-data-review '"decision": "review"' "$T/out"
+check check-data-protected 0 "$(rc "$S" --now $NOW request check --data "$D" $T/prot.json)"
+has check-data-protected-reason '"code": "address.protected"' "$T/out"
+# a directory whose policy of record is cfr-233, with the registries it needs
+D2=$T/cfr
+"$S" --data "$D2" init --policy cfr-233 >/dev/null
+B() { "$S" --data "$D2" --now "$NOW" --as "$@"; }
+check cfr-dir-policy '{"name": "cfr-233", "sha256": "'"$("$S" policy show cfr-233 | sed -n 's/.*"sha256": "\([^"]*\)".*/\1/p')"'"}' "$("$S" --data "$D2" policy show)"
+"$S" --data "$D2" --now $NOW agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service >/dev/null
+"$S" --data "$D2" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
+for a in "postal-inspection federal" "brantmoor-sheriff local" "fed-bureau federal"; do
+    set -- $a
+    B po1 agency add $1 --name "Agency $1" --kind $2 >/dev/null
+done
+for a in "insp1 postal-inspection requester" "ca1 usps-pis cover_approver" "ca-fed fed-bureau cover_approver" \
+    "sgt1 brantmoor-sheriff requester" "rev1 usps-pis reviewer" "aud1 usps-pis auditor"; do
+    set -- $a
+    B po1 principal add $1 --agency $2 --role $3 >/dev/null
+done
+
 # ---- MC-2 under cfr-233: the approver is of the inspection service -------------
-check cfr-cover 0 "$(rc A insp1 request submit --policy cfr-233 $T/cover.json)"
+# the same unsigned cover the strict directory refused is checked under cfr-233 here
+check cfr-cover 0 "$(rc B insp1 request submit $T/cover.json)"
+has cfr-cover-policy '"policy": {"name": "cfr-233"' "$T/out"
 CFR=$(field id)
 check cfr-cover-state review "$(field state)"
-check cfr-cover-other-agency 1 "$(rc A ca-fed request review $CFR --approve)"
+check cfr-cover-other-agency 1 "$(rc B ca-fed request review $CFR --approve)"
 has cfr-cover-other-agency-msg "inspection service; agency fed-bureau is not (MC-2)" "$T/err"
-A insp1 request show $CFR > $T/out
+B insp1 request show $CFR > $T/out
 check cfr-cover-still-review review "$(field state)"
-check cfr-cover-inspection 0 "$(rc A ca1 request review $CFR --approve)"
+check cfr-cover-inspection 0 "$(rc B ca1 request review $CFR --approve)"
 check cfr-cover-active '{"id": "'$CFR'", "state": "active"}' "$(cat $T/out)"
-check cfr-cover-close 0 "$(rc A insp1 request close $CFR)"
+check cfr-cover-close 0 "$(rc B insp1 request close $CFR)"
 # under strict the same approver counts: neither approver is of the requesting agency
 check strict-cover 0 "$(rc A insp1 request submit $T/cover-signed.json)"
 STR=$(field id)
@@ -195,7 +247,7 @@ check emergency-violation violation "$(field state)"
 has emergency-quarantined '"quarantined": true' "$T/out"
 
 # ---- a cfr-233 emergency confirmed in time by proper process ------------------
-check emergency2 0 "$(rc A sgt1 request submit --policy cfr-233 $T/emergency.json)"
+check emergency2 0 "$(rc B sgt1 request submit $T/emergency.json)"
 EM2=$(field id)
 sed 's/"emergency"/"subpoena"/; s/, *"emergency": {[^}]*}//; s/"health_safety"/"health_safety"/' \
     $T/emergency.json | sed '/"emergency": {/d' > $T/followup.json
@@ -208,12 +260,12 @@ d["legal_basis"]["type"] = "subpoena"
 d["legal_basis"]["reference"] = "GJ-2026-131"
 json.dump(d, open(sys.argv[2], "w"))
 PY
-check followup 0 "$(rc A sgt1 request submit --policy cfr-233 --follows $EM2 $T/followup.json)"
+check followup 0 "$(rc B sgt1 request submit --follows $EM2 $T/followup.json)"
 FU=$(field id)
-check followup-review 0 "$(rc A rev1 request review $FU --approve)"
-A sgt1 request show $EM2 > $T/out
+check followup-review 0 "$(rc B rev1 request review $FU --approve)"
+B sgt1 request show $EM2 > $T/out
 has emergency2-confirmed '"confirmed": true' "$T/out"
-check sweep-late2 0 "$(rc "$S" --data "$D" --now 2026-12-02 --as aud1 request sweep)"
+check sweep-late2 0 "$(rc "$S" --data "$D2" --now 2026-12-02 --as aud1 request sweep)"
 if grep -q "\"$EM2\", \"action\": \"violation\"" "$T/out"; then check confirmed-not-violation no yes; fi
 
 # ---- PA-9: a preservation, renewed once ---------------------------------------
@@ -236,6 +288,60 @@ has pres-renew-msg "PA-9" "$T/err"
 
 check list 0 "$(rc A aud1 request list)"
 has list-states '"state": "violation"' "$T/out"
+
+# ---- changing the policy of record: a privacy officer, a ledger event ----------
+check cfr-pending 0 "$(rc B insp1 request submit $T/cover.json)"
+PEND=$(field id)
+OLD=$("$S" policy show cfr-233 | sed -n 's/.*"sha256": "\([^"]*\)".*/\1/p')
+NEW=$("$S" policy show strict | sed -n 's/.*"sha256": "\([^"]*\)".*/\1/p')
+check policy-set-requester 1 "$(rc B insp1 policy set strict)"
+has policy-set-requester-msg "policy set: principal insp1 is not a privacy_officer" "$T/err"
+check policy-set-operator 1 "$(rc "$S" --data "$D2" --now $NOW policy set strict)"
+has policy-set-operator-msg "act as a privacy_officer" "$T/err"
+check policy-set-bad-file 1 "$(rc B po1 policy set "$T/no-such-policy.json")"
+check policy-unchanged-by-refusals '{"name": "cfr-233", "sha256": "'$OLD'"}' "$("$S" --data "$D2" policy show)"
+check policy-set 0 "$(rc B po1 policy set strict)"
+check policy-set-out '{"name": "strict", "sha256": "'$NEW'", "previous": "'$OLD'", "changed": true}' "$(cat $T/out)"
+check policy-set-again 0 "$(rc B po1 policy set strict)"
+has policy-set-again-unchanged '"changed": false' "$T/out"
+find "$D2/ledger/tile/entries" -type f -exec cat {} + > "$T/entries2"
+has policy-set-event '"ids":{"actor":"po1","new":"'$NEW'","old":"'$OLD'","policy":"strict"},"time":"2026-11-24T00:00:00Z","type":"policy.set"' "$T/entries2"
+has policy-init-event '"ids":{"new":"'$OLD'","policy":"cfr-233"},"time":"[^"]*","type":"policy.set"' "$T/entries2"
+check policy-set-events 2 "$(grep -ao '"type":"policy.set"' "$T/entries2" | wc -l)"
+check policy-file "$NEW" "$(sha256sum "$D2/policy.json" | cut -c1-64)"
+# a request checked under cfr-233 keeps its policy: its review follows cfr-233 (MC-2)
+check old-request-other-agency 1 "$(rc B ca-fed request review $PEND --approve)"
+has old-request-rule "inspection service" "$T/err"
+check old-request-review 0 "$(rc B ca1 request review $PEND --approve)"
+check old-request-active '{"id": "'$PEND'", "state": "active"}' "$(cat $T/out)"
+# new submissions: strict, so the unsigned cover is refused now
+check after-set 0 "$(rc B insp1 request submit $T/cover.json)"
+has after-set-strict '"decision": "refused", "policy": {"name": "strict"' "$T/out"
+# a policy file edited by hand: the directory does not open
+cp "$D2/policy.json" "$T/policy.keep"
+"$S" policy show cfr-233 >/dev/null
+cp "$(dirname "$0")/../policies/cfr-233.json" "$D2/policy.json"
+check tampered 1 "$(rc B aud1 request list)"
+has tampered-msg "$D2: the policy of record changed outside \`sealctl policy set\` (hash $OLD, ledger says $NEW)" "$T/err"
+check tampered-check-data 1 "$(rc "$S" --now $NOW request check --data "$D2" $T/cover.json)"
+cp "$T/policy.keep" "$D2/policy.json"
+check untampered 0 "$(rc B aud1 request list)"
+# nor does a policy.set event forged in the published entry bundles
+cp -r "$D2" "$T/forged"
+python3 - "$T/forged/ledger/tile/entries" "$NEW" "$OLD" <<'PY'
+import os, sys
+root, new, old = sys.argv[1:]
+a = ('"new":"%s","old":"%s"' % (new, old)).encode()
+b = ('"new":"%s","old":"%s"' % (old, new)).encode()
+for d, _, fs in os.walk(root):
+    for f in fs:
+        p = os.path.join(d, f)
+        data = open(p, "rb").read()
+        open(p, "wb").write(data.replace(a, b))
+PY
+cp "$(dirname "$0")/../policies/cfr-233.json" "$T/forged/policy.json"
+check forged-event 1 "$(rc "$S" --data "$T/forged" --now $NOW --as aud1 request list)"
+has forged-event-msg "checkpoint root does not match the entry bundles" "$T/err"
 
 # ---- the ledger verifies and holds no personal data --------------------------
 check ledger-verify 0 "$(rc "$S" log verify --dir "$D/ledger")"

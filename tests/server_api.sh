@@ -33,7 +33,8 @@ j() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sy
 SUBJ_EMAIL=zq.oltrane@mail.example
 
 # ---- a data directory with one principal per role ---------------------------
-"$S" --data "$D" init >/dev/null
+# its policy of record is cfr-233: the cover below is checked under it (issue 11)
+"$S" --data "$D" init --policy cfr-233 >/dev/null
 "$S" --data "$D" --now $NOW agency add usps-pis --name 'Inspection HQ' --kind federal --inspection-service >/dev/null
 "$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
 A po1 agency add quellford-pd --name 'Quellford PD' --kind local
@@ -146,6 +147,8 @@ declare -A ALLOW=(
     ["GET /v1/me"]="$ROLES"
     ["POST /v1/requests/check"]="$STAFF"
     ["POST /v1/requests"]="requester"
+    ["GET /v1/policy"]="$STAFF auditor"
+    ["PUT /v1/policy"]="privacy_officer"
     ["GET /v1/requests"]="$STAFF auditor"
     ["GET /v1/requests/{id}"]="$STAFF auditor"
     ["GET /v1/requests/{id}/preview"]="reviewer cover_approver hq_approver"
@@ -191,7 +194,11 @@ done < $T/ops
 
 # ---- state for the walk: a cover (cfr-233, one inspection-service approver),
 # a preservation, a request to close ---------------------------------------------
-check cover-submit 201 "$(call POST '/v1/requests?policy=cfr-233' requester $T/cover.json)"
+check cover-submit-policy-arg '400 invalid' "$(call POST '/v1/requests?policy=strict' requester $T/cover.json) $(ptype)"
+check cover-submit-policy-arg-type application/problem+json "$(ctype -H "Authorization: Bearer ${TOK[requester]}" --data-binary @$T/cover.json "$B/v1/requests?policy=cfr-233")"
+has cover-submit-policy-arg-msg "policy of record" $T/body
+check cover-submit 201 "$(call POST /v1/requests requester $T/cover.json)"
+has cover-submit-cfr '"policy": {"name": "cfr-233"' $T/body
 COV=$(j $T/body 'd["id"]')
 check cover-approve 200 "$(call POST /v1/requests/$COV/review cover_approver <(echo '{"approve": true}'))"
 CID=$(call GET /v1/requests/$COV auditor >/dev/null; j $T/body 'd["cover"]')
@@ -203,6 +210,7 @@ check toclose-submit 201 "$(call POST /v1/requests requester $T/subpoena.json)"
 CLOSE=$(j $T/body 'd["id"]')
 
 # ---- walk the OpenAPI document: every path answers its success status -------
+echo '{"policy": "cfr-233"}' > $T/policy-put.json
 check submit-for-walk 201 "$(call POST /v1/requests requester $T/subpoena.json)"
 ID=$(j $T/body 'd["id"]')
 check submit-location "/v1/requests/R-" "$(curl -s -o /dev/null -D - -H "Authorization: Bearer ${TOK[requester]}" --data-binary @$T/subpoena.json $B/v1/requests | tr -d '\r' | sed -n 's/^Location: \(.\{15\}\).*/\1/p')"
@@ -219,7 +227,8 @@ while IFS='|' read -r m p ok roles; do
     case "$m $p" in
     "POST /v1/requests/check" | "POST /v1/requests") body=$T/subpoena.json ;;
     "POST /v1/requests/{id}/review") who=reviewer; body=$T/approve.json ;;
-    "POST /v1/requests/{id}/extend") body=$T/extension.json; url="${url//\{id\}/$CID}?policy=cfr-233" ;;
+    "POST /v1/requests/{id}/extend") body=$T/extension.json; url="${url//\{id\}/$CID}" ;;
+    "PUT /v1/policy") body=$T/policy-put.json ;;
     "POST /v1/requests/{id}/close") url=${url//\{id\}/$CLOSE} ;;
     "POST /v1/requests/{id}/renew") url=${url//\{id\}/$PRES} ;;
     "POST /v1/covers/{id}/indict") body=$T/indict.json; url=${url//\{id\}/$CID} ;;
@@ -258,7 +267,8 @@ check note-too-long '400 /note' "$(call POST /v1/requests/$CLOSE/review reviewer
 
 # ---- lifecycle details --------------------------------------------------------
 check extend-wrong-cover '400 /cover/extends' "$(call POST /v1/requests/C-000009/extend requester $T/extension.json) $(pointer)"
-check extend-by-request 201 "$(call POST "/v1/requests/$COV/extend?policy=cfr-233" requester $T/extension.json)"
+check extend-policy-arg 400 "$(call POST "/v1/requests/$COV/extend?policy=cfr-233" requester $T/extension.json)"
+check extend-by-request 201 "$(call POST "/v1/requests/$COV/extend" requester $T/extension.json)"
 check renew-twice 422 "$(call POST /v1/requests/$PRES/renew requester)"
 check close-twice 409 "$(call POST /v1/requests/$CLOSE/close requester)"
 check close-other-agency '403 permission' "$(call POST /v1/requests/$ID/close other) $(ptype)"
@@ -522,6 +532,43 @@ check no-body-route 400 "$(call POST /v1/sweep privacy_officer $T/subpoena.json)
 big=$(head -c 40000 /dev/zero | tr '\0' x)
 st=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" $B/openapi.json || true)
 check oversized-header 431 "$st"
+
+# ---- the policy of record (issue 11): GET and PUT /v1/policy ------------------
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+sha_of() { "$S" policy show "$1" | sed -n 's/.*"sha256": "\([^"]*\)".*/\1/p'; }
+CFR_SHA=$(sha_of cfr-233)
+STRICT_SHA=$(sha_of strict)
+check policy-get 200 "$(call GET /v1/policy auditor)"
+check policy-get-body "{\"name\": \"cfr-233\", \"sha256\": \"$CFR_SHA\"}" "$(cat $T/body)"
+echo '{"policy": "strict"}' > $T/strict.json
+check policy-put-requester '403 role' "$(call PUT /v1/policy requester $T/strict.json) $(ptype)"
+check policy-put-reviewer 403 "$(call PUT /v1/policy reviewer $T/strict.json)"
+check policy-put-unknown '400 /policy' "$(call PUT /v1/policy privacy_officer <(echo '{"policy": "lax"}')) $(pointer)"
+check policy-put-file '400 /policy' "$(call PUT /v1/policy privacy_officer <(echo '{"policy": "/etc/passwd"}')) $(pointer)"
+check policy-put-bad-doc '400 invalid' "$(call PUT /v1/policy privacy_officer <(echo '{"name": "x", "version": 1}')) $(ptype)"
+check policy-put-malformed '400 malformed-json' "$(call PUT /v1/policy privacy_officer $T/bad.json) $(ptype)"
+call GET /v1/policy auditor >/dev/null
+check policy-unchanged-by-refusals "{\"name\": \"cfr-233\", \"sha256\": \"$CFR_SHA\"}" "$(cat $T/body)"
+check policy-put 200 "$(call PUT /v1/policy privacy_officer $T/strict.json)"
+check policy-put-body "{\"name\": \"strict\", \"sha256\": \"$STRICT_SHA\", \"previous\": \"$CFR_SHA\", \"changed\": true}" "$(cat $T/body)"
+find "$D/ledger/tile/entries" -type f -exec cat {} + > "$T/entries"
+has policy-put-event '"ids":{"actor":"po1","new":"'$STRICT_SHA'","old":"'$CFR_SHA'","policy":"strict"}' "$T/entries"
+check policy-file-replaced "$STRICT_SHA" "$(sha256sum "$D/policy.json" | cut -c1-64)"
+# a submission now is checked under strict: the unsigned cover is refused
+check after-put 201 "$(call POST /v1/requests requester $T/cover.json)"
+has after-put-strict '"decision": "refused", "policy": {"name": "strict"' $T/body
+# ... and the check's default follows the policy of record too
+check after-put-check 200 "$(call POST /v1/requests/check reviewer $T/cover.json)"
+has after-put-check-strict '"policy": {"name": "strict"' $T/body
+# the policy document itself as the body
+check policy-put-doc 200 "$(call PUT /v1/policy privacy_officer "$SRC/policies/cfr-233.json")"
+has policy-put-doc-body "\"sha256\": \"$CFR_SHA\", \"previous\": \"$STRICT_SHA\", \"changed\": true" $T/body
+# a directory whose policy file was edited by hand: the daemon does not start
+"$S" --data "$T/tam" init >/dev/null
+cp "$SRC/policies/cfr-233.json" "$T/tam/policy.json"
+rc=0; SEALED_NOW=$NOW timeout 20 "$SD" --data "$T/tam" --listen 127.0.0.1:0 >"$T/tam.out" 2>"$T/tam.err" || rc=$?
+check daemon-tampered 1 "$rc"
+has daemon-tampered-msg "$T/tam: the policy of record changed outside .sealctl policy set. (hash $CFR_SHA, ledger says $STRICT_SHA)" "$T/tam.err"
 
 # ---- the access log: ids and templates only -------------------------------------
 has_log=$(grep -c 'access method=POST route=/v1/requests/{id}/review status=200 principal=rev1' $T/log || true)

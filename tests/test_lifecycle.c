@@ -17,10 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "sealed/ledger.h"
 #include "sealed/note.h"
 #include "sealed/policy.h"
 #include "sealed/registry.h"
@@ -392,8 +394,9 @@ static seal_registry *reg_as(const char *dir, const char *who, int64_t now)
     return reg;
 }
 
-/* A fresh data directory with the registries every case uses. */
-static void fresh(char *dir, size_t n)
+/* A fresh data directory with the registries every case uses, under the
+ * policy of record `policy` (NULL: as made, strict). */
+static void fresh_under(char *dir, size_t n, const char *policy)
 {
     static int k;
     snprintf(dir, n, "%s/case-%d", tu_tmpdir(), k++);
@@ -402,6 +405,12 @@ static void fresh(char *dir, size_t n)
     int64_t now;
     assert_int_equal(seal_time_parse(NOW_TEXT, &now), SEAL_OK);
     seal_registry *reg = reg_as(dir, NULL, now);
+    if (policy != NULL) {
+        /* the operator sets it while no privacy officer exists, as init does */
+        if (seal_registry_policy_set(reg, policy, NULL, &err) != SEAL_OK) {
+            fail_msg("policy set %s: %s", policy, err.msg);
+        }
+    }
     static const struct {
         const char *id;
         int kind;
@@ -506,7 +515,7 @@ static bool has_code(const seal_decision *d, const char *code)
 static void run_case(const lcase *c, const char *policy, size_t idx)
 {
     char dir[512], json[4096], last[SEAL_ID_SIZE] = "";
-    fresh(dir, sizeof(dir));
+    fresh_under(dir, sizeof(dir), policy);
     int64_t now = t_of("2026-11-24");
     char steps[1024];
     snprintf(steps, sizeof(steps), "%s", c->steps);
@@ -548,7 +557,7 @@ static void run_case(const lcase *c, const char *policy, size_t idx)
             char *doc = build(c, op != 'S');
             seal_registry *reg = NULL;
             seal_status s = seal_registry_open(dir, arg, now, &reg, &err);
-            seal_submit_options o = {.policy = policy, .follows = op == 'F' ? "R-000001" : NULL};
+            seal_submit_options o = {.follows = op == 'F' ? "R-000001" : NULL};
             char id[SEAL_ID_SIZE];
             if (s == SEAL_OK) {
                 s = seal_request_submit(reg, doc, strlen(doc), &o, id, d, &err);
@@ -689,7 +698,7 @@ static void test_integrity(void **state)
 {
     (void) state;
     char dir[512];
-    fresh(dir, sizeof(dir));
+    fresh_under(dir, sizeof(dir), "cfr-233");
     int64_t now = t_of("2026-11-24");
     lcase c = {"MC-13", P_CFR, COVER, "", "", false, "", false};
     char *doc = build(&c, false);
@@ -703,7 +712,7 @@ static void test_integrity(void **state)
     seal_error err;
     char id1[SEAL_ID_SIZE], id2[SEAL_ID_SIZE];
     seal_registry *reg = reg_as(dir, "insp1", now);
-    seal_submit_options o = {.policy = "cfr-233"};
+    seal_submit_options o = {0};
     assert_int_equal(seal_request_submit(reg, spaced, strlen(spaced), &o, id1, d, &err), SEAL_OK);
     assert_int_equal(seal_request_submit(reg, doc, len, &o, id2, d, &err), SEAL_OK);
     seal_registry_close(reg);
@@ -741,6 +750,232 @@ static void test_integrity(void **state)
     free(d);
 }
 
+static bool has_reason(const seal_decision *d, const char *code)
+{
+    for (size_t i = 0; i < d->n_reasons; i++) {
+        if (strcmp(d->reasons[i].code, code) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* doc signed by an issuer of the requester's own making */
+static char *self_signed(const char *doc)
+{
+    seal_buf sk, vk, t, note;
+    seal_buf_init(&sk);
+    seal_buf_init(&vk);
+    seal_buf_init(&t);
+    seal_buf_init(&note);
+    seal_error err;
+    seal_note_signer *self = NULL;
+    seal_request *r = NULL;
+    assert_int_equal(seal_note_generate_key("self-court", &sk, &vk, &err), SEAL_OK);
+    assert_int_equal(seal_note_signer_new(seal_buf_str(&sk), sk.len, &self, &err), SEAL_OK);
+    assert_int_equal(seal_request_parse(doc, strlen(doc), &r, &err), SEAL_OK);
+    assert_int_equal(seal_request_order_text(r, "self-court", &t, &err), SEAL_OK);
+    assert_int_equal(seal_note_sign(self, seal_buf_str(&t), t.len, &note, &err), SEAL_OK);
+    json_t *root = json_loads(doc, 0, NULL);
+    assert_non_null(root);
+    json_object_set_new(json_object_get(root, "legal_basis"), "order",
+                        json_string(seal_buf_str(&note)));
+    char *out = json_dumps(root, JSON_PRESERVE_ORDER);
+    json_decref(root);
+    seal_request_free(r);
+    seal_note_signer_free(self);
+    seal_buf_cleanup(&sk);
+    seal_buf_cleanup(&vk);
+    seal_buf_cleanup(&t);
+    seal_buf_cleanup(&note);
+    return out;
+}
+
+static void put_file(const char *dir, const char *name, const char *src)
+{
+    char path[700], from[700];
+    const char *root = getenv("SEAL_SOURCE_DIR");
+    snprintf(from, sizeof(from), "%s/policies/%s.json", root != NULL ? root : ".", src);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    size_t n;
+    char *text = tu_read_file(from, &n);
+    assert_non_null(text);
+    tu_write_file(path, text);
+    free(text);
+}
+
+typedef struct ev_count {
+    const char *want;
+    int exact, sets;
+} ev_count;
+
+static seal_status count_events(const uint8_t *e, size_t len, uint64_t index, void *ud,
+                                seal_error *err)
+{
+    (void) index;
+    (void) err;
+    ev_count *c = ud;
+    static const char tag[] = "\"type\":\"policy.set\"";
+    if (len == strlen(c->want) && memcmp(e, c->want, len) == 0) {
+        c->exact++;
+    }
+    for (size_t i = 0; i + sizeof(tag) - 1 <= len; i++) {
+        if (memcmp(e + i, tag, sizeof(tag) - 1) == 0) {
+            c->sets++;
+            break;
+        }
+    }
+    return SEAL_OK;
+}
+
+/* Issue 11: the policy of record. Submissions are checked under it and only
+ * under it; only a privacy officer changes it, as a ledger event; requests
+ * keep the policy they were checked under; a policy file changed by hand
+ * does not open; a change cut short is completed at open. */
+static void test_policy_of_record(void **state)
+{
+    (void) state;
+    char dir[512], path[700];
+    fresh_under(dir, sizeof(dir), "cfr-233");
+    int64_t now = t_of("2026-11-24");
+    seal_error err;
+    seal_decision *d = malloc(sizeof(*d));
+    assert_non_null(d);
+    lcase c = {"MC-13", P_CFR, COVER, "", "", false, "", false};
+    char *doc = build(&c, false);
+    char id[SEAL_ID_SIZE], id2[SEAL_ID_SIZE];
+    seal_submit_options o = {0};
+    seal_registry *reg = reg_as(dir, "insp1", now);
+    assert_string_equal(seal_policy_name(seal_registry_policy(reg)), "cfr-233");
+    /* the unsigned cover is reviewable under cfr-233 */
+    assert_int_equal(seal_request_submit(reg, doc, strlen(doc), &o, id, d, &err), SEAL_OK);
+    assert_string_equal(d->policy_name, "cfr-233");
+    assert_int_equal(d->verdict, SEAL_VERDICT_REVIEW);
+    /* a requester cannot change the policy of record */
+    assert_int_equal(seal_registry_policy_set(reg, "strict", NULL, &err), SEAL_PERM);
+    assert_string_equal(err.msg, "policy set: principal insp1 is not a privacy_officer (only a "
+                                 "privacy officer changes the policy of record)");
+    seal_registry_close(reg);
+    /* nor the operator once a privacy officer exists */
+    reg = reg_as(dir, NULL, now);
+    assert_int_equal(seal_registry_policy_set(reg, "strict", NULL, &err), SEAL_PERM);
+    assert_string_equal(err.msg, "policy set: act as a privacy_officer (--as ID)");
+    seal_registry_close(reg);
+    /* a privacy officer: one policy.set event with the old and new hashes */
+    reg = reg_as(dir, "po1", now);
+    char old[65], new_sha[65];
+    snprintf(old, sizeof(old), "%s", seal_policy_sha256(seal_registry_policy(reg)));
+    bool changed = false;
+    assert_int_equal(seal_registry_policy_set(reg, "no-such.json", &changed, &err), SEAL_IO);
+    assert_false(changed);
+    assert_string_equal(seal_policy_sha256(seal_registry_policy(reg)), old);
+    assert_int_equal(seal_registry_policy_set(reg, "strict", &changed, &err), SEAL_OK);
+    assert_true(changed);
+    assert_string_equal(seal_policy_name(seal_registry_policy(reg)), "strict");
+    snprintf(new_sha, sizeof(new_sha), "%s", seal_policy_sha256(seal_registry_policy(reg)));
+    assert_string_not_equal(old, new_sha);
+    assert_int_equal(seal_registry_policy_set(reg, "strict", &changed, &err), SEAL_OK);
+    assert_false(changed);
+    seal_registry_close(reg);
+    /* exactly one such event, the init's being the other policy.set */
+    char want_ev[600], ldir[600];
+    snprintf(want_ev, sizeof(want_ev),
+             "{\"commit\":{\"policy\":\"%s\"},\"ids\":{\"actor\":\"po1\",\"new\":\"%s\","
+             "\"old\":\"%s\",\"policy\":\"strict\"},\"time\":\"2026-11-24T00:00:00Z\","
+             "\"type\":\"policy.set\",\"v\":1}",
+             new_sha, new_sha, old);
+    snprintf(ldir, sizeof(ldir), "%s/ledger", dir);
+    ev_count evc = {want_ev, 0, 0};
+    uint64_t lsize = 0;
+    assert_int_equal(seal_ledger_scan_dir(ldir, count_events, &evc, &lsize, &err), SEAL_OK);
+    assert_int_equal(evc.exact, 1);
+    assert_int_equal(evc.sets, 2);
+    /* the request checked under cfr-233 is reviewed under cfr-233: one
+     * inspection-service approver suffices (strict would want two) */
+    reg = reg_as(dir, "ca1", now);
+    seal_request_state st;
+    assert_int_equal(seal_request_review(reg, id, true, &st, &err), SEAL_OK);
+    assert_int_equal(st, SEAL_RS_ACTIVE);
+    seal_registry_close(reg);
+    /* a new submission of the same document: strict, refused (no order) */
+    reg = reg_as(dir, "insp1", now);
+    assert_int_equal(seal_request_submit(reg, doc, strlen(doc), &o, id2, d, &err), SEAL_OK);
+    assert_string_equal(d->policy_name, "strict");
+    assert_int_equal(d->verdict, SEAL_VERDICT_REFUSED);
+    assert_true(has_reason(d, "order.required"));
+    /* trusted issuers come only from the registry: a self-signed order */
+    char *self = self_signed(doc);
+    assert_int_equal(seal_request_submit(reg, self, strlen(self), &o, id2, d, &err), SEAL_OK);
+    assert_int_equal(d->verdict, SEAL_VERDICT_REFUSED);
+    assert_true(has_reason(d, "order.unknown_issuer"));
+    seal_registry_close(reg);
+
+    /* the what-if check uses the registry: issuers, agencies */
+    reg = reg_as(dir, NULL, now);
+    assert_int_equal(seal_request_check_in(reg, NULL, self, strlen(self), NULL, 0, d, &err),
+                     SEAL_OK);
+    assert_int_equal(d->verdict, SEAL_VERDICT_REFUSED);
+    assert_true(has_reason(d, "order.unknown_issuer"));
+    lcase cs = {"MC-13", P_CFR, COVER, "", "", true, "", false};
+    char *signed_doc = build(&cs, false);
+    assert_int_equal(
+        seal_request_check_in(reg, NULL, signed_doc, strlen(signed_doc), NULL, 0, d, &err),
+        SEAL_OK);
+    assert_int_equal(d->verdict, SEAL_VERDICT_REVIEW);
+    assert_false(has_reason(d, "order.unknown_issuer"));
+    char *ghost = strstr(signed_doc, "\"postal-inspection\"");
+    assert_non_null(ghost);
+    memcpy(ghost, "\"postal-pretenders\"", strlen("\"postal-pretenders\""));
+    assert_int_equal(
+        seal_request_check_in(reg, NULL, signed_doc, strlen(signed_doc), NULL, 0, d, &err),
+        SEAL_OK);
+    assert_int_equal(d->verdict, SEAL_VERDICT_REFUSED);
+    assert_true(has_reason(d, "agency.unregistered"));
+    seal_policy *cfr = NULL;
+    assert_int_equal(seal_policy_builtin("cfr-233", &cfr, &err), SEAL_OK);
+    assert_int_equal(seal_request_check_in(reg, cfr, doc, strlen(doc), NULL, 0, d, &err), SEAL_OK);
+    assert_string_equal(d->policy_name, "cfr-233");
+    assert_int_equal(d->verdict, SEAL_VERDICT_REVIEW);
+    seal_policy_free(cfr);
+    seal_registry_close(reg);
+
+    /* a policy file changed by hand: the directory does not open */
+    put_file(dir, "policy.json", "cfr-233");
+    seal_registry *bad = NULL;
+    assert_int_equal(seal_registry_open(dir, "aud1", now, &bad, &err), SEAL_VERIFY);
+    assert_null(bad);
+    char want[1200];
+    snprintf(want, sizeof(want),
+             "%s: the policy of record changed outside `sealctl policy set` (hash %s, ledger "
+             "says %s)",
+             dir, old, new_sha);
+    assert_string_equal(err.msg, want);
+    /* a change cut short after its event: the old file, the new one beside it */
+    put_file(dir, "policy.json.tmp", "strict");
+    reg = reg_as(dir, "aud1", now);
+    assert_string_equal(seal_policy_sha256(seal_registry_policy(reg)), new_sha);
+    seal_registry_close(reg);
+    snprintf(path, sizeof(path), "%s/policy.json.tmp", dir);
+    assert_int_not_equal(access(path, F_OK), 0);
+    /* a stray temporary file with another policy completes nothing */
+    put_file(dir, "policy.json", "cfr-233");
+    put_file(dir, "policy.json.tmp", "cfr-233");
+    assert_int_equal(seal_registry_open(dir, "aud1", now, &bad, &err), SEAL_VERIFY);
+    put_file(dir, "policy.json", "strict");
+    unlink(path);
+    /* a restored backup without policy.json: its text comes from registry.db */
+    snprintf(path, sizeof(path), "%s/policy.json", dir);
+    assert_int_equal(unlink(path), 0);
+    reg = reg_as(dir, "aud1", now);
+    assert_string_equal(seal_policy_sha256(seal_registry_policy(reg)), new_sha);
+    seal_registry_close(reg);
+    assert_int_equal(access(path, F_OK), 0);
+    free(signed_doc);
+    free(self);
+    free(doc);
+    free(d);
+}
+
 static int setup(void **state)
 {
     (void) state;
@@ -771,6 +1006,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_table),
         cmocka_unit_test(test_integrity),
+        cmocka_unit_test(test_policy_of_record),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -78,7 +78,7 @@ static void submit(seal_registry *reg, char id[SEAL_ID_SIZE])
 {
     seal_error err;
     seal_decision d;
-    seal_submit_options opt = {.policy = "strict"};
+    seal_submit_options opt = {0};
     assert_int_equal(seal_request_submit(reg, doc, strlen(doc), &opt, id, &d, &err), SEAL_OK);
 }
 
@@ -115,7 +115,7 @@ static void test_act_as(void **state)
     assert_int_equal(seal_registry_act_as(reg, "bad id!", now, &err), SEAL_PERM);
     char id[SEAL_ID_SIZE];
     seal_decision d;
-    seal_submit_options opt = {.policy = "strict"};
+    seal_submit_options opt = {0};
     assert_int_equal(seal_request_submit(reg, doc, strlen(doc), &opt, id, &d, &err), SEAL_PERM);
     assert_int_equal(seal_registry_act_as(reg, NULL, now, &err), SEAL_OK);
     assert_int_equal(seal_registry_roles(reg), 0);

@@ -208,6 +208,19 @@ seal_status seal_ledger_verify_dir(const char *dir, const char *vkey, const char
                                    size_t since_len, seal_verify_result *res,
                                    seal_error *err) SEAL_MUST_USE;
 
+/* Calls cb for every acknowledged entry of the ledger in dir, in order, up
+ * to the size of its signed checkpoint (*size), reading only the
+ * checkpoint, the verifier key and the entry bundles: no lock, so it works
+ * while another process holds the ledger. The checkpoint's signature is
+ * checked, and the tree of the entries visited must have its root
+ * (SEAL_VERIFY otherwise, once every entry was visited: callers act on
+ * the result only on SEAL_OK). A dir never checkpointed has size 0. cb
+ * returning non-OK stops the scan with its status. */
+typedef seal_status (*seal_ledger_scan_fn)(const uint8_t *entry, size_t len, uint64_t index,
+                                           void *ud, seal_error *err);
+seal_status seal_ledger_scan_dir(const char *dir, seal_ledger_scan_fn cb, void *ud, uint64_t *size,
+                                 seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 4);
+
 /* ---- Canonical event records ------------------------------------------- */
 
 /* The system ledger's entries. Encoded as canonical JSON: keys sorted

@@ -43,6 +43,11 @@ seal_status seal_policy_builtin(const char *name, seal_policy **out, seal_error 
 /* A shipped policy when `spec` is one's name, else the file at path spec. */
 seal_status seal_policy_open(const char *spec, seal_policy **out, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2);
+/* Appends the bytes of a shipped policy (when spec is one's name) or of the
+ * file at path spec (at most SEAL_POLICY_MAX_SIZE bytes) to out, unparsed:
+ * what seal_policy_load hashes. */
+seal_status seal_policy_read(const char *spec, seal_buf *out, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2);
 /* The shipped policies, in a fixed order (cfr-233, strict); NULL past the end. */
 const char *seal_policy_builtin_name(size_t i);
 void seal_policy_free(seal_policy *p);

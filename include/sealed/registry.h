@@ -165,26 +165,65 @@ seal_status seal_registry_list(seal_registry *reg, seal_list_kind what, seal_buf
 
 /* ---- the lifecycle ------------------------------------------------------ */
 
+/* ---- the policy of record (issue 11) -------------------------------------
+ * Every submission is checked under the data directory's policy of record,
+ * never one the requester names: DATA/policy.json, set by `sealctl init
+ * --policy` and changed only by seal_registry_policy_set, each change a
+ * `policy.set` ledger event with the old and the new SHA-256 (ids old, new;
+ * the new hash also as the policy commitment). seal_registry_open refuses
+ * (SEAL_VERIFY) a directory whose policy.json differs from the last such
+ * event. A directory made before the policy of record has none: strict. */
+
+/* The policy of record; borrowed, valid until the next policy_set or close. */
+const seal_policy *seal_registry_policy(const seal_registry *reg) SEAL_NONNULL(1);
+/* Makes spec (a shipped policy name or a policy file) the policy of record
+ * as the acting principal: a privacy officer valid today (the operator only
+ * while none is registered, as `sealctl init` does). *changed (may be NULL)
+ * is false when spec already was the recorded policy of record: no event
+ * then. SEAL_PERM for anyone else; SEAL_INVALID/SEAL_LIMIT for a policy
+ * that does not load; never inside a batch. */
+seal_status seal_registry_policy_set(seal_registry *reg, const char *spec, bool *changed,
+                                     seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);
+
+/* The same with the policy's JSON text itself (PUT /v1/policy). */
+seal_status seal_registry_policy_set_json(seal_registry *reg, const char *json, size_t len,
+                                          bool *changed, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2);
+
+/* A what-if check (`sealctl request check --data`, POST /v1/requests/check):
+ * the document under p (NULL: the policy of record) with the registry's
+ * issuers plus extra ones (what-if keys, may be none), its protected
+ * addresses, and a registered agency (agency.unregistered, PA-2). Stores
+ * nothing, writes no event, needs no principal. */
+seal_status seal_request_check_in(seal_registry *reg, const seal_policy *p, const char *doc,
+                                  size_t len, const seal_note_verifier *const *extra,
+                                  size_t n_extra, seal_decision *d, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 3, 7);
+
 typedef struct seal_submit_options {
-    const char *policy;  /* a shipped policy name or a policy file; NULL: strict */
     const char *follows; /* the emergency request this proper process confirms */
-    /* Test override only: issuers trusted besides the registry's. */
-    const seal_note_verifier *const *extra_issuers;
-    size_t n_extra_issuers;
 } seal_submit_options;
 
 /* Submits a request document as the acting principal (a requester of the
  * document's agency, valid today; SEAL_PERM otherwise). The document is
- * stored as submitted and checked under the policy with the registry's
- * issuers and protected addresses, plus the stateful rules (registered
- * agency, national-security authority, extensions, follow-ups). Returns
- * SEAL_OK with *d and the new id (even when refused: the refusal is recorded
- * too). d's policy name and hash are borrowed from the registry and valid
- * until the next submit or seal_registry_close. */
+ * stored as submitted and checked under the policy of record with the
+ * registry's issuers and protected addresses (no others: a requester
+ * cannot bring a policy or an issuer key of their own), plus the stateful
+ * rules (registered agency, national-security authority, extensions,
+ * follow-ups). Returns SEAL_OK with *d and the new id (even when refused:
+ * the refusal is recorded too). d's policy name and hash are borrowed from
+ * the registry and valid until the next policy change or
+ * seal_registry_close. */
 seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
                                 const seal_submit_options *opt, char id[SEAL_ID_SIZE],
                                 seal_decision *d, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2, 5, 6);
+/* The policy request `id` was checked under (shipped, or kept by hash in
+ * DATA/registry.db when it was of record), owned by the caller; any
+ * registered principal valid today. SEAL_NOTFOUND for an unknown id,
+ * SEAL_VERIFY when that policy is not available with its hash. */
+seal_status seal_request_policy(seal_registry *reg, const char *id, seal_policy **out,
+                                seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
 /* Approves or denies as the acting principal. SEAL_REFUSED (message says
  * which rule) when the principal may not: own request, own agency, missing
  * role, delegation not valid today, already reviewed, not under review, or

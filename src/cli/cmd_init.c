@@ -1,18 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `sealctl init`: creates a data directory. */
+/* `sealctl init`: creates a data directory under its policy of record. */
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sealed/policy.h"
+#include "sealed/registry.h"
 #include "sealed/store.h"
 
 static const char help[] =
-    "usage: sealctl [--data DIR] init\n\n"
+    "usage: sealctl [--data DIR] init [--policy strict|cfr-233|FILE]\n\n"
     "Creates the data directory DIR (default $SEALED_DATA, else ./var) with mode 0700:\n"
     "  master.key   a fresh random master key (mode 0600; keep a copy offline)\n"
     "  sealed.conf  configuration: backend and key file path, never keys\n"
     "  store.db     the record store (ciphertext and keyed hashes only)\n"
-    "  keys.db      the key store: per-subject data keys wrapped by the master key\n\n"
-    "Refuses a directory that already holds a store.\n";
+    "  keys.db      the key store: per-subject data keys wrapped by the master key\n"
+    "  ledger/      the system ledger\n"
+    "  policy.json  the policy of record (docs/policy.md): every request submitted\n"
+    "               here is checked under it, whoever submits it\n\n"
+    "options:\n"
+    "  --policy P   the policy of record: a shipped policy (strict, cfr-233) or a\n"
+    "               policy file; default strict. Recorded as a policy.set ledger\n"
+    "               event with its SHA-256; changed later only by a privacy\n"
+    "               officer with `sealctl policy set`.\n\n"
+    "Refuses a directory that already holds a store, and a policy that does not\n"
+    "load (nothing is created then).\n";
 
 int seal__cmd_init(seal_cli *cli, int argc, char **argv)
 {
@@ -20,14 +31,34 @@ int seal__cmd_init(seal_cli *cli, int argc, char **argv)
         fputs(help, stdout);
         return 0;
     }
-    if (argc != 1) {
-        return seal__cli_usage(cli, "init", "unexpected argument '%s'", argv[1]);
+    const char *policy = SEAL_POLICY_DEFAULT;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
+            policy = argv[++i];
+        } else if (strcmp(argv[i], "--policy") == 0) {
+            return seal__cli_usage(cli, "init", "--policy needs strict, cfr-233 or a FILE");
+        } else {
+            return seal__cli_usage(cli, "init", "unexpected argument '%s'", argv[i]);
+        }
     }
     seal_error err;
     seal_error_init(&err);
+    /* the policy first: a bad one leaves nothing behind */
+    seal_policy *p = NULL;
+    if (seal_policy_open(policy, &p, &err) != SEAL_OK) {
+        return seal__cli_fail(cli, "init: --policy", &err);
+    }
+    seal_policy_free(p);
     if (seal_store_create(cli->data_dir, &err) != SEAL_OK) {
         return seal__cli_fail(cli, "init", &err);
     }
+    seal_registry *reg = NULL;
+    if (seal_registry_open(cli->data_dir, NULL, seal__cli_now(cli), &reg, &err) != SEAL_OK ||
+        seal_registry_policy_set(reg, policy, NULL, &err) != SEAL_OK) {
+        seal_registry_close(reg);
+        return seal__cli_fail(cli, "init: --policy", &err);
+    }
     printf("initialised %s\n", cli->data_dir);
+    seal_registry_close(reg);
     return 0;
 }

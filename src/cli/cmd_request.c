@@ -24,40 +24,53 @@
 
 static const char help[] =
     "usage: sealctl [--now TIME] request check [--policy NAME|FILE] [--compare]\n"
-    "                                          [--issuer-key VKEY]... FILE|-\n\n"
-    "Checks a request document (DESIGN.md \"The request document\") against a policy\n"
-    "and prints the decision as one line of JSON:\n\n"
+    "                                          [--issuer-key VKEY]... [--data DIR] FILE|-\n\n"
+    "Checks a request document (docs/policy.md) against a policy and prints the\n"
+    "decision as one line of JSON:\n\n"
     "  {\"decision\": \"refused\"|\"review\"|\"approved\",\n"
     "   \"policy\": {\"name\": NAME, \"sha256\": HEX},\n"
-    "   \"reasons\": [{\"code\": C, \"rule\": LAW.md id, \"pointer\": JSON pointer,\n"
+    "   \"reasons\": [{\"code\": C, \"rule\": rule id, \"pointer\": JSON pointer,\n"
     "                \"message\": M}, ...]}\n\n"
     "Every rule that fires is listed; reasons is empty only for an approval.\n"
     "A document that is not JSON or breaks the schema is refused with a reason\n"
-    "naming the field. Checking has no side effects and needs no data directory.\n\n"
+    "naming the field. Checking has no side effects. It is a what-if: what a\n"
+    "submission would meet is decided by the data directory (below).\n\n"
     "options:\n"
     "  --policy NAME|FILE  a shipped policy (strict, cfr-233) or a policy file;\n"
-    "                      default strict\n"
+    "                      default strict, or with --data the directory's\n"
+    "                      policy of record\n"
     "  --compare           check under every shipped policy and print\n"
     "                      {\"decisions\": [...]} (cfr-233, then strict)\n"
     "  --issuer-key VKEY   trust this issuer's verifier key (C2SP signed-note\n"
     "                      format, or a file holding it) for legal_basis.order;\n"
-    "                      repeatable. check trusts only these (it reads no\n"
-    "                      registry); submit trusts the registry's issuers and\n"
-    "                      these as a test override.\n"
+    "                      repeatable; what-if only: submit never takes it\n"
+    "  --data DIR          also use DIR's registry, as submit does: its issuers\n"
+    "                      (besides any --issuer-key), its protected addresses,\n"
+    "                      and its agencies (an unregistered agency is refused,\n"
+    "                      agency.unregistered, PA-2; an order of an unregistered\n"
+    "                      issuer is refused, order.unknown_issuer). Without it\n"
+    "                      check reads no registry and trusts only --issuer-key.\n"
     "  FILE|-              the request document; - reads standard input\n\n"
     "The clock is --now (or $SEALED_NOW), else the system clock.\n\n"
-    "exit status: 0 a decision was printed (whatever it is); 1 the document or a\n"
-    "key could not be read; 2 usage error.\n\n"
+    "exit status: 0 a decision was printed (whatever it is); 1 the document, a\n"
+    "key or DIR could not be read; 2 usage error.\n\n"
     "The lifecycle (each acting as --as ID / $SEALED_PRINCIPAL, at --now):\n"
-    "  submit [--policy P] [--follows ID] [--issuer-key VKEY]... FILE|-\n"
-    "        store the document as submitted (encrypted), check it with the\n"
+    "  submit [--follows ID] FILE|-\n"
+    "        store the document as submitted (encrypted), check it under the data\n"
+    "        directory's policy of record (`sealctl policy show`) with the\n"
     "        registry's issuers and protected addresses, and record the decision:\n"
     "        {\"id\": ID, \"state\": S, \"decision\": {...}}. --follows names the\n"
     "        emergency request this proper process confirms (MC-9, PA-7).\n"
+    "        --policy and --issuer-key are refused (exit 2): the requester picks\n"
+    "        neither the rules nor whom to trust. A privacy officer changes the\n"
+    "        policy of record (`sealctl policy set`) and registers issuers\n"
+    "        (`sealctl issuer add`).\n"
     "  review ID --approve|--deny [--note TEXT]\n"
     "                               as a reviewer/approver not of its agency;\n"
     "                               the note (at most 2000 bytes) is kept\n"
-    "                               encrypted and shown by `show`, never logged\n"
+    "                               encrypted and shown by `show`, never logged;\n"
+    "                               a request is reviewed under the policy it\n"
+    "                               was checked under\n"
     "  extend COVER-ID FILE         an extension (the document's cover.extends)\n"
     "  extend ID                    renew a preservation once (PA-9)\n"
     "  close ID                     end an open request\n"
@@ -133,8 +146,9 @@ static int load_vkey(const seal_cli *cli, const char *arg, seal_note_verifier **
 
 static int check(seal_cli *cli, int argc, char **argv)
 {
-    const char *policy = SEAL_POLICY_DEFAULT;
-    const char *path = NULL;
+    const char *policy = NULL;
+    const char *path = NULL, *data = NULL;
+    seal_registry *reg = NULL;
     bool compare = false;
     seal_note_verifier *issuers[MAX_ISSUERS];
     size_t n_issuers = 0;
@@ -151,12 +165,15 @@ static int check(seal_cli *cli, int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--compare") == 0) {
             compare = true;
-        } else if (strcmp(a, "--policy") == 0 || strcmp(a, "--issuer-key") == 0) {
+        } else if (strcmp(a, "--policy") == 0 || strcmp(a, "--issuer-key") == 0 ||
+                   strcmp(a, "--data") == 0) {
             if (i + 1 >= argc) {
                 rc = seal__cli_usage(cli, "request check", "%s needs a value", a);
                 goto out;
             }
-            if (a[2] == 'p') {
+            if (a[2] == 'd') {
+                data = argv[++i];
+            } else if (a[2] == 'p') {
                 policy = argv[++i];
             } else if (n_issuers >= MAX_ISSUERS) {
                 rc = seal__cli_usage(cli, "request check", "at most %d issuer keys", MAX_ISSUERS);
@@ -187,15 +204,27 @@ static int check(seal_cli *cli, int argc, char **argv)
                 goto out;
             }
         }
-    } else if (seal_policy_open(policy, &pol[0], &err) != SEAL_OK) {
+    } else if (policy != NULL && seal_policy_open(policy, &pol[0], &err) != SEAL_OK) {
         rc = seal__cli_fail(cli, "request check: --policy", &err);
+        goto out;
+    }
+    if (data != NULL) {
+        /* the registry's agencies, issuers and protected addresses; without
+         * --policy, the directory's policy of record */
+        if (seal_registry_open(data, NULL, seal__cli_now(cli), &reg, &err) != SEAL_OK) {
+            rc = seal__cli_fail(cli, "request check: --data", &err);
+            goto out;
+        }
+    } else if (!compare && policy == NULL &&
+               seal_policy_builtin(SEAL_POLICY_DEFAULT, &pol[0], &err) != SEAL_OK) {
+        rc = seal__cli_fail(cli, "request check", &err);
         goto out;
     }
     if ((rc = read_doc(cli, "request check", path, &doc)) != 0) {
         goto out;
     }
-    if (seal_request_parse((const char *) (doc.data != NULL ? doc.data : (const uint8_t *) ""),
-                           doc.len, &req, &err) != SEAL_OK ||
+    const char *text = (const char *) (doc.data != NULL ? doc.data : (const uint8_t *) "");
+    if (seal_request_parse(text, doc.len, &req, &err) != SEAL_OK ||
         (d = seal_malloc(sizeof(*d))) == NULL) {
         rc = seal__cli_fail(cli, "request check", &err);
         goto out;
@@ -205,8 +234,19 @@ static int check(seal_cli *cli, int argc, char **argv)
     opt.issuers = (const seal_note_verifier *const *) issuers;
     opt.n_issuers = n_issuers;
     seal_status s = compare ? seal_buf_append_str(&out, "{\"decisions\": [") : SEAL_OK;
-    for (size_t k = 0; k < 2 && pol[k] != NULL && s == SEAL_OK; k++) {
-        seal_policy_check(pol[k], req, &opt, d);
+    bool of_record = reg != NULL && pol[0] == NULL;
+    for (size_t k = 0; k < 2 && (pol[k] != NULL || (k == 0 && of_record)) && s == SEAL_OK; k++) {
+        if (reg != NULL) {
+            s = seal_request_check_in(reg, pol[k], text, doc.len,
+                                      (const seal_note_verifier *const *) issuers, n_issuers, d,
+                                      &err);
+            if (s != SEAL_OK) {
+                rc = seal__cli_fail(cli, "request check", &err);
+                goto out;
+            }
+        } else {
+            seal_policy_check(pol[k], req, &opt, d);
+        }
         if (k > 0) {
             s = seal_buf_append_str(&out, ", ");
         }
@@ -230,6 +270,7 @@ out:
     seal_request_free(req);
     seal_policy_free(pol[0]);
     seal_policy_free(pol[1]);
+    seal_registry_close(reg);
     seal_free(d);
     seal_buf_cleanup(&doc);
     seal_buf_cleanup(&out);
@@ -273,8 +314,6 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
 {
     const char *what = extends != NULL ? "request extend" : "request submit";
     seal_submit_options opt = {0};
-    seal_note_verifier *keys[MAX_ISSUERS];
-    size_t n_keys = 0;
     const char *path = NULL;
     int rc = 0;
     seal_registry *reg = NULL;
@@ -286,25 +325,23 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
     seal_error_init(&err);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--follows") == 0 ||
-                     strcmp(a, "--issuer-key") == 0;
-        if (takes && i + 1 >= argc) {
+        if (strcmp(a, "--policy") == 0 || strcmp(a, "--issuer-key") == 0) {
+            /* issue 11: the requester names neither the policy nor whom to trust */
+            rc = seal__cli_usage(cli, what,
+                                 "%s is not taken: a submission is checked under the data "
+                                 "directory's policy of record with the registry's issuers "
+                                 "(`sealctl policy show` prints it; a privacy officer changes "
+                                 "it with `sealctl policy set`, registers issuers with "
+                                 "`sealctl issuer add`; `request check %s` is the what-if)",
+                                 a, a);
+            goto out;
+        }
+        if (strcmp(a, "--follows") == 0 && i + 1 >= argc) {
             rc = seal__cli_usage(cli, what, "%s needs a value", a);
             goto out;
         }
-        if (strcmp(a, "--policy") == 0) {
-            opt.policy = argv[++i];
-        } else if (strcmp(a, "--follows") == 0) {
+        if (strcmp(a, "--follows") == 0) {
             opt.follows = argv[++i];
-        } else if (strcmp(a, "--issuer-key") == 0) {
-            if (n_keys >= MAX_ISSUERS) {
-                rc = seal__cli_usage(cli, what, "at most %d issuer keys", MAX_ISSUERS);
-                goto out;
-            }
-            if ((rc = load_vkey(cli, argv[++i], &keys[n_keys])) != 0) {
-                goto out;
-            }
-            n_keys++;
         } else if ((a[0] == '-' && a[1] != '\0') || path != NULL) {
             rc = seal__cli_usage(cli, what, "unexpected argument '%s'", a);
             goto out;
@@ -323,8 +360,6 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
         rc = seal__cli_usage(cli, what, "the document's cover.extends is not %s", extends);
         goto out;
     }
-    opt.extra_issuers = (const seal_note_verifier *const *) keys;
-    opt.n_extra_issuers = n_keys;
     char id[SEAL_ID_SIZE];
     if ((d = seal_malloc(sizeof(*d))) == NULL) {
         seal_error_set(&err, SEAL_NOMEM, "out of memory");
@@ -355,9 +390,6 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
     }
     rc = print_or_fail(cli, what, s, &out, &err);
 out:
-    for (size_t i = 0; i < n_keys; i++) {
-        seal_note_verifier_free(keys[i]);
-    }
     seal_registry_close(reg);
     seal_free(d);
     seal_buf_cleanup(&doc);

@@ -7,6 +7,7 @@
  * root, and optionally an earlier checkpoint's consistency with the latest.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "ledger/ledger_int.h"
 #include "sealed/alloc.h"
@@ -239,6 +240,109 @@ seal_status seal_ledger_verify_dir(const char *dir, const char *vkey, const char
                                (unsigned long long) old.size, (unsigned long long) cp.size);
             goto out;
         }
+    }
+out:
+    seal_merkle_free(m);
+    seal_note_verifier_free(v);
+    seal_buf_cleanup(&b);
+    seal_buf_cleanup(&tile);
+    seal_buf_cleanup(&name);
+    seal_buf_cleanup(&vk);
+    return s;
+}
+
+/* Reads what a static server would serve (no lock: a writer may hold the
+ * ledger meanwhile); entries past the signed checkpoint are not yet
+ * acknowledged and are not visited. */
+seal_status seal_ledger_scan_dir(const char *dir, seal_ledger_scan_fn cb, void *ud, uint64_t *size,
+                                 seal_error *err)
+{
+    seal_buf b, tile, name, vk;
+    seal_buf_init(&b);
+    seal_buf_init(&tile);
+    seal_buf_init(&name);
+    seal_buf_init(&vk);
+    seal_note_verifier *v = NULL;
+    seal_merkle *m = NULL;
+    seal_checkpoint cp;
+    *size = 0;
+    seal_status s = seal_buf_printf(&b, "%s/checkpoint", dir);
+    if (s == SEAL_OK) {
+        s = seal__read_file(seal_buf_str(&b), &tile, SEAL_NOTE_MAX_SIZE);
+    }
+    if (s == SEAL_NOTFOUND) {
+        /* a ledger never checkpointed holds no acknowledged entry, unless
+         * its entry tiles say otherwise */
+        seal_buf_reset(&b);
+        s = seal_buf_printf(&b, "%s/tile/entries", dir);
+        if (s == SEAL_OK && access(seal_buf_str(&b), F_OK) == 0) {
+            s = seal_error_set(err, SEAL_CORRUPT, "%s/checkpoint: missing", dir);
+        }
+        goto out;
+    }
+    if (s != SEAL_OK) {
+        seal_error_set(err, s, "%s/checkpoint: unreadable", dir);
+        goto out;
+    }
+    seal_buf_reset(&b);
+    if ((s = seal_buf_printf(&b, "%s/vkey", dir)) == SEAL_OK) {
+        s = seal__read_file(seal_buf_str(&b), &vk, 4096);
+    }
+    if (s != SEAL_OK) {
+        seal_error_set(err, s == SEAL_NOTFOUND ? SEAL_KEY : s, "%s: no verifier key",
+                       seal_buf_str(&b));
+        goto out;
+    }
+    if ((s = seal_note_verifier_new((const char *) vk.data, vk.len, &v, err)) != SEAL_OK ||
+        (s = verify_note("checkpoint", (const char *) tile.data, tile.len, v, &cp, err)) !=
+            SEAL_OK) {
+        goto out;
+    }
+    if ((s = seal_merkle_new(&m)) != SEAL_OK) {
+        seal_error_set(err, s, "out of memory");
+        goto out;
+    }
+    for (uint64_t t = 0; t * SEAL__TILE_WIDTH < cp.size && s == SEAL_OK; t++) {
+        uint64_t left = cp.size - t * SEAL__TILE_WIDTH;
+        unsigned w = left >= SEAL__TILE_WIDTH ? SEAL__TILE_WIDTH : (unsigned) left;
+        s = read_tile(dir, -1, t, w, &b, &name);
+        if (s != SEAL_OK) {
+            s = seal_error_set(err, SEAL_CORRUPT, "%s: entry bundle missing or unreadable",
+                               seal_buf_str(&name));
+            goto out;
+        }
+        seal_cursor c;
+        seal_cursor_init(&c, b.data, b.len);
+        for (unsigned i = 0; i < w && s == SEAL_OK; i++) {
+            uint8_t hi = 0, lo = 0;
+            const uint8_t *data = NULL;
+            if (seal_cursor_u8(&c, &hi) != SEAL_OK || seal_cursor_u8(&c, &lo) != SEAL_OK ||
+                seal_cursor_take(&c, &data, ((size_t) hi << 8) | lo) != SEAL_OK) {
+                s = seal_error_set(err, SEAL_CORRUPT,
+                                   "tile/entries bundle %llu: truncated at entry %u",
+                                   (unsigned long long) t, i);
+                goto out;
+            }
+            uint8_t leaf[SEAL_HASH_SIZE];
+            seal_merkle_leaf_hash(leaf, data, ((size_t) hi << 8) | lo);
+            if ((s = seal_merkle_append_hash(m, leaf)) != SEAL_OK) {
+                seal_error_set(err, s, "out of memory");
+                goto out;
+            }
+            s = cb(data, ((size_t) hi << 8) | lo, t * SEAL__TILE_WIDTH + i, ud, err);
+        }
+    }
+    /* the entries visited are the ones the checkpoint signed */
+    uint8_t root[SEAL_HASH_SIZE];
+    if (s == SEAL_OK && cp.size > 0 &&
+        (seal_merkle_root(m, cp.size, root) != SEAL_OK ||
+         memcmp(root, cp.root, SEAL_HASH_SIZE) != 0)) {
+        s = seal_error_set(err, SEAL_VERIFY,
+                           "checkpoint root does not match the entry bundles (size %llu)",
+                           (unsigned long long) cp.size);
+    }
+    if (s == SEAL_OK) {
+        *size = cp.size;
     }
 out:
     seal_merkle_free(m);

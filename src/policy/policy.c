@@ -680,6 +680,41 @@ seal_status seal_policy_open(const char *spec, seal_policy **out, seal_error *er
     return seal_policy_load_file(spec, out, err);
 }
 
+seal_status seal_policy_read(const char *spec, seal_buf *out, seal_error *err)
+{
+    if (strchr(spec, '/') == NULL && strchr(spec, '.') == NULL) {
+        for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+            if (strcmp(spec, builtins[i].name) == 0) {
+                seal_status s = seal_buf_append(out, builtins[i].data, *builtins[i].len);
+                return s == SEAL_OK ? s : seal_error_set(err, s, "out of memory");
+            }
+        }
+        return seal_error_set(err, SEAL_NOTFOUND, "no shipped policy named '%s' (cfr-233, strict)",
+                              spec);
+    }
+    FILE *f = fopen(spec, "rb");
+    if (f == NULL) {
+        return seal_error_set(err, SEAL_IO, "%s: %s", spec, strerror(errno));
+    }
+    seal_status s = SEAL_OK;
+    size_t start = out->len;
+    char chunk[4096];
+    size_t n;
+    while (s == SEAL_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (out->len - start + n > SEAL_POLICY_MAX_SIZE) {
+            s = seal_error_set(err, SEAL_LIMIT, "%s: larger than %d bytes", spec,
+                               SEAL_POLICY_MAX_SIZE);
+        } else if ((s = seal_buf_append(out, chunk, n)) != SEAL_OK) {
+            seal_error_set(err, s, "%s: out of memory", spec);
+        }
+    }
+    if (s == SEAL_OK && ferror(f)) {
+        s = seal_error_set(err, SEAL_IO, "%s: read error", spec);
+    }
+    fclose(f);
+    return s;
+}
+
 void seal_policy_free(seal_policy *p)
 {
     seal_free(p);

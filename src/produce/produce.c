@@ -43,6 +43,7 @@ typedef struct approved {
     const char *state;
     const char *agency;
     const char *policy;
+    seal_policy *pol; /* the policy it was checked under (issue 11: maybe a file) */
     int basis;
     int purpose;
     uint32_t categories;
@@ -211,6 +212,9 @@ static seal_status load_request(const char *dir, const char *principal, const ch
     seal_status s = seal_registry_open(dir, principal, now, &reg, err);
     if (s == SEAL_OK) {
         s = seal_request_show(reg, request, true, &out, err);
+    }
+    if (s == SEAL_OK && seal_request_policy(reg, request, &a->pol, NULL) != SEAL_OK) {
+        a->pol = NULL; /* the defaults below */
     }
     seal_registry_close(reg);
     if (s == SEAL_OK) {
@@ -842,8 +846,9 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         goto out;
     }
     int64_t acct_years = 5, cover_days = 0;
-    seal_policy *pol = NULL;
-    if (seal_id_valid(a.policy) && seal_policy_builtin(a.policy, &pol, NULL) == SEAL_OK) {
+    seal_policy *pol = a.pol;
+    a.pol = NULL;
+    if (pol != NULL) {
         seal_policy_numbers num;
         seal_policy_get_numbers(pol, &num);
         if (num.accounting_years > acct_years) {
@@ -1157,5 +1162,6 @@ out:
     seal_ledger_close(led);
     seal_store_close(st);
     json_decref(a.show);
+    seal_policy_free(a.pol);
     return s;
 }

@@ -161,19 +161,15 @@ static int64_t days_left(int64_t end, int64_t today)
 
 /* The policy a stored request was checked under; its hash must not have
  * changed since (a decision is only as good as the rules it was made by). */
-static seal_status policy_of(const seal_reg_request *row, seal_policy **p, seal_error *err)
+static seal_status policy_of(seal_registry *reg, const seal_reg_request *row, seal_policy **p,
+                             seal_error *err)
 {
-    seal_status s = seal_policy_open(row->policy, p, err);
-    if (s == SEAL_OK) {
-        uint8_t h[SEAL_REG_HASH];
-        policy_hash(*p, h);
-        if (memcmp(h, row->policy_sha, SEAL_REG_HASH) != 0) {
-            seal_policy_free(*p);
-            *p = NULL;
-            s = seal_error_set(err, SEAL_VERIFY,
-                               "request %s: policy %s changed since it was checked", row->id,
-                               row->policy);
-        }
+    /* found by name and hash: shipped, or kept in registry.db when it was
+     * of record, so a later `policy set` does not change it */
+    seal_status s = seal__reg_policy_of(reg, row->policy, row->policy_sha, p, err);
+    if (s != SEAL_OK) {
+        s = seal_error_set(err, SEAL_VERIFY, "request %s: policy %s changed since it was checked",
+                           row->id, row->policy);
     }
     return s;
 }
@@ -385,19 +381,10 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
     if (s != SEAL_OK) {
         goto out;
     }
-    const char *spec = opt->policy != NULL ? opt->policy : SEAL_POLICY_DEFAULT;
-    if (reg->last_policy != NULL && strchr(spec, '/') == NULL && strchr(spec, '.') == NULL &&
-        strcmp(seal_policy_name(reg->last_policy), spec) == 0) {
-        /* a shipped policy is compiled in: the last submission's is this
-         * one, and checking does not change it (a daemon submits often) */
-        p = reg->last_policy;
-        reg->last_policy = NULL;
-    } else if ((s = seal_policy_open(spec, &p, err)) != SEAL_OK) {
-        seal_error_prefix(err, "--policy");
-        goto out;
-    }
-    if ((s = seal__reg_copy(row.policy, sizeof(row.policy), spec)) != SEAL_OK) {
-        seal_error_prefix(err, "--policy");
+    /* the policy of record, never one the requester names (issue 11) */
+    p = reg->record;
+    if ((s = seal__reg_copy(row.policy, sizeof(row.policy), seal_policy_name(p))) != SEAL_OK) {
+        seal_error_set(err, s, "policy of record: name too long");
         goto out;
     }
     if ((s = seal_request_parse(doc, len, &r, err)) != SEAL_OK ||
@@ -405,11 +392,9 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
         (s = reg->ops->protect_each(reg->be, add_protect, &ps, err)) != SEAL_OK) {
         goto out;
     }
+    /* trusted issuers come only from the registry */
     for (size_t i = 0; i < is.n_own; i++) {
         is.all[is.n++] = is.v[i];
-    }
-    for (size_t i = 0; i < opt->n_extra_issuers && is.n < MAX_ISSUERS; i++) {
-        is.all[is.n++] = opt->extra_issuers[i];
     }
     seal_check_options o;
     seal_check_options_init(&o, reg->now);
@@ -535,9 +520,75 @@ out:
     seal_free(ps.hash);
     seal_buf_cleanup(&ct);
     seal_request_free(r);
-    /* d borrows the policy's name and hash: keep it until the next submit */
-    seal_policy_free(reg->last_policy);
-    reg->last_policy = p;
+    return s;
+}
+
+seal_status seal_request_policy(seal_registry *reg, const char *id, seal_policy **out,
+                                seal_error *err)
+{
+    *out = NULL;
+    seal_reg_request row;
+    seal_status s = seal__reg_require(reg, 0, "request policy", err);
+    if (s == SEAL_OK && !seal_id_valid(id)) {
+        s = seal_error_set(err, SEAL_NOTFOUND, "no request with that id");
+    }
+    if (s == SEAL_OK &&
+        (s = reg->ops->request_get(reg->be, id, &row, NULL, err)) == SEAL_NOTFOUND) {
+        s = seal_error_set(err, s, "request %s not found", id);
+    }
+    return s == SEAL_OK ? policy_of(reg, &row, out, err) : s;
+}
+
+seal_status seal_request_check_in(seal_registry *reg, const seal_policy *p, const char *doc,
+                                  size_t len, const seal_note_verifier *const *extra,
+                                  size_t n_extra, seal_decision *d, seal_error *err)
+{
+    seal_request *r = NULL;
+    issuers is = {0};
+    protect_set ps = {.box = reg->box};
+    if (p == NULL) {
+        p = reg->record;
+    }
+    seal_status s = seal_request_parse(doc, len, &r, err);
+    if (s == SEAL_OK && (s = reg->ops->issuer_each(reg->be, add_issuer, &is, err)) == SEAL_OK) {
+        s = reg->ops->protect_each(reg->be, add_protect, &ps, err);
+    }
+    if (s != SEAL_OK) {
+        goto out;
+    }
+    for (size_t i = 0; i < is.n_own; i++) {
+        is.all[is.n++] = is.v[i];
+    }
+    for (size_t i = 0; i < n_extra && is.n < MAX_ISSUERS; i++) {
+        is.all[is.n++] = extra[i];
+    }
+    seal_check_options o;
+    seal_check_options_init(&o, reg->now);
+    o.issuers = is.all;
+    o.n_issuers = is.n;
+    o.protect = protect_hook;
+    o.protect_ud = &ps;
+    seal_policy_check(p, r, &o, d);
+    /* PA-2: only a registered agency may ask at all */
+    const char *agency = seal_request_agency(r);
+    seal_reg_agency a;
+    if (agency != NULL &&
+        !(seal_id_valid(agency) && reg->ops->agency_get(reg->be, agency, &a, NULL) == SEAL_OK)) {
+        reason(d, SEAL_SEVERITY_REFUSE, "agency.unregistered", "PA-2", "/agency",
+               "requests come only from registered agencies");
+        /* as on submit: what review would have needed no longer applies */
+        size_t k = 0;
+        for (size_t i = 0; i < d->n_reasons; i++) {
+            if (d->reasons[i].severity == SEAL_SEVERITY_REFUSE) {
+                d->reasons[k++] = d->reasons[i];
+            }
+        }
+        d->n_reasons = k;
+    }
+out:
+    issuers_free(&is);
+    seal_free(ps.hash);
+    seal_request_free(r);
     return s;
 }
 
@@ -573,7 +624,7 @@ static seal_status inspection_rule(seal_registry *reg, const seal_reg_request *r
 {
     seal_policy_numbers num;
     seal_reg_agency a;
-    seal_status s = policy_of(row, p, err);
+    seal_status s = policy_of(reg, row, p, err);
     if (s != SEAL_OK) {
         return s;
     }
@@ -700,7 +751,7 @@ seal_status seal_request_review_note(seal_registry *reg, const char *id, bool ap
             t.extra_n++;
         }
         if (t.role_n >= row.need && t.extra_n >= row.need_extra) {
-            if ((p != NULL || (s = policy_of(&row, &p, err)) == SEAL_OK) &&
+            if ((p != NULL || (s = policy_of(reg, &row, &p, err)) == SEAL_OK) &&
                 (s = event(reg, &row, "request.approved", NULL, NULL, err)) == SEAL_OK &&
                 (s = activate(reg, &row, p, err)) == SEAL_OK) {
                 s = event(reg, &row, "request.active", NULL, NULL, err);
@@ -786,7 +837,7 @@ seal_status seal_request_renew(seal_registry *reg, const char *id, seal_error *e
     }
     if ((s = reg->ops->request_get(reg->be, id, &row, NULL, err)) == SEAL_OK &&
         (s = may_act(reg, row.agency, "request extend", err)) == SEAL_OK &&
-        (s = policy_of(&row, &p, err)) == SEAL_OK) {
+        (s = policy_of(reg, &row, &p, err)) == SEAL_OK) {
         seal_policy_numbers num;
         seal_policy_get_numbers(p, &num);
         if (row.basis != SEAL_BASIS_PRESERVATION || row.state != SEAL_RS_ACTIVE) {

@@ -100,7 +100,8 @@ seal_status seal_registry_open(const char *dir, const char *principal, int64_t n
     /* the box first: it proves a store is here, so no stray registry.db is
      * created in a directory that is not a data directory */
     if ((s = seal_box_open(dir, &reg->box, err)) != SEAL_OK ||
-        (s = reg->ops->open(dir, &reg->be, err)) != SEAL_OK) {
+        (s = reg->ops->open(dir, &reg->be, err)) != SEAL_OK ||
+        (s = seal__reg_policy_open(reg, err)) != SEAL_OK) {
         goto out;
     }
     if (principal != NULL) {
@@ -136,6 +137,7 @@ void seal_registry_close(seal_registry *reg)
     }
     seal_box_free(reg->box);
     seal_policy_free(reg->last_policy);
+    seal_policy_free(reg->record);
     seal_buf_cleanup(&reg->events);
     seal_free(reg);
 }
@@ -259,7 +261,7 @@ static seal_status has_officer(const seal_reg_principal *p, void *ud)
 }
 
 /* Registry writers: a privacy officer; the operator only to bootstrap. */
-static seal_status require_officer(seal_registry *reg, const char *what, seal_error *err)
+seal_status seal__reg_require_officer(seal_registry *reg, const char *what, seal_error *err)
 {
     if (reg->has_principal) {
         return seal__reg_require(reg, 1u << SEAL_ROLE_PRIVACY_OFFICER, what, err);
@@ -316,7 +318,7 @@ seal_status seal_agency_add(seal_registry *reg, const char *id, const char *name
     if (s == SEAL_OK && (name[0] == '\0' || seal__reg_copy(row.name, sizeof(row.name), name))) {
         s = seal_error_set(err, SEAL_INVALID, "agency: a name of 1 to 256 bytes");
     }
-    if (s == SEAL_OK && (s = require_officer(reg, "agency add", err)) == SEAL_OK &&
+    if (s == SEAL_OK && (s = seal__reg_require_officer(reg, "agency add", err)) == SEAL_OK &&
         (s = seal__reg_copy(row.id, sizeof(row.id), id)) == SEAL_OK &&
         (s = seal__reg_begin(reg, err)) == SEAL_OK) {
         s = add_done(reg, reg->ops->agency_put(reg->be, &row, err), "registry.agency_added",
@@ -340,7 +342,7 @@ seal_status seal_issuer_add(seal_registry *reg, const char *id, const char *vkey
     if (s == SEAL_OK && seal__reg_copy(row.vkey, sizeof(row.vkey), vkey) != SEAL_OK) {
         s = seal_error_set(err, SEAL_INVALID, "issuer: key too long");
     }
-    if (s == SEAL_OK && (s = require_officer(reg, "issuer add", err)) == SEAL_OK &&
+    if (s == SEAL_OK && (s = seal__reg_require_officer(reg, "issuer add", err)) == SEAL_OK &&
         (s = seal__reg_copy(row.id, sizeof(row.id), id)) == SEAL_OK &&
         (s = seal__reg_begin(reg, err)) == SEAL_OK) {
         s = add_done(reg, reg->ops->issuer_put(reg->be, &row, err), "registry.issuer_added",
@@ -481,7 +483,7 @@ static seal_status principal_add(seal_registry *reg, const char *id, const char 
     if (s == SEAL_OK && valid_until < valid_from) {
         s = seal_error_set(err, SEAL_INVALID, "principal: --valid-until is before --valid-from");
     }
-    if (s == SEAL_OK && (s = require_officer(reg, "principal add", err)) == SEAL_OK &&
+    if (s == SEAL_OK && (s = seal__reg_require_officer(reg, "principal add", err)) == SEAL_OK &&
         (s = check_id(agency, "principal: --agency", err)) == SEAL_OK &&
         (s = reg->ops->agency_get(reg->be, agency, &a, err)) == SEAL_OK &&
         (s = seal__reg_copy(row.id, sizeof(row.id), id)) == SEAL_OK &&
@@ -513,7 +515,7 @@ seal_status seal_protect_add(seal_registry *reg, const char *address, const char
         seal_box_hash(reg->box, "protect", key.data, key.len, row.hash);
     }
     seal_buf_cleanup(&key);
-    if (s == SEAL_OK && (s = require_officer(reg, "protect add", err)) == SEAL_OK &&
+    if (s == SEAL_OK && (s = seal__reg_require_officer(reg, "protect add", err)) == SEAL_OK &&
         (s = seal__reg_copy(row.order, sizeof(row.order), order)) == SEAL_OK &&
         (s = seal__reg_begin(reg, err)) == SEAL_OK) {
         s = reg->ops->protect_put(reg->be, &row, err);
@@ -637,7 +639,7 @@ seal_status seal_registry_list(seal_registry *reg, seal_list_kind what, seal_buf
     if (reg->has_principal) {
         s = seal__reg_require(reg, 0, "list", err);
     } else {
-        s = require_officer(reg, "list", err); /* bootstrap only */
+        s = seal__reg_require_officer(reg, "list", err); /* bootstrap only */
     }
     if (s != SEAL_OK) {
         return s;

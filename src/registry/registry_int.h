@@ -25,6 +25,11 @@ struct seal_registry {
     seal_reg_principal me;
     /* the policy of the last submission: its decision borrows its strings */
     seal_policy *last_policy;
+    /* the data directory's policy of record (src/registry/record.c), and
+     * whether a policy.set event records it (false: a directory made
+     * before the policy of record, which is then strict) */
+    seal_policy *record;
+    bool record_logged;
     char dir[1024];
     /* events of the current operation, written to the ledger before commit */
     seal_buf events;
@@ -59,6 +64,18 @@ void seal__reg_rollback(seal_registry *reg);
 /* seal__reg_commit inside a batch: stages the queued events in the batch's
  * ledger and releases the operation's savepoint (src/registry/batch.c). */
 seal_status seal__reg_commit_batched(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
+
+/* Registry writers: a privacy officer valid today; the operator (no
+ * principal) only while no privacy officer is registered (bootstrap). */
+seal_status seal__reg_require_officer(seal_registry *reg, const char *what,
+                                      seal_error *err) SEAL_MUST_USE;
+/* Loads the policy of record at open (src/registry/record.c); refuses a
+ * DATA/policy.json that differs from the last policy.set event. */
+seal_status seal__reg_policy_open(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
+/* The policy a stored request was checked under (its name and SHA-256):
+ * shipped, or kept by hash in registry.db. SEAL_VERIFY when not found. */
+seal_status seal__reg_policy_of(seal_registry *reg, const char *name, const uint8_t *sha,
+                                seal_policy **out, seal_error *err) SEAL_MUST_USE;
 
 /* Copies s into a fixed field; SEAL_INVALID when it does not fit. */
 seal_status seal__reg_copy(char *dst, size_t n, const char *s) SEAL_MUST_USE;

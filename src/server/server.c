@@ -114,6 +114,8 @@ static void h_ledger_verify(handler_ctx *h, response *r);
 static void h_events(handler_ctx *h, response *r);
 static void h_access(handler_ctx *h, response *r);
 static void h_console(handler_ctx *h, response *r);
+static void h_policy_get(handler_ctx *h, response *r);
+static void h_policy_put(handler_ctx *h, response *r);
 static void h_token(handler_ctx *h, response *r);
 
 /* THE authorization table. public: no token needed (DESIGN.md: the OpenAPI
@@ -147,10 +149,17 @@ static const route routes[] = {
      "the token's principal: id, agency, roles and validity window"},
     {"POST", "/v1/requests/check", h_check, false, false, STAFF, 200, true, JSON, "policy compare",
      "checkRequest",
-     "check a request document under a policy, no side effects (sealctl request check)"},
-    {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON,
-     "policy follows", "submitRequest",
+     "check a request document under the policy of record (?policy=: a shipped one, what-if) "
+     "with the registry's issuers and agencies, no side effects (sealctl request check --data)"},
+    {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON, "follows",
+     "submitRequest",
      "submit a request document as the token's principal (sealctl request submit)"},
+    {"GET", "/v1/policy", h_policy_get, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON, NULL,
+     "getPolicy", "the data directory's policy of record: name and SHA-256"},
+    {"PUT", "/v1/policy", h_policy_put, false, false, ROLE(PRIVACY_OFFICER), 200, true, JSON, NULL,
+     "setPolicy",
+     "change the policy of record (sealctl policy set): {\"policy\": \"strict\"|\"cfr-233\"} or "
+     "the policy document itself; a policy.set ledger event with the old and new hashes"},
     {"GET", "/v1/requests", h_list, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON, NULL,
      "listRequests", "requests visible to the principal, with deadlines (sealctl request list)"},
     {"GET", "/v1/requests/{id}", h_show, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON,
@@ -166,7 +175,7 @@ static const route routes[] = {
      "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review "
      "--note)"},
     {"POST", "/v1/requests/{id}/extend", h_extend, false, false, ROLE(REQUESTER), 201, true, JSON,
-     "policy", "extendCover",
+     NULL, "extendCover",
      "submit an extension document whose cover.extends names {id} (a cover id, or a request of "
      "that cover) (sealctl request extend COVER-ID FILE)"},
     {"POST", "/v1/requests/{id}/close", h_close, false, false,
@@ -585,6 +594,8 @@ static void h_check(handler_ctx *h, response *r)
     if (!body_is_json(h, r) || !policy_arg(h, r, &policy)) {
         return;
     }
+    /* without ?policy=: the policy of record */
+    bool of_record = arg(h, "policy") == NULL;
     bool compare = flag_arg(h, "compare");
     seal_error err;
     seal_error_init(&err);
@@ -594,19 +605,22 @@ static void h_check(handler_ctx *h, response *r)
     seal_buf out;
     seal_buf_init(&out);
     seal_status s = d != NULL ? SEAL_OK : SEAL_NOMEM;
-    for (size_t k = 0; k < (compare ? 2u : 1u) && s == SEAL_OK; k++) {
+    for (size_t k = 0; k < (compare ? 2u : 1u) && s == SEAL_OK && (compare || !of_record); k++) {
         s = seal_policy_builtin(compare ? seal_policy_builtin_name(k) : policy, &pol[k], &err);
     }
     if (s == SEAL_OK) {
         s = seal_request_parse((const char *) h->rq->body.data, h->rq->body.len, &rq, &err);
     }
-    seal_check_options opt;
-    seal_check_options_init(&opt, h->now);
     if (s == SEAL_OK && compare) {
         s = seal_buf_append_str(&out, "{\"decisions\": [");
     }
-    for (size_t k = 0; k < 2 && pol[k] != NULL && s == SEAL_OK; k++) {
-        seal_policy_check(pol[k], rq, &opt, d);
+    /* the registry's issuers, protected addresses and agencies, as on submit */
+    for (size_t k = 0; k < 2 && (pol[k] != NULL || (k == 0 && !compare)) && s == SEAL_OK; k++) {
+        s = seal_request_check_in(h->reg, pol[k], (const char *) h->rq->body.data, h->rq->body.len,
+                                  NULL, 0, d, &err);
+        if (s != SEAL_OK) {
+            break;
+        }
         if (k > 0) {
             s = seal_buf_append_str(&out, ", ");
         }
@@ -633,8 +647,16 @@ static void h_check(handler_ctx *h, response *r)
  * {id}: a cover id, or a request of that cover). */
 static void submit_doc(handler_ctx *h, response *r, const char *extends)
 {
-    const char *policy;
-    if (!body_is_json(h, r) || !policy_arg(h, r, &policy)) {
+    if (arg(h, "policy") != NULL) {
+        /* issue 11: the requester does not choose the rules */
+        problem(r, 400, "invalid", "?policy= is not taken",
+                "a submission is checked under the data directory's policy of record (GET "
+                "/v1/policy; a privacy officer changes it with PUT /v1/policy); "
+                "/v1/requests/check?policy= is the what-if",
+                NULL);
+        return;
+    }
+    if (!body_is_json(h, r)) {
         return;
     }
     if (extends != NULL) {
@@ -667,8 +689,7 @@ static void submit_doc(handler_ctx *h, response *r, const char *extends)
     }
     seal_error err;
     seal_error_init(&err);
-    seal_submit_options opt = {.policy = policy,
-                               .follows = extends != NULL ? NULL : arg(h, "follows")};
+    seal_submit_options opt = {.follows = extends != NULL ? NULL : arg(h, "follows")};
     if (opt.follows != NULL && !id_matches(ID_REQUEST, opt.follows)) {
         problem(r, 400, "invalid", "invalid request", "?follows= must be a request id (R-000001)",
                 NULL);
@@ -719,6 +740,71 @@ static void h_extend(handler_ctx *h, response *r)
         return;
     }
     submit_doc(h, r, h->rq->id);
+}
+
+static seal_status policy_json(const seal_policy *p, const char *previous, seal_buf *out)
+{
+    seal_status s = seal_buf_printf(out, "{\"name\": \"%s\", \"sha256\": \"%s\"",
+                                    seal_policy_name(p), seal_policy_sha256(p));
+    if (s == SEAL_OK && previous != NULL) {
+        s = seal_buf_printf(out, ", \"previous\": \"%s\", \"changed\": %s", previous,
+                            strcmp(previous, seal_policy_sha256(p)) != 0 ? "true" : "false");
+    }
+    return s == SEAL_OK ? seal_buf_append_byte(out, '}') : s;
+}
+
+static void h_policy_get(handler_ctx *h, response *r)
+{
+    seal_buf out;
+    seal_buf_init(&out);
+    if (policy_json(seal_registry_policy(h->reg), NULL, &out) == SEAL_OK) {
+        json_ok(r, 200, &out);
+    } else {
+        problem(r, 500, "internal", "internal error", "out of memory", NULL);
+    }
+    seal_buf_cleanup(&out);
+}
+
+/* {"policy": "strict"|"cfr-233"} names a shipped policy; any other body is
+ * the policy document itself (docs/policy.md), validated as a file is. */
+static void h_policy_put(handler_ctx *h, response *r)
+{
+    if (!body_is_json(h, r)) {
+        return;
+    }
+    json_t *j = json_loadb((const char *) h->rq->body.data, h->rq->body.len, 0, NULL);
+    const char *name = json_string_value(json_object_get(j, "policy"));
+    bool by_name = json_is_object(j) && json_object_size(j) == 1 && name != NULL;
+    if (by_name && (strchr(name, '/') != NULL || strchr(name, '.') != NULL)) {
+        json_decref(j);
+        problem(r, 400, "invalid", "unknown policy",
+                "policy names a shipped policy (strict, cfr-233); send a policy document itself "
+                "instead of a file name",
+                "/policy");
+        return;
+    }
+    char previous[65];
+    snprintf(previous, sizeof(previous), "%s", seal_policy_sha256(seal_registry_policy(h->reg)));
+    seal_error err;
+    seal_error_init(&err);
+    bool changed = false;
+    seal_status s = by_name ? seal_registry_policy_set(h->reg, name, &changed, &err)
+                            : seal_registry_policy_set_json(h->reg, (const char *) h->rq->body.data,
+                                                            h->rq->body.len, &changed, &err);
+    json_decref(j);
+    seal_buf out;
+    seal_buf_init(&out);
+    if (s == SEAL_OK) {
+        s = policy_json(seal_registry_policy(h->reg), previous, &out);
+    }
+    if (s == SEAL_OK) {
+        json_ok(r, 200, &out);
+    } else if (s == SEAL_NOTFOUND) {
+        problem(r, 400, "invalid", "unknown policy", err.msg, "/policy");
+    } else {
+        from_status(r, s, &err);
+    }
+    seal_buf_cleanup(&out);
 }
 
 static void h_list(handler_ctx *h, response *r)
@@ -2141,9 +2227,9 @@ static bool dispatch(seal_srv *srv, req *rq, response *r)
  * ledger closed, because it may open the ledger itself (one flock holder). */
 static bool shares_ledger(const route *rt)
 {
-    static const handler_fn shared[] = {h_me,     h_check,     h_submit,     h_extend, h_list,
-                                        h_show,   h_review,    h_close,      h_renew,  h_events,
-                                        h_covers, h_inclusion, h_consistency};
+    static const handler_fn shared[] = {h_me,         h_check,  h_submit,    h_extend,     h_list,
+                                        h_policy_get, h_show,   h_review,    h_close,      h_renew,
+                                        h_events,     h_covers, h_inclusion, h_consistency};
     for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
         if (rt->fn == shared[i]) {
             return true;

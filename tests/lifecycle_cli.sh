@@ -148,7 +148,9 @@ check indict-closed closed "$(field state)"
 check indict-twice 1 "$(rc A insp1 cover indict $CID --date 2026-11-24)"
 
 # ---- MC-2 under cfr-233: the approver is of the inspection service -------------
-check cfr-cover 0 "$(rc A insp1 request submit --policy cfr-233 $T/cover.json)"
+# (each a new cover under its own process: a legal basis serves one request, PA-2)
+sed 's/"MC-2026-7"/"MC-2026-8"/' $T/cover.json > $T/cover-cfr.json
+check cfr-cover 0 "$(rc A insp1 request submit --policy cfr-233 $T/cover-cfr.json)"
 CFR=$(field id)
 check cfr-cover-state review "$(field state)"
 check cfr-cover-other-agency 1 "$(rc A ca-fed request review $CFR --approve)"
@@ -159,7 +161,9 @@ check cfr-cover-inspection 0 "$(rc A ca1 request review $CFR --approve)"
 check cfr-cover-active '{"id": "'$CFR'", "state": "active"}' "$(cat $T/out)"
 check cfr-cover-close 0 "$(rc A insp1 request close $CFR)"
 # under strict the same approver counts: neither approver is of the requesting agency
-check strict-cover 0 "$(rc A insp1 request submit $T/cover-signed.json)"
+sed 's/"MC-2026-7"/"MC-2026-9"/' $T/cover.json > $T/cover-strict.json
+"$S" order sign --key "$T/district-court-examplia.skey" --embed $T/cover-strict.json > $T/cover-strict-signed.json
+check strict-cover 0 "$(rc A insp1 request submit $T/cover-strict-signed.json)"
 STR=$(field id)
 check strict-cover-other-agency 0 "$(rc A ca-fed request review $STR --approve)"
 check strict-cover-after-one '{"id": "'$STR'", "state": "review"}' "$(cat $T/out)"
@@ -195,7 +199,8 @@ check emergency-violation violation "$(field state)"
 has emergency-quarantined '"quarantined": true' "$T/out"
 
 # ---- a cfr-233 emergency confirmed in time by proper process ------------------
-check emergency2 0 "$(rc A sgt1 request submit --policy cfr-233 $T/emergency.json)"
+sed 's/"E-2026-3"/"E-2026-4"/' $T/emergency.json > $T/emergency2.json
+check emergency2 0 "$(rc A sgt1 request submit --policy cfr-233 $T/emergency2.json)"
 EM2=$(field id)
 sed 's/"emergency"/"subpoena"/; s/, *"emergency": {[^}]*}//; s/"health_safety"/"health_safety"/' \
     $T/emergency.json | sed '/"emergency": {/d' > $T/followup.json

@@ -207,6 +207,12 @@ static const tcase cases[] = {
     /* (the "NOTICE-AFTER-SIGN" edit adds the delay after the order was signed) */
     {"PA-8", P_BOTH, SUB, "/legal_basis/type=\"court_order\";NOTICE-AFTER-SIGN", true, "refused",
      "order.mismatch@/legal_basis/notice_delay_until"},
+    /* PA-2: an order serves the agency it names (sealed-order/v2); "AGENCY-AFTER-SIGN"
+     * edits only /agency after signing, "V1-ORDER" signs the old text without it */
+    {"PA-2", P_BOTH, SUB, "/legal_basis/type=\"court_order\";AGENCY-AFTER-SIGN", true, "refused",
+     "order.mismatch@/agency"},
+    {"PA-2", P_BOTH, SUB, "/legal_basis/type=\"court_order\";V1-ORDER", true, "refused",
+     "order.version@/legal_basis/order"},
     /* PA-9: preservation discloses nothing */
     {"PA-9", P_BOTH, PRES, "", false, "review", REVIEW},
     {"PA-9", P_BOTH, PRES, "/categories=[\"contact\"]", false, "refused",
@@ -367,7 +373,7 @@ static void edit(json_t *root, const char *ptr, const char *value)
     }
 }
 
-static void sign_into(json_t *root)
+static void sign_into(json_t *root, bool v1)
 {
     char *text = json_dumps(root, 0);
     seal_request *r = NULL;
@@ -378,6 +384,14 @@ static void sign_into(json_t *root)
     seal_buf_init(&note);
     if (seal_request_well_formed(r)) {
         assert_int_equal(seal_request_order_text(r, "examplia-district", &t, &err), SEAL_OK);
+        if (v1) { /* the old text: sealed-order/v1 and no agency line */
+            char *a = strstr((char *) t.data, "\nagency ");
+            char *e = a != NULL ? strchr(a + 1, '\n') : NULL;
+            assert_non_null(e);
+            memmove(a, e, strlen(e) + 1);
+            t.len = strlen((char *) t.data);
+            memcpy(t.data, "sealed-order/v1", 15);
+        }
         assert_int_equal(seal_note_sign(signer, seal_buf_str(&t), t.len, &note, &err), SEAL_OK);
         json_object_set_new(json_object_get(root, "legal_basis"), "order",
                             json_string(seal_buf_str(&note)));
@@ -395,7 +409,7 @@ static char *build(const tcase *c, bool *protect)
     assert_non_null(root);
     char edits[1024];
     snprintf(edits, sizeof(edits), "%s", c->edits);
-    bool notice_after = false;
+    bool notice_after = false, agency_after = false, v1 = false;
     *protect = false;
     for (char *tok = edits; tok != NULL && *tok != '\0';) {
         char *semi = strchr(tok, ';');
@@ -406,6 +420,10 @@ static char *build(const tcase *c, bool *protect)
             *protect = true;
         } else if (strcmp(tok, "NOTICE-AFTER-SIGN") == 0) {
             notice_after = true;
+        } else if (strcmp(tok, "AGENCY-AFTER-SIGN") == 0) {
+            agency_after = true;
+        } else if (strcmp(tok, "V1-ORDER") == 0) {
+            v1 = true;
         } else {
             char *eq = strchr(tok, '=');
             assert_non_null(eq);
@@ -415,10 +433,13 @@ static char *build(const tcase *c, bool *protect)
         tok = semi != NULL ? semi + 1 : NULL;
     }
     if (c->sign) {
-        sign_into(root);
+        sign_into(root, v1);
     }
     if (notice_after) {
         edit(root, "/legal_basis/notice_delay_until", "\"2027-01-10\"");
+    }
+    if (agency_after) {
+        edit(root, "/agency", "\"another-pd\"");
     }
     char *s = json_dumps(root, JSON_PRESERVE_ORDER);
     json_decref(root);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `sealctl request check|submit|list|show|review|extend|close|sweep`.
+ * `sealctl request check|submit|list|show|review|consent|extend|close|sweep`.
  * check parses a request document and evaluates it under a policy with no
  * side effects, printing one JSON decision (or, with --compare, one per
  * shipped policy); exit 0 for every decision, 1 only when the document or a
@@ -48,11 +48,20 @@ static const char help[] =
     "exit status: 0 a decision was printed (whatever it is); 1 the document or a\n"
     "key could not be read; 2 usage error.\n\n"
     "The lifecycle (each acting as --as ID / $SEALED_PRINCIPAL, at --now):\n"
-    "  submit [--policy P] [--follows ID] [--issuer-key VKEY]... FILE|-\n"
+    "  submit [--policy P] [--follows ID] [--supersedes ID] [--issuer-key VKEY]... FILE|-\n"
     "        store the document as submitted (encrypted), check it with the\n"
     "        registry's issuers and protected addresses, and record the decision:\n"
     "        {\"id\": ID, \"state\": S, \"decision\": {...}}. --follows names the\n"
-    "        emergency request this proper process confirms (MC-9, PA-7).\n"
+    "        emergency request this proper process confirms (MC-9, PA-7). A legal\n"
+    "        basis (and a signed order) serves one request: reusing one is refused\n"
+    "        (basis.reused) unless --supersedes names the denied or refused\n"
+    "        request it replaces (PA-2). A refused submission keeps its decision\n"
+    "        and the document's keyed digest, not the document.\n"
+    "  consent ID                   as a subject bound to every subject the\n"
+    "                               request names: confirm its consent (PA-2)\n"
+    "  consent ID --reference REF   as a reviewer, where the policy allows it\n"
+    "                               (cfr-233): record the written consent's\n"
+    "                               reference instead\n"
     "  review ID --approve|--deny [--note TEXT]\n"
     "                               as a reviewer/approver not of its agency;\n"
     "                               the note (at most 2000 bytes) is kept\n"
@@ -65,7 +74,9 @@ static const char help[] =
     "  sweep                        enforce deadlines: expiry, emergency\n"
     "                               follow-ups, delayed notice, overdue\n"
     "                               amendment acknowledgements and reviews\n"
-    "States: refused, review, denied, active, expired, closed, violation.\n";
+    "States: refused, consent_pending, review, denied, active, expired, closed,\n"
+    "violation. Consent waits in consent_pending until confirmed, then is\n"
+    "reviewed; unconfirmed, it expires with its basis and discloses nothing.\n";
 
 #define MAX_ISSUERS 16
 
@@ -283,7 +294,7 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--follows") == 0 ||
-                     strcmp(a, "--issuer-key") == 0;
+                     strcmp(a, "--supersedes") == 0 || strcmp(a, "--issuer-key") == 0;
         if (takes && i + 1 >= argc) {
             rc = seal__cli_usage(cli, what, "%s needs a value", a);
             goto out;
@@ -292,6 +303,8 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
             opt.policy = argv[++i];
         } else if (strcmp(a, "--follows") == 0) {
             opt.follows = argv[++i];
+        } else if (strcmp(a, "--supersedes") == 0) {
+            opt.supersedes = argv[++i];
         } else if (strcmp(a, "--issuer-key") == 0) {
             if (n_keys >= MAX_ISSUERS) {
                 rc = seal__cli_usage(cli, what, "at most %d issuer keys", MAX_ISSUERS);
@@ -369,7 +382,7 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
     bool is_list = strcmp(sub, "list") == 0, is_sweep = strcmp(sub, "sweep") == 0;
     const char *id = NULL;
     bool approve = false, deny = false, document = false;
-    const char *file = NULL, *note = NULL;
+    const char *file = NULL, *note = NULL, *reference = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(sub, "review") == 0 && strcmp(a, "--note") == 0) {
@@ -377,6 +390,11 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
                 return seal__cli_usage(cli, what, "--note needs TEXT");
             }
             note = argv[++i];
+        } else if (strcmp(sub, "consent") == 0 && strcmp(a, "--reference") == 0) {
+            if (i + 1 >= argc) {
+                return seal__cli_usage(cli, what, "--reference needs REF");
+            }
+            reference = argv[++i];
         } else if (strcmp(sub, "review") == 0 && strcmp(a, "--approve") == 0) {
             approve = true;
         } else if (strcmp(sub, "review") == 0 && strcmp(a, "--deny") == 0) {
@@ -432,6 +450,13 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
         }
     } else if (strcmp(sub, "show") == 0) {
         s = seal_request_show(reg, id, document, &out, &err);
+    } else if (strcmp(sub, "consent") == 0) {
+        seal_request_state st = SEAL_RS_CONSENT_PENDING;
+        s = seal_request_consent(reg, id, reference, &st, &err);
+        if (s == SEAL_OK) {
+            s = seal_buf_printf(&out, "{\"id\": \"%s\", \"state\": \"%s\"}", id,
+                                seal_request_state_name(st));
+        }
     } else if (strcmp(sub, "review") == 0) {
         seal_request_state st = SEAL_RS_REVIEW;
         s = seal_request_review_note(reg, id, approve, note, &st, &err);
@@ -468,7 +493,8 @@ int seal__cmd_request(seal_cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "submit") == 0) {
         return submit(cli, argc - 1, argv + 1, NULL);
     }
-    static const char *const subs[] = {"list", "show", "review", "extend", "close", "sweep"};
+    static const char *const subs[] = {"list",  "show",  "review", "extend",
+                                       "close", "sweep", "consent"};
     for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
         if (strcmp(argv[1], subs[i]) == 0) {
             return lifecycle(cli, argc - 1, argv + 1);

@@ -18,8 +18,8 @@
 #include "sealed/time.h"
 
 static const char *const kind_names[SEAL_AGENCY_KIND_COUNT] = {"federal", "state", "local"};
-static const char *const state_names[SEAL_RS_COUNT] = {"refused", "review", "denied",   "active",
-                                                       "expired", "closed", "violation"};
+static const char *const state_names[SEAL_RS_COUNT] = {
+    "refused", "review", "denied", "active", "expired", "closed", "violation", "consent_pending"};
 
 const char *seal_agency_kind_name(int kind)
 {

@@ -96,6 +96,7 @@ static void h_show(handler_ctx *h, response *r);
 static void h_review(handler_ctx *h, response *r);
 static void h_extend(handler_ctx *h, response *r);
 static void h_close(handler_ctx *h, response *r);
+static void h_consent(handler_ctx *h, response *r);
 static void h_renew(handler_ctx *h, response *r);
 static void h_sweep(handler_ctx *h, response *r);
 static void h_produce(handler_ctx *h, response *r);
@@ -146,8 +147,9 @@ static const route routes[] = {
      "checkRequest",
      "check a request document under a policy, no side effects (sealctl request check)"},
     {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON,
-     "policy follows", "submitRequest",
-     "submit a request document as the token's principal (sealctl request submit)"},
+     "policy follows supersedes", "submitRequest",
+     "submit a request document as the token's principal; ?supersedes= names the denied or "
+     "refused request whose legal basis it reuses (PA-2; sealctl request submit)"},
     {"GET", "/v1/requests", h_list, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON, NULL,
      "listRequests", "requests visible to the principal, with deadlines (sealctl request list)"},
     {"GET", "/v1/requests/{id}", h_show, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON,
@@ -158,6 +160,11 @@ static const route routes[] = {
      "reviewRequest",
      "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review "
      "--note)"},
+    {"POST", "/v1/requests/{id}/consent", h_consent, false, false, ROLE(SUBJECT) | APPROVERS, 200,
+     true, JSON, NULL, "confirmConsent",
+     "confirm a consent request waiting in consent_pending: {} as a subject bound to every "
+     "subject it names, or {\"reference\": \"...\"} as a reviewer where the policy allows "
+     "written consent (PA-2; sealctl request consent)"},
     {"POST", "/v1/requests/{id}/extend", h_extend, false, false, ROLE(REQUESTER), 201, true, JSON,
      "policy", "extendCover",
      "submit an extension document whose cover.extends names {id} (a cover id, or a request of "
@@ -577,9 +584,14 @@ static void submit_doc(handler_ctx *h, response *r, const char *extends)
     seal_error err;
     seal_error_init(&err);
     seal_submit_options opt = {.policy = policy,
-                               .follows = extends != NULL ? NULL : arg(h, "follows")};
+                               .follows = extends != NULL ? NULL : arg(h, "follows"),
+                               .supersedes = arg(h, "supersedes")};
     if (opt.follows != NULL && !seal_id_valid(opt.follows)) {
         problem(r, 400, "invalid", "invalid request", "?follows= must be a request id", NULL);
+        return;
+    }
+    if (opt.supersedes != NULL && !seal_id_valid(opt.supersedes)) {
+        problem(r, 400, "invalid", "invalid request", "?supersedes= must be a request id", NULL);
         return;
     }
     char id[SEAL_ID_SIZE];
@@ -777,6 +789,55 @@ static void step(handler_ctx *h, response *r, bool close)
         return;
     }
     json_reply(r, 200, json_pack("{s:s, s:b}", "id", h->rq->id, close ? "closed" : "renewed", 1));
+}
+
+/* {} (a subject confirms) or {"reference": string} (a reviewer records
+ * written consent): anything else is named by pointer. */
+static void h_consent(handler_ctx *h, response *r)
+{
+    if (!body_is_json(h, r)) {
+        return;
+    }
+    json_t *j = json_loadb((const char *) h->rq->body.data, h->rq->body.len,
+                           JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    const char *key;
+    json_t *v;
+    if (!json_is_object(j)) {
+        problem(r, 400, "invalid", "invalid consent", "the body must be an object", "");
+        goto out;
+    }
+    json_object_foreach(j, key, v)
+    {
+        if (strcmp(key, "reference") != 0) {
+            problem(r, 400, "invalid", "invalid consent", "unknown field", "");
+            goto out;
+        }
+    }
+    json_t *ref = json_object_get(j, "reference");
+    if (ref != NULL && (!json_is_string(ref) || json_string_length(ref) == 0 ||
+                        json_string_length(ref) > SEAL_CONSENT_REFERENCE_MAX)) {
+        problem(r, 400, "invalid", "invalid consent",
+                "reference must be a string of 1 to 200 bytes", "/reference");
+        goto out;
+    }
+    seal_error err;
+    seal_error_init(&err);
+    seal_request_state st = SEAL_RS_CONSENT_PENDING;
+    seal_status s = seal_request_consent(h->reg, h->rq->id, json_string_value(ref), &st, &err);
+    seal_buf out;
+    seal_buf_init(&out);
+    if (s == SEAL_OK) {
+        s = seal_buf_printf(&out, "{\"id\": \"%s\", \"state\": \"%s\"}", h->rq->id,
+                            seal_request_state_name(st));
+    }
+    if (s == SEAL_OK) {
+        json_ok(r, 200, &out);
+    } else {
+        from_status(r, s, &err);
+    }
+    seal_buf_cleanup(&out);
+out:
+    json_decref(j);
 }
 
 static void h_close(handler_ctx *h, response *r)
@@ -1562,7 +1623,7 @@ static json_t *openapi_op(const route *rt)
         snprintf(name, sizeof(name), "%.*s", (int) k, q);
         const char *type = strcmp(name, "compare") == 0 || strcmp(name, "document") == 0 ? "boolean"
                            : strcmp(name, "policy") == 0 || strcmp(name, "follows") == 0 ||
-                                   strcmp(name, "format") == 0
+                                   strcmp(name, "supersedes") == 0 || strcmp(name, "format") == 0
                                ? "string"
                                : "integer";
         json_array_append_new(params, openapi_param(name, "query", required, type, NULL));

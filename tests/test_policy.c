@@ -652,6 +652,45 @@ static void test_approver_agency_errors(void **state)
     }
 }
 
+/* PA-2: only cfr-233 lets a reviewer's record of written consent stand in for
+ * the subject; the key is for consent only, a boolean. */
+static void test_written_consent(void **state)
+{
+    (void) state;
+    seal_policy_numbers num;
+    seal_policy_get_numbers(policies[0], &num);
+    assert_true(num.consent_written_reference);
+    seal_policy_get_numbers(policies[1], &num);
+    assert_false(num.consent_written_reference);
+    const char *src = getenv("SEAL_SOURCE_DIR");
+    if (src == NULL) {
+        skip();
+    }
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/policies/cfr-233.json", src);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[SEAL_POLICY_MAX_SIZE + 1];
+    size_t n = fread(text, 1, SEAL_POLICY_MAX_SIZE, f);
+    fclose(f);
+    text[n] = '\0';
+    static const char key[] = "\"written_consent_reference\": true";
+    char *at = strstr(text, key);
+    assert_non_null(at);
+    static char bad[SEAL_POLICY_MAX_SIZE + 1];
+    memcpy(bad, text, n + 1);
+    memset(bad + (at - text), ' ', strlen(key));
+    memcpy(bad + (at - text), "\"written_consent_reference\": 1", 30);
+    seal_policy *p = NULL;
+    seal_error err;
+    seal_error_init(&err);
+    assert_int_equal(seal_policy_load(bad, n, "t.json", &p, &err), SEAL_INVALID);
+    assert_null(p);
+    assert_string_equal(err.msg,
+                        "t.json: /bases/consent/written_consent_reference: a boolean, allowed for "
+                        "consent only");
+}
+
 static void test_decision_json(void **state)
 {
     (void) state;
@@ -783,7 +822,7 @@ int main(void)
         cmocka_unit_test(test_cover_approvers), cmocka_unit_test(test_approver_agency_errors),
         cmocka_unit_test(test_decision_json),   cmocka_unit_test(test_subjects_digest),
         cmocka_unit_test(test_policy_errors),   cmocka_unit_test(test_policy_files),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_alloc_failures),  cmocka_unit_test(test_written_consent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -87,6 +87,27 @@ sed 's/"agency": *"quellford-pd"/"agency": "brantmoor-pd"/' $T/court-signed.json
 check order-other-agency 0 "$(rc A det2 request submit $T/court-other.json)"
 has order-other-agency-reason '{"code": "order.mismatch", "rule": "PA-2", "pointer": "/agency", "message": "the order'"'"'s agency line does not match the request"}' "$T/out"
 
+# a sealed-order/v1 order (no agency line), validly signed: refused, saying how to re-sign
+"$S" order sign --key "$T/district-court-examplia.skey" $T/court.json > $T/order-v2.note
+python3 - $T/district-court-examplia.skey $T/order-v2.note $T/court.json $T/court-v1.json <<'PY'
+import base64, json, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+_, _, name, keyid, b64 = open(sys.argv[1]).read().strip().split("+", 4)
+seed = base64.b64decode(b64)[1:]
+text = open(sys.argv[2]).read().split("\n\n")[0] + "\n"
+lines = [l for l in text.splitlines() if not l.startswith("agency ")]
+lines[0] = "sealed-order/v1"
+text = "\n".join(lines) + "\n"
+sig = Ed25519PrivateKey.from_private_bytes(seed).sign(text.encode())
+note = text + "\n\u2014 " + name + " " + base64.b64encode(bytes.fromhex(keyid) + sig).decode() + "\n"
+d = json.load(open(sys.argv[3]))
+d["legal_basis"]["order"] = note
+d["legal_basis"]["reference"] = "CO-2026-41"
+json.dump(d, open(sys.argv[4], "w"))
+PY
+check order-v1 0 "$(rc A det1 request submit $T/court-v1.json)"
+has order-v1-reason '{"code": "order.version", "rule": "PA-2", "pointer": "/legal_basis/order", "message": "the order is sealed-order/v1, which does not bind the agency: have the issuer re-sign it as sealed-order/v2 (sealctl order sign)"}' "$T/out"
+
 # ---- a subpoena reference resubmitted ------------------------------------------
 python3 - $T/court.json $T/sub.json <<'PY'
 import json, sys

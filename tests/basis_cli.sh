@@ -3,7 +3,8 @@
 # End-to-end through sealctl: a legal basis serves one request (PA-2,
 # MC-13), consent is proven by the subject (PA-2), and refused submissions
 # keep no body (issue 11). The attacker's attempt next to the lawful case:
-# the same signed order twice, then with only its agency edited; the same
+# the same signed order twice, then with only its agency edited, a validly
+# signed sealed-order/v1 order (refused with how to re-sign); the same
 # subpoena reference resubmitted; a denied request superseded (--supersedes)
 # with the denial's note shown to the reviewer, and --supersedes of an
 # active request refused; a cover extension under the same order allowed;

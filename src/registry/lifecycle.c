@@ -10,7 +10,11 @@
  * addresses, then the rules that need state: a registered agency and a
  * requester of it valid that day (PA-2), national-security authority (MC-2),
  * extensions of an existing cover within the cumulative cap (MC-5) and not
- * after an indictment (MC-6), follow-ups of emergencies (MC-9, PA-7).
+ * after an indictment (MC-6), follow-ups of emergencies (MC-9, PA-7), and a
+ * legal basis serving one accepted request (PA-2, MC-13: basis.reused, kept
+ * as keyed hashes; --supersedes for a denied or refused one). Consent waits
+ * in consent_pending until the subject confirms it (PA-2). A refused
+ * submission keeps its decision and keyed digest, not its document.
  * Review enforces who may approve (MC-2, PA-2); the sweep enforces every
  * deadline by the clock, with no manual override (MC-5, MC-9, PA-7, PA-8,
  * PA-9). Every transition is one ledger event carrying the policy's SHA-256.

@@ -124,6 +124,10 @@ check sub-first-state review "$(field state)"
 sed 's/"2026-10-31"/"2026-10-30"/' $T/sub.json > $T/sub-again.json
 check sub-again 0 "$(rc A det1 request submit $T/sub-again.json)"
 check sub-again-refused refused "$(field state)"
+# the same reference in other case and spacing is the same basis
+sed 's/"GJ-2026-118"/" gj-2026-118 "/; s/"Grand Jury, District of Examplia"/"grand jury,  district of examplia"/' $T/sub.json > $T/sub-case.json
+check sub-case 0 "$(rc A det1 request submit $T/sub-case.json)"
+has sub-case-reason "\"code\": \"basis.reused\", \"rule\": \"PA-2\", \"pointer\": \"/legal_basis/reference\"" "$T/out"
 has sub-again-reason "\"code\": \"basis.reused\", \"rule\": \"PA-2\", \"pointer\": \"/legal_basis/reference\", \"message\": \"this legal basis already served request $S1: a legal basis serves one request\"" "$T/out"
 # another agency's subpoena of the same number is its own basis
 sed 's/"agency": *"quellford-pd"/"agency": "brantmoor-pd"/' $T/sub.json > $T/sub-other.json
@@ -222,7 +226,7 @@ has consent-strict-reference-msg "$C1: under strict consent is confirmed by the 
 check consent-by-subject 0 "$(rc A sub1 request consent $C1)"
 check consent-by-subject-out "{\"id\": \"$C1\", \"state\": \"review\"}" "$(cat $T/out)"
 check consent-again 1 "$(rc A sub1 request consent $C1)"
-has consent-again-msg "is not waiting for consent (it is review)" "$T/err"
+check consent-again-msg "sealctl: request consent: request $C1 is not waiting for consent" "$(cat $T/err)"
 check consent-then-review 0 "$(rc A rev1 request review $C1 --approve)"
 check consent-active "{\"id\": \"$C1\", \"state\": \"active\"}" "$(cat $T/out)"
 # a person subject is matched by the delivery point of a bound address
@@ -253,7 +257,9 @@ hasnt consent-sweep-early-none "\"$C3\"" "$T/out"
 check consent-sweep 0 "$(rc "$S" --data "$D" --now 2026-12-20 --as aud1 request sweep)"
 has consent-sweep-expired "{\"request\": \"$C3\", \"action\": \"expired\", \"rule\": \"PA-2\"}" "$T/out"
 check consent-late 1 "$(rc "$S" --data "$D" --now 2026-12-20 --as sub1 request consent $C3)"
-has consent-late-msg "is not waiting for consent (it is expired)" "$T/err"
+check consent-late-msg "sealctl: request consent: request $C3 is not waiting for consent" "$(cat $T/err)"
+check consent-late-reviewer 1 "$(rc "$S" --data "$D" --now 2026-12-20 --as rev1 request consent $C3 --reference WC-1)"
+has consent-late-reviewer-msg "is not waiting for consent (it is expired)" "$T/err"
 check consent-produce-expired 1 "$(rc "$S" --data "$D" --now 2026-12-20 --as det1 produce $C3 --out $T/p3)"
 
 # ---- refused submissions keep no body --------------------------------------------------

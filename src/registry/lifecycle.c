@@ -380,6 +380,31 @@ typedef struct basis_keys {
     char supersedes[SEAL_ID_SIZE]; /* the denied or refused request named */
 } basis_keys;
 
+/* A basis field as compared: ASCII letters folded to lower case, runs of
+ * white space as one space, none at either end ("GJ-2026-118 " is the same
+ * reference as "gj-2026-118"). */
+static seal_status basis_field(seal_buf *b, const char *s)
+{
+    seal_status st = SEAL_OK;
+    bool space = false, any = false;
+    for (; s != NULL && *s != '\0' && st == SEAL_OK; s++) {
+        unsigned char c = (unsigned char) *s;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = any;
+            continue;
+        }
+        if (space) {
+            st = seal_buf_append_byte(b, ' ');
+            space = false;
+        }
+        if (st == SEAL_OK) {
+            st = seal_buf_append_byte(b, (uint8_t) (c >= 'A' && c <= 'Z' ? c + 32 : c));
+        }
+        any = true;
+    }
+    return st == SEAL_OK ? seal_buf_append_byte(b, '\0') : st;
+}
+
 static void basis_hashes(const seal_registry *reg, const seal_request *r, basis_keys *k)
 {
     const char *parts[] = {r->agency, seal_basis_name((seal_basis) r->basis), r->reference,
@@ -389,8 +414,7 @@ static void basis_hashes(const seal_registry *reg, const seal_request *r, basis_
     bool ok = r->reference != NULL && r->agency != NULL;
     for (size_t i = 0; i < 4 && ok; i++) {
         /* NUL-separated: no field holds a NUL, so the join is unambiguous */
-        ok = seal_buf_append_str(&b, parts[i] != NULL ? parts[i] : "") == SEAL_OK &&
-             seal_buf_append_byte(&b, '\0') == SEAL_OK;
+        ok = basis_field(&b, parts[i]) == SEAL_OK;
     }
     if (ok) {
         seal_box_hash(reg->box, "basis", b.data, b.len, k->h[k->n]);
@@ -1009,8 +1033,12 @@ seal_status seal_request_consent(seal_registry *reg, const char *id, const char 
     }
     *state = (seal_request_state) row.state;
     if (row.state != SEAL_RS_CONSENT_PENDING) {
-        s = seal_error_set(err, SEAL_REFUSED, "request %s is not waiting for consent (it is %s)",
-                           id, seal_request_state_name(row.state));
+        /* a subject learns no more of a request than that it waits or not */
+        s = reference != NULL
+                ? seal_error_set(err, SEAL_REFUSED,
+                                 "request %s is not waiting for consent (it is %s)", id,
+                                 seal_request_state_name(row.state))
+                : seal_error_set(err, SEAL_REFUSED, "request %s is not waiting for consent", id);
         goto out;
     }
     if (reg->now >= row.expires_at) {

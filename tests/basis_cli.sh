@@ -298,5 +298,11 @@ has ledger-consent-reference "\"by\":\"written_reference\"" "$T/entries"
 has ledger-supersedes "\"supersedes\":\"$S1\"" "$T/entries"
 check ledger-verify 0 "$(rc "$S" log verify --dir "$D/ledger")"
 
+# ---- a registry made before the basis was kept: the first open records it ----------
+sqlite3 "$D/registry.db" "DROP TABLE basis; DROP TABLE supersede; DELETE FROM secret WHERE kind = 'meta';"
+check old-registry-reuse 0 "$(rc A det1 request submit $T/court-signed.json)"
+has old-registry-reuse-reason "\"code\": \"basis.reused\", \"rule\": \"PA-2\", \"pointer\": \"/legal_basis/reference\", \"message\": \"this legal basis already served request $R1: a legal basis serves one request\"" "$T/out"
+check old-registry-tables "basis supersede" "$(sqlite3 "$D/registry.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE name IN ('basis', 'supersede') ORDER BY name)")"
+
 echo "basis_cli: $pass passed, $fails failed"
 [ $fails -eq 0 ]

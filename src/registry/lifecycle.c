@@ -368,6 +368,27 @@ static void follow_up_rules(seal_registry *reg, const seal_request *r, seal_reg_
     memcpy(row->link, e.id, sizeof(row->link));
 }
 
+typedef struct rows_v {
+    seal_reg_request *v;
+    size_t n, cap;
+} rows_v;
+
+static seal_status collect_v(const seal_reg_request *row, void *ud)
+{
+    rows_v *rs = ud;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap == 0 ? 64 : 2 * rs->cap;
+        void *p = seal_realloc(rs->v, cap * sizeof(*rs->v));
+        if (p == NULL) {
+            return SEAL_NOMEM;
+        }
+        rs->v = p;
+        rs->cap = cap;
+    }
+    rs->v[rs->n++] = *row;
+    return SEAL_OK;
+}
+
 /* PA-2 / MC-13: a legal basis serves one request. The keyed hashes of what
  * identifies it: h[0] of (agency, type, reference, issued_by), h[1] of the
  * order's text without its signature lines (so the same order re-signed or
@@ -498,6 +519,72 @@ static void basis_once(seal_registry *reg, const seal_request *r, const seal_reg
         reason(d, SEAL_SEVERITY_REFUSE, "basis.reused", rule, k->ptr[i], m);
         return;
     }
+}
+
+/* Registries made before interface version 4 hold accepted requests but no
+ * basis hashes: record them once, oldest first, so an old basis cannot be
+ * reused either. A derived index, not a transition: no ledger event. */
+seal_status seal__basis_backfill(seal_registry *reg, seal_error *err)
+{
+    seal_buf flag, ct, pt;
+    seal_buf_init(&flag);
+    seal_buf_init(&ct);
+    seal_buf_init(&pt);
+    rows_v rs = {0};
+    seal_status s = reg->ops->secret_get(reg->be, "meta", "basis-backfill", &flag, NULL);
+    if (s != SEAL_NOTFOUND) {
+        seal_buf_cleanup(&flag);
+        return SEAL_OK;
+    }
+    if ((s = reg->ops->begin(reg->be, err)) != SEAL_OK) {
+        return s;
+    }
+    s = reg->ops->request_each(reg->be, collect_v, &rs, err);
+    for (size_t i = 0; i < rs.n && s == SEAL_OK; i++) {
+        seal_reg_request *row = &rs.v[i];
+        seal_request *r = NULL;
+        if (row->state == SEAL_RS_REFUSED) {
+            continue;
+        }
+        seal_buf_reset(&ct);
+        seal_buf_reset(&pt);
+        if (reg->ops->request_get(reg->be, row->id, row, &ct, NULL) != SEAL_OK ||
+            seal_box_unseal(reg->box, row->id, strlen(row->id), ct.data, ct.len, &pt, NULL) !=
+                SEAL_OK ||
+            seal_request_parse((const char *) pt.data, pt.len, &r, NULL) != SEAL_OK) {
+            seal_request_free(r);
+            continue; /* unreadable: verify reports it; nothing to index */
+        }
+        basis_keys k = {.n = 0};
+        basis_hashes(reg, r, &k);
+        for (size_t j = 0; j < k.n && s == SEAL_OK; j++) {
+            char first[SEAL_ID_SIZE];
+            if (reg->ops->basis_get(reg->be, k.h[j], first, NULL) == SEAL_NOTFOUND) {
+                s = reg->ops->basis_put(reg->be, k.h[j], row->id, row->submitted, err);
+            }
+        }
+        seal_request_free(r);
+        if (pt.data != NULL) {
+            seal__wipe(pt.data, pt.len);
+        }
+    }
+    if (s == SEAL_OK) {
+        seal_buf_reset(&ct);
+        s = seal_box_seal(reg->box, "meta:basis-backfill", 19, "4", 1, &ct);
+    }
+    if (s == SEAL_OK) {
+        s = reg->ops->secret_put(reg->be, "meta", "basis-backfill", ct.data, ct.len, err);
+    }
+    if (s == SEAL_OK) {
+        s = reg->ops->commit(reg->be, err);
+    } else {
+        reg->ops->rollback(reg->be);
+    }
+    seal_free(rs.v);
+    seal_buf_cleanup(&flag);
+    seal_buf_cleanup(&ct);
+    seal_buf_cleanup(&pt);
+    return s;
 }
 
 /* The key and associated data of a refused submission's kept decision. */

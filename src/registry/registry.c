@@ -99,7 +99,8 @@ seal_status seal_registry_open(const char *dir, const char *principal, int64_t n
     /* the box first: it proves a store is here, so no stray registry.db is
      * created in a directory that is not a data directory */
     if ((s = seal_box_open(dir, &reg->box, err)) != SEAL_OK ||
-        (s = reg->ops->open(dir, &reg->be, err)) != SEAL_OK) {
+        (s = reg->ops->open(dir, &reg->be, err)) != SEAL_OK ||
+        (s = seal__basis_backfill(reg, err)) != SEAL_OK) {
         goto out;
     }
     if (principal != NULL) {

@@ -60,6 +60,10 @@ void seal__reg_rollback(seal_registry *reg);
  * ledger and releases the operation's savepoint (src/registry/batch.c). */
 seal_status seal__reg_commit_batched(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
 
+/* PA-2 / MC-13: once per registry, records the basis hashes of requests
+ * accepted before they were kept (src/registry/lifecycle.c). */
+seal_status seal__basis_backfill(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
+
 /* Copies s into a fixed field; SEAL_INVALID when it does not fit. */
 seal_status seal__reg_copy(char *dst, size_t n, const char *s) SEAL_MUST_USE;
 

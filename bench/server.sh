@@ -45,7 +45,7 @@ export WRK_TOKEN
 export WRK_BODY=$T/subpoena.json
 cat > "$WRK_BODY" <<'J'
 {"agency": "quellford-pd", "official": "Det. O. Vasquiel, Narcotics",
- "legal_basis": {"type": "subpoena", "reference": "GJ-2026-118",
+ "legal_basis": {"type": "subpoena", "reference": "GJ-2026-@SEQ@",
   "issued_by": "Grand Jury, District of Examplia",
   "issued_at": "2026-11-21T00:00:00Z", "expires_at": "2027-02-19T00:00:00Z",
   "facts": "The subject received 14 parcels at this address between March and June that were later found to contain fentanyl."},

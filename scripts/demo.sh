@@ -130,6 +130,7 @@ J
 # an old preservation, approved 120 days ago: 90 days later the sweep expires it
 OLD=$(day '120 days ago')
 sed -e "s/\"issued_at\": \"[^\"]*\"/\"issued_at\": \"${OLD}T00:00:00Z\"/" \
+    -e "s/\"reference\": \"P-$(day today)-1\"/\"reference\": \"P-$OLD-1\"/" \
     -e "s/\"from\": \"[^\"]*\", \"to\": \"[^\"]*\"/\"from\": \"$(day '300 days ago')\", \"to\": \"$(day '121 days ago')\"/" \
     "$R-preservation.json" > "$R-expired.json"
 cat > "$R-emergency.json" <<J
@@ -158,13 +159,20 @@ J
 submit() { # [sealctl options...] FILE: prints the new id
     D --as det1 request submit "$@" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p'
 }
-review=$(submit "$R-subpoena.json")
-active=$(submit "$R-subpoena.json")
+# a legal basis serves one request (PA-2): each request its own subpoena
+for n in 1 2 3 4; do
+    sed "s/\"GJ-$(day today)-1\"/\"GJ-$(day today)-$n\"/" "$R-subpoena.json" > "$R-subpoena-$n.json"
+done
+review=$(submit "$R-subpoena-1.json")
+active=$(submit "$R-subpoena-2.json")
 D --as rev1 request review "$active" --approve --note "Particular and lawful: the facts tie the parcels to this address." >/dev/null
-denied=$(submit "$R-subpoena.json")
+denied=$(submit "$R-subpoena-3.json")
 D --as rev1 request review "$denied" --deny --note "The window reaches back further than the facts support." >/dev/null
+# the denied subpoena again, narrowed, naming the request it replaces
+sed "s/\"from\": \"$FROM\"/\"from\": \"$(day '100 days ago')\"/" "$R-subpoena-3.json" > "$R-superseding.json"
+superseding=$(submit --supersedes "$denied" "$R-superseding.json")
 refused=$(submit "$R-refused.json")
-closed=$(submit "$R-subpoena.json")
+closed=$(submit "$R-subpoena-4.json")
 D --as rev1 request review "$closed" --approve >/dev/null
 D --as det1 request close "$closed" >/dev/null
 expired=$(D --as det1 --now "$OLD" request submit "$R-expired.json" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p')
@@ -179,6 +187,7 @@ D --as ca1 request review "$cover" --approve >/dev/null
 D --as ca2 request review "$cover" --approve >/dev/null
 D --as po1 request sweep >/dev/null
 printf '  %-26s %s\n' "under review" "$review" "active (with a note)" "$active" "denied (with a note)" "$denied" \
+    "supersedes the denied one" "$superseding" \
     "refused" "$refused" "closed" "$closed" "expired (swept)" "$expired" \
     "emergency, follow-up due" "$emergency" "preservation" "$preservation" "mail cover (signed order)" "$cover"
 D --as aud1 request list

@@ -91,6 +91,9 @@ ID2=$(A det1 request submit "$T/r2.json" | sid)
 A po1 policy set cfr-233 >/dev/null
 ID3=$(A det1 request submit "$T/r3.json" | sid)
 A po1 policy set strict >/dev/null
+# consent waits for the subject (PA-2): sub1, bound to the address, confirms
+# R-000003 here; R-000005 waits for the subject in the browser
+check consent-cli 0 "$(rc A sub1 request consent "$ID3")"
 # an emergency, served at once: its follow-up deadline is the stored one
 cat > "$T/r4.json" <<'J'
 {"agency": "quellford-pd", "official": "Sgt. P. Orlo",
@@ -104,7 +107,10 @@ cat > "$T/r4.json" <<'J'
  "emergency": {"attestation": "A child of six is missing since noon and is in danger of serious injury; the holder was the last person seen with the child."}}
 J
 ID4=$(A det1 request submit "$T/r4.json" | sid)
-check ids "R-000001 R-000002 R-000003 R-000004" "$ID1 $ID2 $ID3 $ID4"
+doc consent CONSENT-2026-78 '{"activity": "criminal_investigation", "offense": "18 USC 1708"}' \
+    "The subject asked us in writing to trace parcels stolen from their mailbox at this address." >"$T/r5.json"
+ID5=$(A det1 request submit "$T/r5.json" | sid)
+check ids "R-000001 R-000002 R-000003 R-000004 R-000005" "$ID1 $ID2 $ID3 $ID4 $ID5"
 check emergency-stored "2026-11-26T00:00:00Z 48" "$(A det1 request show "$ID4" | python3 -c 'import json,sys; e=json.load(sys.stdin)["emergency"]; print(e["follow_up_by"], e["hours_left"])')"
 A rev1 request review "$ID1" --approve >/dev/null
 A det1 produce "$ID1" --out "$T/bundle" >/dev/null
@@ -145,6 +151,9 @@ check api-approval "rev1 approve reviewer" "$(py '" ".join((d["approvals"][0]["p
 check api-note "Particular and lawful: the subject's written consent is on file." "$(py 'd["approvals"][0].get("note", "(no note)")')"
 check api-others "active refused" "$(curl -s -H "Authorization: Bearer ${TOK[aud1]}" "$B/v1/requests" |
     python3 -c 'import json,sys; d={r["id"]: r["state"] for r in json.load(sys.stdin)}; print(d["R-000001"], d["R-000002"])')"
+check api-consent review "$(curl -s -H "Authorization: Bearer ${TOK[aud1]}" "$B/v1/requests/$ID5" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
+check log-consent-line 1 "$(grep -c 'route=/v1/requests/{id}/consent status=200 principal=sub1' "$T/log" || true)"
 check log-review-line 1 "$(grep -c 'route=/v1/requests/{id}/review status=200 principal=rev1' "$T/log" || true)"
 for needle in "${TOK[rev1]}" "${TOK[aud1]}" "${TOK[sub1]}" "$ACCT" "$NAME"; do
     check "log-clean" 0 "$(grep -c -F -- "$needle" "$T/log" || true)"

@@ -199,7 +199,9 @@ done
 
 # ---- MC-2 under cfr-233: the approver is of the inspection service -------------
 # the same unsigned cover the strict directory refused is checked under cfr-233 here
-check cfr-cover 0 "$(rc B insp1 request submit $T/cover.json)"
+# (a new cover under its own process: a legal basis serves one request, PA-2)
+sed 's/"MC-2026-7"/"MC-2026-8"/' $T/cover.json > $T/cover-cfr.json
+check cfr-cover 0 "$(rc B insp1 request submit $T/cover-cfr.json)"
 has cfr-cover-policy '"policy": {"name": "cfr-233"' "$T/out"
 CFR=$(field id)
 check cfr-cover-state review "$(field state)"
@@ -211,7 +213,9 @@ check cfr-cover-inspection 0 "$(rc B ca1 request review $CFR --approve)"
 check cfr-cover-active '{"id": "'$CFR'", "state": "active"}' "$(cat $T/out)"
 check cfr-cover-close 0 "$(rc B insp1 request close $CFR)"
 # under strict the same approver counts: neither approver is of the requesting agency
-check strict-cover 0 "$(rc A insp1 request submit $T/cover-signed.json)"
+sed 's/"MC-2026-7"/"MC-2026-9"/' $T/cover.json > $T/cover-strict.json
+"$S" order sign --key "$T/district-court-examplia.skey" --embed $T/cover-strict.json > $T/cover-strict-signed.json
+check strict-cover 0 "$(rc A insp1 request submit $T/cover-strict-signed.json)"
 STR=$(field id)
 check strict-cover-other-agency 0 "$(rc A ca-fed request review $STR --approve)"
 check strict-cover-after-one '{"id": "'$STR'", "state": "review"}' "$(cat $T/out)"
@@ -247,7 +251,8 @@ check emergency-violation violation "$(field state)"
 has emergency-quarantined '"quarantined": true' "$T/out"
 
 # ---- a cfr-233 emergency confirmed in time by proper process ------------------
-check emergency2 0 "$(rc B sgt1 request submit $T/emergency.json)"
+sed 's/"E-2026-3"/"E-2026-4"/' $T/emergency.json > $T/emergency2.json
+check emergency2 0 "$(rc B sgt1 request submit $T/emergency2.json)"
 EM2=$(field id)
 sed 's/"emergency"/"subpoena"/; s/, *"emergency": {[^}]*}//; s/"health_safety"/"health_safety"/' \
     $T/emergency.json | sed '/"emergency": {/d' > $T/followup.json

@@ -46,9 +46,11 @@ A po1 principal add det1 --agency quellford-pd --role requester >/dev/null
 A po1 principal add rev1 --agency usps-pis --role reviewer >/dev/null
 
 req() { # subjects-json categories-json from to expires
+    # each request under its own process: a legal basis serves one request (PA-2)
+    local n; n=$(cat $T/refn 2>/dev/null || echo 117); n=$((n + 1)); echo $n > $T/refn
     cat <<J
 {"agency": "quellford-pd", "official": "Det. O. Vasquiel, Narcotics",
- "legal_basis": {"type": "subpoena", "reference": "GJ-2026-118",
+ "legal_basis": {"type": "subpoena", "reference": "GJ-2026-$n",
   "issued_by": "Grand Jury, District of Examplia",
   "issued_at": "2026-11-21T00:00:00Z", "expires_at": "$5",
   "facts": "The subject received 14 parcels at this address between March and June that were later found to contain fentanyl."},
@@ -157,7 +159,8 @@ import json,sys; print([e['entry'] for e in json.load(open(sys.argv[1]))['events
 has delay-until '"notice_until":"2027-01-15"' $T/ev7
 has delay-days '"notice_days":"52"' $T/ev7
 has delay-basis '"notice_basis":"request_document"' $T/ev7
-has delay-ref '"notice_reference":"GJ-2026-118"' $T/ev7
+R7REF=$(sed -n 's/.*"reference": "\([^"]*\)".*/\1/p' $T/r7.json)
+has delay-ref "\"notice_reference\":\"$R7REF\"" $T/ev7
 hasnt no-delay-undelayed "notice_until" $T/b1/proofs.json
 
 # ---- the index of requests' ledger events: incremental, ledger-checked --------------

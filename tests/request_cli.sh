@@ -95,14 +95,15 @@ check keygen-perms "600" "$(stat -c %a $T/district-court-examplia.skey)"
 check keygen-vkey "$(cat $T/district-court-examplia.vkey)" "$(cat $T/vkey.out)"
 check keygen-again "1" "$(run $S order keygen --dir $T district-court-examplia | cut -d'|' -f1)"
 $S order sign --key $T/district-court-examplia.skey $T/court.json > $T/order.note
-check order-text "sealed-order/v1
+check order-text "sealed-order/v2
 issuer district-court-examplia
+agency quellford-pd
 reference GJ-2026-118
 type court_order
-subjects $(head -5 $T/order.note | sed -n 's/^subjects //p')
+subjects $(head -6 $T/order.note | sed -n 's/^subjects //p')
 categories identity,tracking
 window 2026-01-01..2026-10-31
-expires 2027-02-19T00:00:00Z" "$(head -9 $T/order.note)"
+expires 2027-02-19T00:00:00Z" "$(head -10 $T/order.note)"
 $S order sign --key $T/district-court-examplia.skey --embed $T/court.json > $T/court-signed.json
 check court-signed "0|{\"decision\": \"review\", $PS, \"reasons\": [$REVIEW1]}|" \
     "$(run $S --now $NOW request check --issuer-key $T/district-court-examplia.vkey $T/court-signed.json)"
@@ -116,6 +117,10 @@ check court-moved "0|{\"decision\": \"refused\", $PS, \"reasons\": [{\"code\": \
 sed 's/Ima Drovenko/Orlen Vasquiel/' $T/court-signed.json > $T/court-other.json
 check court-other-subject "0|{\"decision\": \"refused\", $PS, \"reasons\": [{\"code\": \"order.mismatch\", \"rule\": \"PA-2\", \"pointer\": \"/subjects\", \"message\": \"the order's subjects line does not match the request\"}]}|" \
     "$(run $S --now $NOW request check --issuer-key $T/district-court-examplia.vkey $T/court-other.json)"
+# the same order with only the agency edited (PA-2: sealed-order/v2 binds it)
+sed 's/"agency": *"quellford-pd"/"agency": "other-pd"/' $T/court-signed.json > $T/court-agency.json
+check court-other-agency "0|{\"decision\": \"refused\", $PS, \"reasons\": [{\"code\": \"order.mismatch\", \"rule\": \"PA-2\", \"pointer\": \"/agency\", \"message\": \"the order's agency line does not match the request\"}]}|" \
+    "$(run $S --now $NOW request check --issuer-key $T/district-court-examplia.vkey $T/court-agency.json)"
 # a forged signature: one byte of the signature changed
 python3 - "$T/court-signed.json" "$T/court-forged.json" <<'P'
 import json, sys, base64

@@ -153,6 +153,7 @@ declare -A ALLOW=(
     ["GET /v1/requests/{id}"]="$STAFF auditor"
     ["GET /v1/requests/{id}/preview"]="reviewer cover_approver hq_approver"
     ["POST /v1/requests/{id}/review"]="reviewer cover_approver hq_approver"
+    ["POST /v1/requests/{id}/consent"]="reviewer cover_approver hq_approver subject"
     ["POST /v1/requests/{id}/extend"]="requester"
     ["POST /v1/requests/{id}/close"]="$ACTORS"
     ["POST /v1/requests/{id}/renew"]="$ACTORS"
@@ -206,8 +207,26 @@ check cover-id C-000001 "$CID"
 check pres-submit 201 "$(call POST /v1/requests requester $T/preservation.json)"
 PRES=$(j $T/body 'd["id"]')
 check pres-approve 200 "$(call POST /v1/requests/$PRES/review reviewer <(echo '{"approve": true}'))"
-check toclose-submit 201 "$(call POST /v1/requests requester $T/subpoena.json)"
+# (its own process: a legal basis serves one request, PA-2)
+sed 's/"GJ-2026-118"/"GJ-2026-119"/' $T/subpoena.json > $T/toclose.json
+check toclose-submit 201 "$(call POST /v1/requests requester $T/toclose.json)"
 CLOSE=$(j $T/body 'd["id"]')
+# consent (PA-2), naming both identifiers sub1 is bound to: under cfr-233 a
+# reviewer may record the written consent's reference (the walk does)
+cat > $T/consent.json <<'J'
+{"agency": "quellford-pd", "official": "Det. O. Vasquiel, Narcotics",
+ "legal_basis": {"type": "consent", "reference": "CONSENT-2026-5", "issued_by": "The account holder",
+  "issued_at": "2026-11-21T00:00:00Z", "expires_at": "2027-02-19T00:00:00Z",
+  "facts": "The account holder reported parcels stolen from this address and asked us to review the delivery records of the account."},
+ "purpose": {"activity": "criminal_investigation", "offense": "18 USC 1708"},
+ "subjects": [{"type": "email", "value": "zq.oltrane@mail.example"}, {"type": "account", "value": "AC-77"}],
+ "categories": ["identity", "contact"], "window": {"from": "2026-01-01", "to": "2026-10-31"}}
+J
+check consent-submit 201 "$(call POST /v1/requests requester $T/consent.json)"
+CONS=$(j $T/body 'd["id"]')
+check consent-pending consent_pending "$(j $T/body 'd["state"]')"
+echo '{"reference": "WC-2026-9"}' > $T/consent-ref.json
+echo '{}' > $T/consent-me.json
 
 # ---- walk the OpenAPI document: every path answers its success status -------
 echo '{"policy": "cfr-233"}' > $T/policy-put.json
@@ -227,6 +246,7 @@ while IFS='|' read -r m p ok roles; do
     case "$m $p" in
     "POST /v1/requests/check" | "POST /v1/requests") body=$T/subpoena.json ;;
     "POST /v1/requests/{id}/review") who=reviewer; body=$T/approve.json ;;
+    "POST /v1/requests/{id}/consent") body=$T/consent-ref.json; url=${url//\{id\}/$CONS} ;;
     "POST /v1/requests/{id}/extend") body=$T/extension.json; url="${url//\{id\}/$CID}" ;;
     "PUT /v1/policy") body=$T/policy-put.json ;;
     "POST /v1/requests/{id}/close") url=${url//\{id\}/$CLOSE} ;;
@@ -247,6 +267,7 @@ check walk-me '{"id":"det1","agency":"quellford-pd","roles":["requester"],"valid
 check walk-preview '"kinds":{},"records":0,"empty":true' "$(w 'GET /v1/requests/{id}/preview' | tr -d ' \n' | grep -o '"kinds":.*true' || true)"
 check walk-approved '"state":"active"' "$(w 'POST /v1/requests/{id}/review' | tr -d ' ' | grep -o '"state":"active"' || true)"
 check walk-extend-state review "$(w 'POST /v1/requests/{id}/extend' | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
+check walk-consent "{\"id\": \"$CONS\", \"state\": \"review\"}" "$(w 'POST /v1/requests/{id}/consent')"
 check walk-closed "{\"id\":\"$CLOSE\",\"closed\":true}" "$(w 'POST /v1/requests/{id}/close')"
 check walk-renewed "{\"id\":\"$PRES\",\"renewed\":true}" "$(w 'POST /v1/requests/{id}/renew')"
 check walk-indicted "{\"cover\":\"$CID\",\"indicted\":\"2026-11-24\"}" "$(w 'POST /v1/covers/{id}/indict')"
@@ -275,6 +296,28 @@ check close-other-agency '403 permission' "$(call POST /v1/requests/$ID/close ot
 check sweep-report '"actions"' "$(call POST /v1/sweep privacy_officer >/dev/null; grep -o '"actions"' $T/body)"
 check indict-bad-date '400 /date' "$(call POST /v1/covers/$CID/indict requester <(echo '{"date": "soon"}')) $(pointer)"
 check indict-unknown-field '400 /when' "$(call POST /v1/covers/$CID/indict requester <(echo '{"date": "2026-11-24", "when": 1}')) $(pointer)"
+
+# ---- a legal basis serves one request; consent is proven (PA-2) ----------------
+check basis-reused 201 "$(call POST /v1/requests requester $T/subpoena.json)"
+check basis-reused-state "refused basis.reused" "$(j $T/body 'd["state"] + " " + d["decision"]["reasons"][0]["code"]')"
+check basis-reused-first "this legal basis already served request $ID: a legal basis serves one request" "$(j $T/body 'd["decision"]["reasons"][0]["message"]')"
+check supersedes-bad-id '400 invalid' "$(call POST '/v1/requests?supersedes=no/such' requester $T/subpoena.json) $(ptype)"
+check supersedes-active 201 "$(call POST "/v1/requests?supersedes=$ID" requester $T/subpoena.json)"
+check supersedes-active-code basis.supersedes_state "$(j $T/body 'd["decision"]["reasons"][0]["code"]')"
+check refused-no-document '404 not-found' "$(call GET "/v1/requests/$(j $T/body 'd["id"]')?document=true" requester) $(ptype)"
+sed 's/"CONSENT-2026-5"/"CONSENT-2026-6"/' $T/consent.json > $T/consent2.json
+# a consent under strict: the privacy officer makes strict the policy of record for it
+check consent-strict-policy 200 "$(call PUT /v1/policy privacy_officer <(echo '{"policy": "strict"}'))"
+check consent-strict 201 "$(call POST /v1/requests requester $T/consent2.json)"
+CONS2=$(j $T/body 'd["id"]')
+check consent-strict-pending consent_pending "$(j $T/body 'd["state"]')"
+check consent-strict-policy-back 200 "$(call PUT /v1/policy privacy_officer <(echo '{"policy": "cfr-233"}'))"
+check consent-by-requester '403 role' "$(call POST /v1/requests/$CONS2/consent requester $T/consent-me.json) $(ptype)"
+check consent-strict-reference 409 "$(call POST /v1/requests/$CONS2/consent reviewer $T/consent-ref.json)"
+check consent-unknown-field '400 invalid' "$(call POST /v1/requests/$CONS2/consent subject <(echo '{"ref": 1}')) $(ptype)"
+check consent-by-subject 200 "$(call POST /v1/requests/$CONS2/consent subject $T/consent-me.json)"
+check consent-by-subject-state review "$(j $T/body 'd["state"]')"
+check consent-twice 409 "$(call POST /v1/requests/$CONS2/consent subject $T/consent-me.json)"
 
 # ---- productions ---------------------------------------------------------------
 call GET /v1/productions/P-$ID requester >/dev/null
@@ -349,6 +392,7 @@ for key in "${!ALLOW[@]}"; do
     body=
     case "$m $p" in *check | "POST /v1/requests" | *extend) body=$T/subpoena.json ;; esac
     [[ $p == *review ]] && body=$T/deny.json
+    [[ $p == *consent ]] && body=$T/consent-me.json
     [[ $p == *indict ]] && body=$T/indict.json
     url=${p//\{tile\}/$(tile)}; url=${url//\{pid\}/P-$ID}; url=${url//\{name\}/manifest.note}
     url=${url//\{asset\}/app.js}; url=${url//\{id\}/$ID}

@@ -976,6 +976,261 @@ static void test_policy_of_record(void **state)
     free(d);
 }
 
+/* ---- issue 11: a legal basis serves one request; consent is proven ---------------------- */
+
+/* Submits doc as who under policy, optionally superseding; *d the decision. */
+static seal_request_state submit_as(const char *dir, const char *who, const char *doc,
+                                    const char *policy, const char *supersedes,
+                                    char id[SEAL_ID_SIZE], seal_decision *d)
+{
+    seal_error err;
+    if (policy != NULL) {
+        /* the requester cannot choose: the privacy officer sets the policy
+         * of record for this submission, and strict again after it */
+        seal_registry *po = reg_as(dir, "po1", t_of("2026-11-24"));
+        assert_int_equal(seal_registry_policy_set(po, policy, NULL, &err), SEAL_OK);
+        seal_registry_close(po);
+    }
+    seal_registry *reg = reg_as(dir, who, t_of("2026-11-24"));
+    seal_submit_options o = {.supersedes = supersedes};
+    assert_int_equal(seal_request_submit(reg, doc, strlen(doc), &o, id, d, &err), SEAL_OK);
+    seal_buf out;
+    seal_buf_init(&out);
+    assert_int_equal(seal_request_show(reg, id, false, &out, &err), SEAL_OK);
+    /* the request's own state: the first one shown (a superseded one follows) */
+    seal_request_state st = SEAL_RS_COUNT;
+    const char *at = strstr(seal_buf_str(&out), "\"state\": \"");
+    assert_non_null(at);
+    at += strlen("\"state\": \"");
+    for (int k = 0; k < SEAL_RS_COUNT; k++) {
+        const char *name = seal_request_state_name(k);
+        if (strncmp(at, name, strlen(name)) == 0 && at[strlen(name)] == '"') {
+            st = (seal_request_state) k;
+        }
+    }
+    seal_buf_cleanup(&out);
+    seal_registry_close(reg);
+    if (policy != NULL) {
+        seal_registry *po = reg_as(dir, "po1", t_of("2026-11-24"));
+        assert_int_equal(seal_registry_policy_set(po, "strict", NULL, &err), SEAL_OK);
+        seal_registry_close(po);
+    }
+    return st;
+}
+
+static void review_as(const char *dir, const char *who, const char *id, bool approve,
+                      const char *note, seal_request_state want)
+{
+    seal_error err;
+    seal_request_state st;
+    seal_registry *reg = reg_as(dir, who, t_of("2026-11-24"));
+    assert_int_equal(seal_request_review_note(reg, id, approve, note, &st, &err), SEAL_OK);
+    assert_int_equal(st, want);
+    seal_registry_close(reg);
+}
+
+static seal_status consent_as(const char *dir, const char *who, const char *id, const char *ref,
+                              seal_request_state *st, seal_error *err)
+{
+    seal_registry *reg = reg_as(dir, who, t_of("2026-11-24"));
+    seal_status s = seal_request_consent(reg, id, ref, st, err);
+    seal_registry_close(reg);
+    return s;
+}
+
+static void test_basis_once(void **state)
+{
+    (void) state;
+    char dir[512], r1[SEAL_ID_SIZE], r2[SEAL_ID_SIZE], r3[SEAL_ID_SIZE], r4[SEAL_ID_SIZE];
+    fresh_under(dir, sizeof(dir), NULL);
+    seal_decision *d = malloc(sizeof(*d));
+    assert_non_null(d);
+    /* one signed court order (strict needs it for tracking) */
+    lcase c = {"PA-2", P_STRICT,
+               SUB,    "/legal_basis/type=\"court_order\";/categories=[\"identity\", \"tracking\"]",
+               "",     true,
+               "",     false};
+    char *order = build(&c, false);
+    assert_int_equal(submit_as(dir, "det1", order, NULL, NULL, r1, d), SEAL_RS_REVIEW);
+    review_as(dir, "rev1", r1, true, NULL, SEAL_RS_ACTIVE);
+    /* the attacker: the same order again, refused naming the first */
+    assert_int_equal(submit_as(dir, "det1", order, NULL, NULL, r2, d), SEAL_RS_REFUSED);
+    assert_int_equal(d->n_reasons, 1);
+    assert_string_equal(d->reasons[0].code, "basis.reused");
+    assert_string_equal(d->reasons[0].rule, "PA-2");
+    assert_string_equal(d->reasons[0].pointer, "/legal_basis/reference");
+    char m[1024];
+    snprintf(m, sizeof(m),
+             "this legal basis already served request %s: a legal basis serves one request", r1);
+    assert_string_equal(d->reasons[0].message, m);
+    /* the same order moved to another agency: its agency line no longer matches */
+    json_error_t je;
+    json_t *moved = json_loads(order, 0, &je);
+    assert_non_null(moved);
+    json_object_set_new(moved, "agency", json_string("brantmoor-sheriff"));
+    char *moved_s = json_dumps(moved, 0);
+    json_decref(moved);
+    assert_int_equal(submit_as(dir, "sgt1", moved_s, NULL, NULL, r2, d), SEAL_RS_REFUSED);
+    assert_string_equal(d->reasons[0].code, "order.mismatch");
+    assert_string_equal(d->reasons[0].pointer, "/agency");
+    /* --supersedes of an active request is refused */
+    assert_int_equal(submit_as(dir, "det1", order, NULL, r1, r2, d), SEAL_RS_REFUSED);
+    assert_string_equal(d->reasons[0].code, "basis.supersedes_state");
+
+    /* a subpoena: resubmitted, refused; denied, then superseded */
+    lcase sc = {"PA-2", P_BOTH, SUB, "", "", false, "", false};
+    char *sub = build(&sc, false);
+    assert_int_equal(submit_as(dir, "det1", sub, NULL, NULL, r2, d), SEAL_RS_REVIEW);
+    assert_int_equal(submit_as(dir, "det1", sub, NULL, NULL, r3, d), SEAL_RS_REFUSED);
+    assert_string_equal(d->reasons[0].code, "basis.reused");
+    review_as(dir, "rev1", r2, false, "the window is wider than the facts", SEAL_RS_DENIED);
+    assert_int_equal(submit_as(dir, "det1", sub, NULL, NULL, r3, d), SEAL_RS_REFUSED);
+    snprintf(m, sizeof(m),
+             "this legal basis already served request %s, which was denied: name it with "
+             "--supersedes %s to replace it",
+             r2, r2);
+    assert_string_equal(d->reasons[0].message, m);
+    assert_int_equal(submit_as(dir, "det1", sub, NULL, r2, r3, d), SEAL_RS_REVIEW);
+    /* the reviewer of the superseding request sees the denial's note */
+    seal_error err;
+    seal_buf out;
+    seal_buf_init(&out);
+    seal_registry *reg = reg_as(dir, "rev1", t_of("2026-11-24"));
+    assert_int_equal(seal_request_show(reg, r3, false, &out, &err), SEAL_OK);
+    char want[512];
+    snprintf(want, sizeof(want), "\"supersedes\": \"%s\"", r2);
+    assert_non_null(strstr(seal_buf_str(&out), want));
+    snprintf(
+        want, sizeof(want),
+        "\"superseded\": {\"id\": \"%s\", \"state\": \"denied\", \"approvals\": "
+        "[{\"principal\": \"rev1\", \"decision\": \"deny\", \"role\": \"reviewer\", "
+        "\"at\": \"2026-11-24T00:00:00Z\", \"note\": \"the window is wider than the facts\"}]}",
+        r2);
+    assert_non_null(strstr(seal_buf_str(&out), want));
+    seal_registry_close(reg);
+    /* superseded once only; the next one is a reuse of the superseding one */
+    assert_int_equal(submit_as(dir, "det1", sub, NULL, r2, r4, d), SEAL_RS_REFUSED);
+    assert_string_equal(d->reasons[0].code, "basis.supersedes_twice");
+    assert_int_equal(submit_as(dir, "det1", sub, NULL, NULL, r4, d), SEAL_RS_REFUSED);
+    snprintf(m, sizeof(m),
+             "this legal basis already served request %s: a legal basis serves one request", r3);
+    assert_string_equal(d->reasons[0].message, m);
+
+    /* a cover extension under the same basis goes on (MC-5), a copy does not (MC-13) */
+    lcase cc = {"MC-13", P_CFR, COVER, "", CRIME_EXT, false, "", false};
+    char *cover = build(&cc, false), *ext = build(&cc, true);
+    assert_int_equal(submit_as(dir, "insp1", cover, "cfr-233", NULL, r1, d), SEAL_RS_REVIEW);
+    review_as(dir, "ca1", r1, true, NULL, SEAL_RS_ACTIVE);
+    assert_int_equal(submit_as(dir, "insp1", cover, "cfr-233", NULL, r2, d), SEAL_RS_REFUSED);
+    assert_string_equal(d->reasons[0].code, "basis.reused");
+    assert_string_equal(d->reasons[0].rule, "MC-13");
+    assert_int_equal(submit_as(dir, "insp1", ext, "cfr-233", NULL, r2, d), SEAL_RS_REVIEW);
+
+    /* a refused submission keeps its decision, not its body */
+    reg = reg_as(dir, "det1", t_of("2026-11-24"));
+    seal_buf_reset(&out);
+    assert_int_equal(seal_request_show(reg, r4, true, &out, &err), SEAL_NOTFOUND);
+    snprintf(m, sizeof(m),
+             "request %s was refused: its document was not kept, only the decision and the "
+             "document's keyed digest",
+             r4);
+    assert_string_equal(err.msg, m);
+    seal_buf_reset(&out);
+    assert_int_equal(seal_request_show(reg, r4, false, &out, &err), SEAL_OK);
+    assert_non_null(strstr(seal_buf_str(&out), "\"document_kept\": false, \"refusal\": "
+                                               "{\"document_hash\": \""));
+    assert_non_null(strstr(seal_buf_str(&out), "\"code\": \"basis.reused\""));
+    seal_registry_close(reg);
+    seal_buf_cleanup(&out);
+    /* no reference in clear in registry.db or the ledger */
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd), "grep -rqa -e GJ-2026-118 -e MC-2026-7 '%s'", dir);
+    assert_int_not_equal(tu_run(NULL, "%s", cmd), 0);
+    free(order);
+    free(moved_s);
+    free(sub);
+    free(cover);
+    free(ext);
+    free(d);
+}
+
+static void test_consent(void **state)
+{
+    (void) state;
+    char dir[512], c1[SEAL_ID_SIZE], c2[SEAL_ID_SIZE], c3[SEAL_ID_SIZE];
+    fresh_under(dir, sizeof(dir), NULL);
+    seal_error err;
+    seal_registry *reg = reg_as(dir, "po1", t_of("2026-11-24"));
+    const char *both[] = {"email:orlen.v@post.example", "account:AC-1"};
+    const char *one[] = {"email:orlen.v@post.example"};
+    assert_int_equal(seal_subject_add(reg, "sub-both", "usps-pis", 0, INT64_MAX, both, 2, &err),
+                     SEAL_OK);
+    assert_int_equal(seal_subject_add(reg, "sub-one", "usps-pis", 0, INT64_MAX, one, 1, &err),
+                     SEAL_OK);
+    seal_registry_close(reg);
+    seal_decision *d = malloc(sizeof(*d));
+    assert_non_null(d);
+    lcase cc = {"PA-2",
+                P_BOTH,
+                SUB,
+                "/legal_basis/type=\"consent\";/legal_basis/expires_at=\"2026-12-19T00:00:00Z\";"
+                "/subjects=[{\"type\": \"email\", \"value\": \"Orlen.V@Post.Example\"}, "
+                "{\"type\": \"account\", \"value\": \"AC-1\"}]",
+                "/legal_basis/reference=\"CONSENT-2\"",
+                false,
+                "",
+                false};
+    char *doc = build(&cc, false), *doc2 = build(&cc, true);
+    seal_request_state st;
+    /* strict: only the subject confirms; the requester, a subject bound to one of
+     * the two, and a reviewer's reference are refused */
+    assert_int_equal(submit_as(dir, "det1", doc, NULL, NULL, c1, d), SEAL_RS_CONSENT_PENDING);
+    assert_int_equal(consent_as(dir, "det1", c1, NULL, &st, &err), SEAL_PERM);
+    assert_int_equal(consent_as(dir, "sub-one", c1, NULL, &st, &err), SEAL_REFUSED);
+    char m[1024];
+    snprintf(m, sizeof(m),
+             "request %s: principal sub-one is not bound to subject 2 of 2 the request names; "
+             "consent is confirmed by every subject (PA-2)",
+             c1);
+    assert_string_equal(err.msg, m);
+    assert_null(strstr(err.msg, "AC-1"));
+    assert_int_equal(consent_as(dir, "rev1", c1, "WC-9", &st, &err), SEAL_REFUSED);
+    assert_non_null(strstr(err.msg, "under strict consent is confirmed by the subject"));
+    reg = reg_as(dir, "rev1", t_of("2026-11-24"));
+    assert_int_equal(seal_request_review(reg, c1, true, &st, &err), SEAL_REFUSED);
+    seal_registry_close(reg);
+    assert_int_equal(consent_as(dir, "sub-both", c1, NULL, &st, &err), SEAL_OK);
+    assert_int_equal(st, SEAL_RS_REVIEW);
+    review_as(dir, "rev1", c1, true, NULL, SEAL_RS_ACTIVE);
+    /* cfr-233: a reviewer may record the written consent's reference */
+    assert_int_equal(submit_as(dir, "det1", doc2, "cfr-233", NULL, c2, d), SEAL_RS_CONSENT_PENDING);
+    assert_int_equal(consent_as(dir, "rev-q", c2, "WC-9", &st, &err), SEAL_REFUSED);
+    assert_int_equal(consent_as(dir, "rev1", c2, "WC-9", &st, &err), SEAL_OK);
+    assert_int_equal(st, SEAL_RS_REVIEW);
+    /* unconfirmed consent expires with its basis and discloses nothing */
+    cc.edits2 = "/legal_basis/reference=\"CONSENT-3\"";
+    char *doc3 = build(&cc, true);
+    assert_int_equal(submit_as(dir, "det1", doc3, NULL, NULL, c3, d), SEAL_RS_CONSENT_PENDING);
+    seal_buf out;
+    seal_buf_init(&out);
+    reg = reg_as(dir, "aud1", t_of("2026-12-19"));
+    assert_int_equal(seal_request_sweep(reg, &out, &err), SEAL_OK);
+    char want[512];
+    snprintf(want, sizeof(want),
+             "{\"request\": \"%s\", \"action\": \"expired\", \"rule\": \"PA-2\"}", c3);
+    assert_non_null(strstr(seal_buf_str(&out), want));
+    seal_registry_close(reg);
+    seal_buf_cleanup(&out);
+    reg = reg_as(dir, "sub-both", t_of("2026-12-19"));
+    assert_int_equal(seal_request_consent(reg, c3, NULL, &st, &err), SEAL_REFUSED);
+    assert_int_equal(st, SEAL_RS_EXPIRED);
+    seal_registry_close(reg);
+    free(doc);
+    free(doc2);
+    free(doc3);
+    free(d);
+}
+
 static int setup(void **state)
 {
     (void) state;
@@ -1007,6 +1262,8 @@ int main(void)
         cmocka_unit_test(test_rule_table),
         cmocka_unit_test(test_integrity),
         cmocka_unit_test(test_policy_of_record),
+        cmocka_unit_test(test_basis_once),
+        cmocka_unit_test(test_consent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -207,6 +207,12 @@ static const tcase cases[] = {
     /* (the "NOTICE-AFTER-SIGN" edit adds the delay after the order was signed) */
     {"PA-8", P_BOTH, SUB, "/legal_basis/type=\"court_order\";NOTICE-AFTER-SIGN", true, "refused",
      "order.mismatch@/legal_basis/notice_delay_until"},
+    /* PA-2: an order serves the agency it names (sealed-order/v2); "AGENCY-AFTER-SIGN"
+     * edits only /agency after signing, "V1-ORDER" signs the old text without it */
+    {"PA-2", P_BOTH, SUB, "/legal_basis/type=\"court_order\";AGENCY-AFTER-SIGN", true, "refused",
+     "order.mismatch@/agency"},
+    {"PA-2", P_BOTH, SUB, "/legal_basis/type=\"court_order\";V1-ORDER", true, "refused",
+     "order.version@/legal_basis/order"},
     /* PA-9: preservation discloses nothing */
     {"PA-9", P_BOTH, PRES, "", false, "review", REVIEW},
     {"PA-9", P_BOTH, PRES, "/categories=[\"contact\"]", false, "refused",
@@ -367,7 +373,7 @@ static void edit(json_t *root, const char *ptr, const char *value)
     }
 }
 
-static void sign_into(json_t *root)
+static void sign_into(json_t *root, bool v1)
 {
     char *text = json_dumps(root, 0);
     seal_request *r = NULL;
@@ -378,6 +384,14 @@ static void sign_into(json_t *root)
     seal_buf_init(&note);
     if (seal_request_well_formed(r)) {
         assert_int_equal(seal_request_order_text(r, "examplia-district", &t, &err), SEAL_OK);
+        if (v1) { /* the old text: sealed-order/v1 and no agency line */
+            char *a = strstr((char *) t.data, "\nagency ");
+            char *e = a != NULL ? strchr(a + 1, '\n') : NULL;
+            assert_non_null(e);
+            memmove(a, e, strlen(e) + 1);
+            t.len = strlen((char *) t.data);
+            memcpy(t.data, "sealed-order/v1", 15);
+        }
         assert_int_equal(seal_note_sign(signer, seal_buf_str(&t), t.len, &note, &err), SEAL_OK);
         json_object_set_new(json_object_get(root, "legal_basis"), "order",
                             json_string(seal_buf_str(&note)));
@@ -395,7 +409,7 @@ static char *build(const tcase *c, bool *protect)
     assert_non_null(root);
     char edits[1024];
     snprintf(edits, sizeof(edits), "%s", c->edits);
-    bool notice_after = false;
+    bool notice_after = false, agency_after = false, v1 = false;
     *protect = false;
     for (char *tok = edits; tok != NULL && *tok != '\0';) {
         char *semi = strchr(tok, ';');
@@ -406,6 +420,10 @@ static char *build(const tcase *c, bool *protect)
             *protect = true;
         } else if (strcmp(tok, "NOTICE-AFTER-SIGN") == 0) {
             notice_after = true;
+        } else if (strcmp(tok, "AGENCY-AFTER-SIGN") == 0) {
+            agency_after = true;
+        } else if (strcmp(tok, "V1-ORDER") == 0) {
+            v1 = true;
         } else {
             char *eq = strchr(tok, '=');
             assert_non_null(eq);
@@ -415,10 +433,13 @@ static char *build(const tcase *c, bool *protect)
         tok = semi != NULL ? semi + 1 : NULL;
     }
     if (c->sign) {
-        sign_into(root);
+        sign_into(root, v1);
     }
     if (notice_after) {
         edit(root, "/legal_basis/notice_delay_until", "\"2027-01-10\"");
+    }
+    if (agency_after) {
+        edit(root, "/agency", "\"another-pd\"");
     }
     char *s = json_dumps(root, JSON_PRESERVE_ORDER);
     json_decref(root);
@@ -631,6 +652,45 @@ static void test_approver_agency_errors(void **state)
     }
 }
 
+/* PA-2: only cfr-233 lets a reviewer's record of written consent stand in for
+ * the subject; the key is for consent only, a boolean. */
+static void test_written_consent(void **state)
+{
+    (void) state;
+    seal_policy_numbers num;
+    seal_policy_get_numbers(policies[0], &num);
+    assert_true(num.consent_written_reference);
+    seal_policy_get_numbers(policies[1], &num);
+    assert_false(num.consent_written_reference);
+    const char *src = getenv("SEAL_SOURCE_DIR");
+    if (src == NULL) {
+        skip();
+    }
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/policies/cfr-233.json", src);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[SEAL_POLICY_MAX_SIZE + 1];
+    size_t n = fread(text, 1, SEAL_POLICY_MAX_SIZE, f);
+    fclose(f);
+    text[n] = '\0';
+    static const char key[] = "\"written_consent_reference\": true";
+    char *at = strstr(text, key);
+    assert_non_null(at);
+    static char bad[SEAL_POLICY_MAX_SIZE + 1];
+    memcpy(bad, text, n + 1);
+    memset(bad + (at - text), ' ', strlen(key));
+    memcpy(bad + (at - text), "\"written_consent_reference\": 1", 30);
+    seal_policy *p = NULL;
+    seal_error err;
+    seal_error_init(&err);
+    assert_int_equal(seal_policy_load(bad, n, "t.json", &p, &err), SEAL_INVALID);
+    assert_null(p);
+    assert_string_equal(err.msg,
+                        "t.json: /bases/consent/written_consent_reference: a boolean, allowed for "
+                        "consent only");
+}
+
 static void test_decision_json(void **state)
 {
     (void) state;
@@ -762,7 +822,7 @@ int main(void)
         cmocka_unit_test(test_cover_approvers), cmocka_unit_test(test_approver_agency_errors),
         cmocka_unit_test(test_decision_json),   cmocka_unit_test(test_subjects_digest),
         cmocka_unit_test(test_policy_errors),   cmocka_unit_test(test_policy_files),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_alloc_failures),  cmocka_unit_test(test_written_consent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

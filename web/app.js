@@ -54,7 +54,7 @@
     const STATE_LABEL = {
         review: 'Awaiting review', active: 'Active', refused: 'Refused', denied: 'Denied',
         approved: 'Approved', closed: 'Closed', expired: 'Expired', extended: 'Extended',
-        violation: 'Violation',
+        consent_pending: 'Awaiting consent', violation: 'Violation',
     };
     function badge(state) {
         return h('span', { class: `badge badge-${String(state).replace(/[^a-z_-]/g, '')}` },
@@ -820,13 +820,46 @@
                 h('td', { class: 'nowrap' }, a.request || ''),
                 proofCells[i]))));
         const sigOut = h('p', { class: 'muted' }, note ? 'Checking the checkpoint signature…' : 'No checkpoint was given.');
+        // PA-2: a consent request waits until every subject it names confirms it
+        const cid = nextId('consent');
+        const cinput = h('input', { id: cid, name: 'request', autocomplete: 'off', spellcheck: 'false', required: true });
+        const cerr = h('div', {});
+        const cform = h('form', { class: 'card', 'aria-labelledby': 'con-h', novalidate: true },
+            h('h2', { id: 'con-h' }, 'Confirm a consent'),
+            h('p', { class: 'hint' }, 'An agency that asks for your records with your consent gives you its request id. Confirm it here only if you gave that consent: nothing is disclosed until you do, and then only after review.'),
+            h('div', { class: 'field' }, h('label', { for: cid }, 'Request id'), cinput),
+            h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Confirm my consent')),
+            cerr);
+        cform.addEventListener('submit', async (ev) => {
+            ev.preventDefault();
+            cerr.replaceChildren();
+            const id = cinput.value.trim();
+            if (!id) {
+                cerr.append(errorBox(new Problem(400, { title: 'no request id', detail: 'type the request id the agency gave you' }), 'Not confirmed'));
+                cinput.focus();
+                return;
+            }
+            const btn = cform.querySelector('button');
+            btn.disabled = true;
+            say('Confirming your consent…');
+            try {
+                const c = await api(`/v1/requests/${encodeURIComponent(id)}/consent`, { method: 'POST', body: {} });
+                say(`Consent confirmed: ${c.id} is now ${STATE_LABEL[c.state] ? STATE_LABEL[c.state].toLowerCase() : c.state}.`);
+                cinput.value = '';
+            } catch (e) {
+                say('');
+                cerr.append(errorBox(e, 'Not confirmed'));
+            }
+            btn.disabled = false;
+        });
         main.lastChild.replaceWith(
             h('p', { class: 'lede' }, `As of ${day(r.as_of)}. Found by ${ids.join('; ') || 'your identifiers'}.`),
             h('section', { 'aria-labelledby': 'recs-h' }, h('h2', { id: 'recs-h' }, `Your records (${records.length})`),
                 records.length ? h('div', { class: 'records' }, records) : h('p', { class: 'muted' }, 'No records are held about you under these identifiers.')),
             h('section', { 'aria-labelledby': 'acc-h' }, h('h2', { id: 'acc-h' }, 'Accounting of disclosures'),
                 h('p', { class: 'hint' }, 'Who received your records, when and why (5 U.S.C. 552a(c)). Each entry is proven included in the signed ledger checkpoint below.'),
-                h('div', { class: 'table-wrap' }, table), sigOut));
+                h('div', { class: 'table-wrap' }, table), sigOut),
+            cform);
         if (!note) return;
         for (let i = 0; i < acc.length; i++) {
             const l = acc[i].ledger;

@@ -94,7 +94,10 @@ typedef struct seal_policy_numbers {
     int64_t notice_days_max;    /* PA-8 */
     int64_t preservation_days;  /* PA-9 */
     int64_t preservation_renewals;
-    int cover_approver_agency;         /* seal_cover_approver_agency (MC-2) */
+    int cover_approver_agency; /* seal_cover_approver_agency (MC-2) */
+    /* PA-2: consent is confirmed by the subject; true when a reviewer may
+     * instead record the written consent's reference (cfr-233) */
+    bool consent_written_reference;
     int64_t cover_records_days;        /* MC-11: cover records purged after */
     int64_t cover_return_alert_days;   /* MC-11: unreturned records alert after the cover ends */
     int64_t accounting_years;          /* PA-4: accounting kept at least (years) */

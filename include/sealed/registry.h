@@ -6,7 +6,9 @@
  *
  *   submit -> policy check -> review -> approved / denied -> active
  *          -> expired / closed   (emergencies: active at once, then confirmed
- *                                 by proper process or a violation)
+ *                                 by proper process or a violation;
+ *                                 consent: consent_pending until confirmed,
+ *                                 then review)
  *
  * Every transition is one ledger event (DATA/ledger) carrying the policy's
  * SHA-256 and a keyed hash of the document, never personal data. Requests
@@ -50,6 +52,10 @@ typedef enum {
     SEAL_RS_EXPIRED,
     SEAL_RS_CLOSED,
     SEAL_RS_VIOLATION, /* an emergency not confirmed in time (MC-9, PA-7) */
+    /* consent waiting for the subject's confirmation (or, where the policy
+     * allows it, a reviewer's record of the written consent); appended last
+     * so the integers stored in registry.db keep their meaning */
+    SEAL_RS_CONSENT_PENDING,
     SEAL_RS_COUNT
 } seal_request_state;
 const char *seal_request_state_name(int state);
@@ -202,6 +208,9 @@ seal_status seal_request_check_in(seal_registry *reg, const seal_policy *p, cons
 
 typedef struct seal_submit_options {
     const char *follows; /* the emergency request this proper process confirms */
+    /* PA-2: the request this one replaces, which was denied or refused (and
+     * so never produced); it may then reuse that request's legal basis. */
+    const char *supersedes;
 } seal_submit_options;
 
 /* Submits a request document as the acting principal (a requester of the
@@ -224,6 +233,22 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
  * SEAL_VERIFY when that policy is not available with its hash. */
 seal_status seal_request_policy(seal_registry *reg, const char *id, seal_policy **out,
                                 seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+/* PA-2: confirms a consent request waiting in consent_pending. reference
+ * NULL: the acting principal is a subject (role subject, valid today) bound
+ * to every subject the request names (compared after standardisation: an
+ * email, phone, account or tracking subject to the identifier of that type,
+ * a person or address subject to an `address` identifier with the same
+ * delivery point). reference non-NULL (1..SEAL_CONSENT_REFERENCE_MAX
+ * printable bytes): a reviewer not of the requesting agency records the
+ * reference of the subject's written consent, only where the request's
+ * policy allows it (cfr-233; strict refuses). Kept encrypted, never logged.
+ * The request then goes to review (or is active at once when its decision
+ * needed no review). SEAL_REFUSED naming the rule otherwise, by subject
+ * position, never by identifier. *state: the state afterwards. */
+#define SEAL_CONSENT_REFERENCE_MAX 200
+seal_status seal_request_consent(seal_registry *reg, const char *id, const char *reference,
+                                 seal_request_state *state, seal_error *err) SEAL_MUST_USE
+    SEAL_NONNULL(1, 2, 4);
 /* Approves or denies as the acting principal. SEAL_REFUSED (message says
  * which rule) when the principal may not: own request, own agency, missing
  * role, delegation not valid today, already reviewed, not under review, or

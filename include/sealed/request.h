@@ -153,10 +153,14 @@ uint32_t seal_request_categories(const seal_request *r);
  * into hex (65 bytes). SEAL_INVALID when the request has no subjects array. */
 seal_status seal_request_subjects_digest(const seal_request *r, char hex[65]) SEAL_MUST_USE;
 
-/* Appends to out the text of the signed order (DESIGN.md "Signed orders")
- * that this request needs, as issuer `issuer` would sign it: "sealed-order/v1"
- * and every line recomputed from the request. SEAL_INVALID when the request
- * is not well formed. */
+/* The first line of a signed order's text. v2 adds `agency ID` after
+ * `issuer ID`; v1 orders are refused (re-sign them with `sealctl order sign`). */
+#define SEAL_ORDER_FORMAT "sealed-order/v2"
+/* Appends to out the text of the signed order that this request needs, as
+ * issuer `issuer` would sign it: SEAL_ORDER_FORMAT and every line recomputed
+ * from the request (issuer, agency, reference, type, subjects, categories,
+ * window, expires, [notice-delay-until], [cover]). SEAL_INVALID when the
+ * request is not well formed. */
 seal_status seal_request_order_text(const seal_request *r, const char *issuer, seal_buf *out,
                                     seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `sealctl request check|submit|list|show|review|extend|close|sweep`.
+ * `sealctl request check|submit|list|show|review|consent|extend|close|sweep`.
  * check parses a request document and evaluates it under a policy with no
  * side effects, printing one JSON decision (or, with --compare, one per
  * shipped policy); exit 0 for every decision, 1 only when the document or a
@@ -53,18 +53,29 @@ static const char help[] =
     "  FILE|-              the request document; - reads standard input\n\n"
     "The clock is --now (or $SEALED_NOW), else the system clock.\n\n"
     "exit status: 0 a decision was printed (whatever it is); 1 the document, a\n"
-    "key or DIR could not be read; 2 usage error.\n\n"
+    "key or DIR could not be read; 2 usage error.\n\n";
+
+static const char help_lifecycle[] =
     "The lifecycle (each acting as --as ID / $SEALED_PRINCIPAL, at --now):\n"
-    "  submit [--follows ID] FILE|-\n"
+    "  submit [--follows ID] [--supersedes ID] FILE|-\n"
     "        store the document as submitted (encrypted), check it under the data\n"
     "        directory's policy of record (`sealctl policy show`) with the\n"
     "        registry's issuers and protected addresses, and record the decision:\n"
     "        {\"id\": ID, \"state\": S, \"decision\": {...}}. --follows names the\n"
-    "        emergency request this proper process confirms (MC-9, PA-7).\n"
+    "        emergency request this proper process confirms (MC-9, PA-7). A legal\n"
+    "        basis (and a signed order) serves one request: reusing one is refused\n"
+    "        (basis.reused) unless --supersedes names the denied or refused\n"
+    "        request it replaces (PA-2). A refused submission keeps its decision\n"
+    "        and the document's keyed digest, not the document.\n"
     "        --policy and --issuer-key are refused (exit 2): the requester picks\n"
     "        neither the rules nor whom to trust. A privacy officer changes the\n"
     "        policy of record (`sealctl policy set`) and registers issuers\n"
     "        (`sealctl issuer add`).\n"
+    "  consent ID                   as a subject bound to every subject the\n"
+    "                               request names: confirm its consent (PA-2)\n"
+    "  consent ID --reference REF   as a reviewer, where the policy allows it\n"
+    "                               (cfr-233): record the written consent's\n"
+    "                               reference instead\n"
     "  review ID --approve|--deny [--note TEXT]\n"
     "                               as a reviewer/approver not of its agency;\n"
     "                               the note (at most 2000 bytes) is kept\n"
@@ -82,7 +93,9 @@ static const char help[] =
     "  sweep                        enforce deadlines: expiry, emergency\n"
     "                               follow-ups, delayed notice, overdue\n"
     "                               amendment acknowledgements and reviews\n"
-    "States: refused, review, denied, active, expired, closed, violation.\n";
+    "States: refused, consent_pending, review, denied, active, expired, closed,\n"
+    "violation. Consent waits in consent_pending until confirmed, then is\n"
+    "reviewed; unconfirmed, it expires with its basis and discloses nothing.\n";
 
 #define MAX_ISSUERS 16
 
@@ -336,12 +349,14 @@ static int submit(seal_cli *cli, int argc, char **argv, const char *extends)
                                  a, a);
             goto out;
         }
-        if (strcmp(a, "--follows") == 0 && i + 1 >= argc) {
+        if ((strcmp(a, "--follows") == 0 || strcmp(a, "--supersedes") == 0) && i + 1 >= argc) {
             rc = seal__cli_usage(cli, what, "%s needs a value", a);
             goto out;
         }
         if (strcmp(a, "--follows") == 0) {
             opt.follows = argv[++i];
+        } else if (strcmp(a, "--supersedes") == 0) {
+            opt.supersedes = argv[++i];
         } else if ((a[0] == '-' && a[1] != '\0') || path != NULL) {
             rc = seal__cli_usage(cli, what, "unexpected argument '%s'", a);
             goto out;
@@ -405,7 +420,7 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
     bool is_list = strcmp(sub, "list") == 0, is_sweep = strcmp(sub, "sweep") == 0;
     const char *id = NULL;
     bool approve = false, deny = false, document = false;
-    const char *file = NULL, *note = NULL;
+    const char *file = NULL, *note = NULL, *reference = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(sub, "review") == 0 && strcmp(a, "--note") == 0) {
@@ -413,6 +428,11 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
                 return seal__cli_usage(cli, what, "--note needs TEXT");
             }
             note = argv[++i];
+        } else if (strcmp(sub, "consent") == 0 && strcmp(a, "--reference") == 0) {
+            if (i + 1 >= argc) {
+                return seal__cli_usage(cli, what, "--reference needs REF");
+            }
+            reference = argv[++i];
         } else if (strcmp(sub, "review") == 0 && strcmp(a, "--approve") == 0) {
             approve = true;
         } else if (strcmp(sub, "review") == 0 && strcmp(a, "--deny") == 0) {
@@ -474,6 +494,13 @@ static int lifecycle(seal_cli *cli, int argc, char **argv)
         while (s == SEAL_OK && out.len > 0 && out.data[out.len - 1] == '\n') {
             out.len--;
         }
+    } else if (strcmp(sub, "consent") == 0) {
+        seal_request_state st = SEAL_RS_CONSENT_PENDING;
+        s = seal_request_consent(reg, id, reference, &st, &err);
+        if (s == SEAL_OK) {
+            s = seal_buf_printf(&out, "{\"id\": \"%s\", \"state\": \"%s\"}", id,
+                                seal_request_state_name(st));
+        }
     } else if (strcmp(sub, "review") == 0) {
         seal_request_state st = SEAL_RS_REVIEW;
         s = seal_request_review_note(reg, id, approve, note, &st, &err);
@@ -502,6 +529,7 @@ int seal__cmd_request(seal_cli *cli, int argc, char **argv)
 {
     if (seal__cli_wants_help(argc, argv) || argc < 2) {
         fputs(help, argc < 2 ? stderr : stdout);
+        fputs(help_lifecycle, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "check") == 0) {
@@ -510,8 +538,8 @@ int seal__cmd_request(seal_cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "submit") == 0) {
         return submit(cli, argc - 1, argv + 1, NULL);
     }
-    static const char *const subs[] = {"list",   "show",  "preview", "review",
-                                       "extend", "close", "sweep"};
+    static const char *const subs[] = {"list",  "show",  "preview", "review",
+                                       "extend", "close", "sweep",   "consent"};
     for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
         if (strcmp(argv[1], subs[i]) == 0) {
             return lifecycle(cli, argc - 1, argv + 1);

@@ -48,6 +48,7 @@ static const char *line_pointer(const char *kw, size_t n)
         const char *ptr;
     } map[] = {
         {"issuer", "/legal_basis/order"},
+        {"agency", "/agency"},
         {"reference", "/legal_basis/reference"},
         {"type", "/legal_basis/type"},
         {"subjects", "/subjects"},
@@ -123,9 +124,18 @@ static void check_order(const seal_request *r, const seal_check_options *o, cons
         goto out;
     }
     const char *text = r->order;
-    if (text_len < 16 || memcmp(text, "sealed-order/v1\n", 16) != 0) {
+    static const char head[] = SEAL_ORDER_FORMAT "\n";
+    const size_t hl = sizeof(head) - 1;
+    if (text_len >= hl && memcmp(text, "sealed-order/v1\n", hl) == 0) {
+        /* PA-2: a v1 order does not name the agency it serves */
+        refuse(d, "order.version", rule, "/legal_basis/order",
+               "the order is sealed-order/v1, which does not bind the agency: have the issuer "
+               "re-sign it as " SEAL_ORDER_FORMAT " (sealctl order sign)");
+        goto out;
+    }
+    if (text_len < hl || memcmp(text, head, hl) != 0) {
         refuse(d, "order.malformed", rule, "/legal_basis/order",
-               "the order's text does not start with sealed-order/v1");
+               "the order's text does not start with " SEAL_ORDER_FORMAT);
         goto out;
     }
     /* every expected line must stand in the order, and every order line must
@@ -137,7 +147,7 @@ static void check_order(const seal_request *r, const seal_check_options *o, cons
         size_t al = pass == 0 ? wl : text_len;
         const char *b = pass == 0 ? text : w;
         size_t bl = pass == 0 ? text_len : wl;
-        size_t i = 16;
+        size_t i = hl;
         while (i < al) {
             const char *nl = memchr(a + i, '\n', al - i);
             size_t e = nl != NULL ? (size_t) (nl - a) : al;
@@ -149,7 +159,7 @@ static void check_order(const seal_request *r, const seal_check_options *o, cons
             bool same = other != NULL && ll == e - i && memcmp(other, a + i, ll) == 0;
             if (ptr == NULL) {
                 refuse(d, "order.malformed", rule, "/legal_basis/order",
-                       "the order holds a line sealed-order/v1 does not define");
+                       "the order holds a line " SEAL_ORDER_FORMAT " does not define");
             } else if (!same && (pass == 0 || other == NULL)) {
                 char m[SEAL_REASON_MESSAGE_MAX];
                 snprintf(m, sizeof(m), "the order's %.*s line does not match the request",

@@ -53,6 +53,7 @@ void seal_policy_get_numbers(const seal_policy *p, seal_policy_numbers *out)
     out->preservation_days = p->preservation_days;
     out->preservation_renewals = p->preservation_renewals;
     out->cover_approver_agency = p->cover_approver_agency;
+    out->consent_written_reference = p->consent_written_reference;
     out->cover_records_days = p->cover_records_days;
     out->cover_return_alert_days = p->cover_return_alert_days;
     out->accounting_years = p->accounting_years;
@@ -207,8 +208,13 @@ static bool role_of(ctx *c, json_t *obj, const char *ptr, const char *key, int *
 
 static bool load_bases(ctx *c, seal_policy *p, json_t *root)
 {
-    static const char *const keys[] = {
-        "privacy_act", "unlocks", "signed_order", "signed_order_in_emergency", "review", NULL};
+    static const char *const keys[] = {"privacy_act",
+                                       "unlocks",
+                                       "signed_order",
+                                       "signed_order_in_emergency",
+                                       "review",
+                                       "written_consent_reference",
+                                       NULL};
     static const char *const rkeys[] = {"approvers", "role", NULL};
     const char *bnames[SEAL_BASIS_COUNT + 1];
     json_t *bases = member(c, root, "", "bases", JSON_OBJECT);
@@ -262,6 +268,17 @@ static bool load_bases(ctx *c, seal_policy *p, json_t *root)
             p->signed_order_in_emergency = json_is_true(se);
         } else if (b == SEAL_BASIS_MAIL_COVER) {
             p->signed_order_in_emergency = p->signed_order[b];
+        }
+        /* PA-2: whether a reviewer's record of written consent stands in
+         * for the subject's own confirmation (default false) */
+        json_t *wc = json_object_get(o, "written_consent_reference");
+        if (wc != NULL) {
+            if (b != SEAL_BASIS_CONSENT || !json_is_boolean(wc)) {
+                char pp[96];
+                snprintf(pp, sizeof(pp), "%s/written_consent_reference", ptr);
+                return fail(c, pp, "a boolean, allowed for consent only");
+            }
+            p->consent_written_reference = json_is_true(wc);
         }
         char rp[96];
         snprintf(rp, sizeof(rp), "%s/review", ptr);

@@ -39,6 +39,7 @@ struct seal_policy {
     uint32_t unlock[SEAL_BASIS_COUNT]; /* bitmask of seal_category */
     bool signed_order[SEAL_BASIS_COUNT];
     bool signed_order_in_emergency;   /* mail_cover with an emergency object */
+    bool consent_written_reference;   /* a reviewer may record written consent (PA-2) */
     bool discloses[SEAL_BASIS_COUNT]; /* has a Privacy Act basis (PA-1) */
     unsigned approvers[SEAL_BASIS_COUNT];
     int approver_role[SEAL_BASIS_COUNT];

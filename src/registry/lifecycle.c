@@ -10,7 +10,11 @@
  * addresses, then the rules that need state: a registered agency and a
  * requester of it valid that day (PA-2), national-security authority (MC-2),
  * extensions of an existing cover within the cumulative cap (MC-5) and not
- * after an indictment (MC-6), follow-ups of emergencies (MC-9, PA-7).
+ * after an indictment (MC-6), follow-ups of emergencies (MC-9, PA-7), and a
+ * legal basis serving one accepted request (PA-2, MC-13: basis.reused, kept
+ * as keyed hashes; --supersedes for a denied or refused one). Consent waits
+ * in consent_pending until the subject confirms it (PA-2). A refused
+ * submission keeps its decision and keyed digest, not its document.
  * Review enforces who may approve (MC-2, PA-2); the sweep enforces every
  * deadline by the clock, with no manual override (MC-5, MC-9, PA-7, PA-8,
  * PA-9). Every transition is one ledger event carrying the policy's SHA-256.
@@ -28,6 +32,7 @@
 #include "sealed/alloc.h"
 #include "sealed/retain.h"
 #include "sealed/time.h"
+#include "store/std.h"
 
 #define DAY SEAL__DAY
 #define ROLE(r) (1u << (r))
@@ -359,6 +364,231 @@ static void follow_up_rules(seal_registry *reg, const seal_request *r, seal_reg_
     memcpy(row->link, e.id, sizeof(row->link));
 }
 
+typedef struct rows_v {
+    seal_reg_request *v;
+    size_t n, cap;
+} rows_v;
+
+static seal_status collect_v(const seal_reg_request *row, void *ud)
+{
+    rows_v *rs = ud;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap == 0 ? 64 : 2 * rs->cap;
+        void *p = seal_realloc(rs->v, cap * sizeof(*rs->v));
+        if (p == NULL) {
+            return SEAL_NOMEM;
+        }
+        rs->v = p;
+        rs->cap = cap;
+    }
+    rs->v[rs->n++] = *row;
+    return SEAL_OK;
+}
+
+/* PA-2 / MC-13: a legal basis serves one request. The keyed hashes of what
+ * identifies it: h[0] of (agency, type, reference, issued_by), h[1] of the
+ * order's text without its signature lines (so the same order re-signed or
+ * with signatures added is the same order). Keyed (sealed/box.h): the
+ * registry never holds a reference in clear. */
+typedef struct basis_keys {
+    uint8_t h[2][SEAL_REG_HASH];
+    const char *ptr[2];
+    size_t n;
+    char supersedes[SEAL_ID_SIZE]; /* the denied or refused request named */
+} basis_keys;
+
+/* A basis field as compared: ASCII letters folded to lower case, runs of
+ * white space as one space, none at either end ("GJ-2026-118 " is the same
+ * reference as "gj-2026-118"). */
+static seal_status basis_field(seal_buf *b, const char *s)
+{
+    seal_status st = SEAL_OK;
+    bool space = false, any = false;
+    for (; s != NULL && *s != '\0' && st == SEAL_OK; s++) {
+        unsigned char c = (unsigned char) *s;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = any;
+            continue;
+        }
+        if (space) {
+            st = seal_buf_append_byte(b, ' ');
+            space = false;
+        }
+        if (st == SEAL_OK) {
+            st = seal_buf_append_byte(b, (uint8_t) (c >= 'A' && c <= 'Z' ? c + 32 : c));
+        }
+        any = true;
+    }
+    return st == SEAL_OK ? seal_buf_append_byte(b, '\0') : st;
+}
+
+static void basis_hashes(const seal_registry *reg, const seal_request *r, basis_keys *k)
+{
+    const char *parts[] = {r->agency, seal_basis_name((seal_basis) r->basis), r->reference,
+                           r->issued_by};
+    seal_buf b;
+    seal_buf_init(&b);
+    bool ok = r->reference != NULL && r->agency != NULL;
+    for (size_t i = 0; i < 4 && ok; i++) {
+        /* NUL-separated: no field holds a NUL, so the join is unambiguous */
+        ok = basis_field(&b, parts[i]) == SEAL_OK;
+    }
+    if (ok) {
+        seal_box_hash(reg->box, "basis", b.data, b.len, k->h[k->n]);
+        k->ptr[k->n++] = "/legal_basis/reference";
+    }
+    seal_buf_cleanup(&b);
+    if (r->order != NULL) {
+        /* a signed note's text ends at the blank line before its signatures */
+        const char *end = NULL;
+        for (size_t i = 0; i + 1 < r->order_len; i++) {
+            if (r->order[i] == '\n' && r->order[i + 1] == '\n') {
+                end = r->order + i + 1;
+                break;
+            }
+        }
+        size_t tl = end != NULL ? (size_t) (end - r->order) : r->order_len;
+        seal_box_hash(reg->box, "basis-order", r->order, tl, k->h[k->n]);
+        k->ptr[k->n++] = "/legal_basis/order";
+    }
+}
+
+static void basis_once(seal_registry *reg, const seal_request *r, const seal_reg_request *row,
+                       const char *supersedes, seal_decision *d, basis_keys *k)
+{
+    const char *rule = is_cover(row) ? "MC-13" : "PA-2";
+    char m[4 * SEAL_ID_SIZE]; /* ids are short; reason() truncates */
+    seal_reg_request old;
+    if (supersedes != NULL) {
+        char by[SEAL_ID_SIZE];
+        if (!seal_id_valid(supersedes) ||
+            reg->ops->request_get(reg->be, supersedes, &old, NULL, NULL) != SEAL_OK ||
+            strcmp(old.agency, row->agency) != 0) {
+            reason(d, SEAL_SEVERITY_REFUSE, "basis.supersedes_unknown", rule, "",
+                   "--supersedes names a request of the same agency");
+            return;
+        }
+        /* denied or refused requests were never active, so never produced */
+        if (old.state != SEAL_RS_DENIED && old.state != SEAL_RS_REFUSED) {
+            snprintf(m, sizeof(m),
+                     "request %s is %s: only a request denied or refused before any production "
+                     "can be superseded",
+                     old.id, seal_request_state_name(old.state));
+            reason(d, SEAL_SEVERITY_REFUSE, "basis.supersedes_state", rule, "", m);
+            return;
+        }
+        if (reg->ops->supersede_get(reg->be, old.id, true, by, NULL) == SEAL_OK) {
+            snprintf(m, sizeof(m), "request %s was already superseded by %s", old.id, by);
+            reason(d, SEAL_SEVERITY_REFUSE, "basis.supersedes_twice", rule, "", m);
+            return;
+        }
+        memcpy(k->supersedes, old.id, sizeof(k->supersedes));
+    }
+    basis_hashes(reg, r, k);
+    for (size_t i = 0; i < k->n; i++) {
+        char first[SEAL_ID_SIZE];
+        if (reg->ops->basis_get(reg->be, k->h[i], first, NULL) != SEAL_OK ||
+            strcmp(first, k->supersedes) == 0) {
+            continue;
+        }
+        /* an extension of the same cover goes on under the cover's basis,
+         * and proper process confirms the emergency it follows (MC-9, PA-7) */
+        bool found = reg->ops->request_get(reg->be, first, &old, NULL, NULL) == SEAL_OK;
+        if (found && is_cover(row) && r->cover.extends != NULL && old.cover[0] != '\0' &&
+            strcmp(old.cover, row->cover) == 0) {
+            continue;
+        }
+        if (found && row->link[0] != '\0' && strcmp(old.id, row->link) == 0) {
+            continue;
+        }
+        if (found && (old.state == SEAL_RS_DENIED || old.state == SEAL_RS_REFUSED)) {
+            snprintf(m, sizeof(m),
+                     "this legal basis already served request %s, which was %s: name it with "
+                     "--supersedes %s to replace it",
+                     first, seal_request_state_name(old.state), first);
+        } else {
+            snprintf(m, sizeof(m),
+                     "this legal basis already served request %s: a legal basis serves one "
+                     "request",
+                     first);
+        }
+        reason(d, SEAL_SEVERITY_REFUSE, "basis.reused", rule, k->ptr[i], m);
+        return;
+    }
+}
+
+/* Registries made before interface version 4 hold accepted requests but no
+ * basis hashes: record them once, oldest first, so an old basis cannot be
+ * reused either. A derived index, not a transition: no ledger event. */
+seal_status seal__basis_backfill(seal_registry *reg, seal_error *err)
+{
+    seal_buf flag, ct, pt;
+    seal_buf_init(&flag);
+    seal_buf_init(&ct);
+    seal_buf_init(&pt);
+    rows_v rs = {0};
+    seal_status s = reg->ops->secret_get(reg->be, "meta", "basis-backfill", &flag, NULL);
+    if (s != SEAL_NOTFOUND) {
+        seal_buf_cleanup(&flag);
+        return SEAL_OK;
+    }
+    if ((s = reg->ops->begin(reg->be, err)) != SEAL_OK) {
+        return s;
+    }
+    s = reg->ops->request_each(reg->be, collect_v, &rs, err);
+    for (size_t i = 0; i < rs.n && s == SEAL_OK; i++) {
+        seal_reg_request *row = &rs.v[i];
+        seal_request *r = NULL;
+        if (row->state == SEAL_RS_REFUSED) {
+            continue;
+        }
+        seal_buf_reset(&ct);
+        seal_buf_reset(&pt);
+        if (reg->ops->request_get(reg->be, row->id, row, &ct, NULL) != SEAL_OK ||
+            seal_box_unseal(reg->box, row->id, strlen(row->id), ct.data, ct.len, &pt, NULL) !=
+                SEAL_OK ||
+            seal_request_parse((const char *) pt.data, pt.len, &r, NULL) != SEAL_OK) {
+            seal_request_free(r);
+            continue; /* unreadable: verify reports it; nothing to index */
+        }
+        basis_keys k = {.n = 0};
+        basis_hashes(reg, r, &k);
+        for (size_t j = 0; j < k.n && s == SEAL_OK; j++) {
+            char first[SEAL_ID_SIZE];
+            if (reg->ops->basis_get(reg->be, k.h[j], first, NULL) == SEAL_NOTFOUND) {
+                s = reg->ops->basis_put(reg->be, k.h[j], row->id, row->submitted, err);
+            }
+        }
+        seal_request_free(r);
+        if (pt.data != NULL) {
+            seal__wipe(pt.data, pt.len);
+        }
+    }
+    if (s == SEAL_OK) {
+        seal_buf_reset(&ct);
+        s = seal_box_seal(reg->box, "meta:basis-backfill", 19, "4", 1, &ct);
+    }
+    if (s == SEAL_OK) {
+        s = reg->ops->secret_put(reg->be, "meta", "basis-backfill", ct.data, ct.len, err);
+    }
+    if (s == SEAL_OK) {
+        s = reg->ops->commit(reg->be, err);
+    } else {
+        reg->ops->rollback(reg->be);
+    }
+    seal_free(rs.v);
+    seal_buf_cleanup(&flag);
+    seal_buf_cleanup(&ct);
+    seal_buf_cleanup(&pt);
+    return s;
+}
+
+/* The key and associated data of a refused submission's kept decision. */
+static void refusal_key(char *key, size_t n, const char *request)
+{
+    snprintf(key, n, "refusal:%s", request);
+}
+
 seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
                                 const seal_submit_options *opt, char id[SEAL_ID_SIZE],
                                 seal_decision *d, seal_error *err)
@@ -426,6 +656,10 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
     if (opt->follows != NULL) {
         follow_up_rules(reg, r, &row, opt->follows, d);
     }
+    basis_keys bk = {.n = 0};
+    if (d->verdict != SEAL_VERDICT_REFUSED) {
+        basis_once(reg, r, &row, opt->supersedes, d, &bk);
+    }
     if (d->verdict == SEAL_VERDICT_REFUSED) {
         /* a refusal found by the stateful rules: what review would have
          * needed no longer applies */
@@ -473,10 +707,38 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
     if (row.state == SEAL_RS_REFUSED) {
         row.decided = reg->now;
     }
-    /* MC-13: the document exactly as submitted, sealed to its id */
+    /* PA-2: consent waits for the subject's own confirmation first */
+    if (r->basis == SEAL_BASIS_CONSENT && row.state != SEAL_RS_REFUSED && !emergency) {
+        row.state = SEAL_RS_CONSENT_PENDING;
+    }
+    /* MC-13: the document exactly as submitted, sealed to its id; a refused
+     * one keeps only its decision and keyed digest (a refusal is no reason
+     * to hold what was sent, and junk must not grow the registry) */
     uint8_t doc_hash[SEAL_REG_HASH];
     seal_box_hash(reg->box, "document", doc, len, doc_hash);
-    if ((s = seal_box_seal(reg->box, row.id, strlen(row.id), doc, len, &ct)) != SEAL_OK) {
+    if (row.state == SEAL_RS_REFUSED) {
+        char key[SEAL_ID_SIZE + 16], hex[2 * SEAL_REG_HASH + 1];
+        seal_buf kept;
+        seal_buf_init(&kept);
+        refusal_key(key, sizeof(key), row.id);
+        seal_hex_encode(hex, doc_hash, SEAL_REG_HASH);
+        if ((s = seal_buf_printf(&kept, "{\"document_hash\": \"%s\", \"decision\": ", hex)) ==
+                SEAL_OK &&
+            (s = seal_decision_json(d, &kept)) == SEAL_OK &&
+            (s = seal_buf_append_byte(&kept, '}')) == SEAL_OK) {
+            s = seal_box_seal(reg->box, key, strlen(key), kept.data, kept.len, &ct);
+        }
+        if (s == SEAL_OK) {
+            s = reg->ops->secret_put(reg->be, "refusal", row.id, ct.data, ct.len, err);
+        } else {
+            seal_error_set(err, s, "out of memory");
+        }
+        seal_buf_cleanup(&kept);
+        seal_buf_reset(&ct);
+        if (s != SEAL_OK) {
+            goto out;
+        }
+    } else if ((s = seal_box_seal(reg->box, row.id, strlen(row.id), doc, len, &ct)) != SEAL_OK) {
         seal_error_set(err, s, "out of memory");
         goto out;
     }
@@ -489,6 +751,21 @@ seal_status seal_request_submit(seal_registry *reg, const char *doc, size_t len,
     }
     static const char *const decided[] = {"request.refused", "request.review", "request.approved"};
     if ((s = event(reg, &row, decided[d->verdict], NULL, NULL, err)) != SEAL_OK) {
+        goto out;
+    }
+    if (row.state == SEAL_RS_CONSENT_PENDING &&
+        (s = event(reg, &row, "request.consent_pending", NULL, NULL, err)) != SEAL_OK) {
+        goto out;
+    }
+    /* PA-2 / MC-13: only an accepted submission takes its basis */
+    for (size_t i = 0; i < bk.n && row.state != SEAL_RS_REFUSED && s == SEAL_OK; i++) {
+        s = reg->ops->basis_put(reg->be, bk.h[i], row.id, reg->now, err);
+    }
+    if (s == SEAL_OK && row.state != SEAL_RS_REFUSED && bk.supersedes[0] != '\0' &&
+        (s = reg->ops->supersede_put(reg->be, row.id, bk.supersedes, err)) == SEAL_OK) {
+        s = event(reg, &row, "request.supersedes", "supersedes", bk.supersedes, err);
+    }
+    if (s != SEAL_OK) {
         goto out;
     }
     if (row.state == SEAL_RS_ACTIVE) {
@@ -772,6 +1049,193 @@ out:
     return s;
 }
 
+/* ---- consent (PA-2) ---------------------------------------------------------------------- */
+
+/* The index type a request subject is compared by: a person or an address
+ * by its delivery point, the rest by their own type. */
+static seal_index_type subject_index(int type)
+{
+    switch (type) {
+    case SEAL_SUBJECT_PERSON:
+    case SEAL_SUBJECT_ADDRESS:
+        return SEAL_IDX_ADDRESS;
+    case SEAL_SUBJECT_EMAIL:
+        return SEAL_IDX_EMAIL;
+    case SEAL_SUBJECT_PHONE:
+        return SEAL_IDX_PHONE;
+    case SEAL_SUBJECT_ACCOUNT:
+        return SEAL_IDX_ACCOUNT;
+    case SEAL_SUBJECT_TRACKING:
+        return SEAL_IDX_TRACKING;
+    default:
+        return SEAL_IDX_NONE;
+    }
+}
+
+/* SEAL_OK when the acting subject principal is bound to every subject the
+ * document names; SEAL_REFUSED naming the first other one by position. */
+static seal_status bound_to_all(seal_registry *reg, const seal_reg_request *row, const seal_buf *ct,
+                                seal_error *err)
+{
+    seal_buf pt, ids, one;
+    seal_buf_init(&pt);
+    seal_buf_init(&ids);
+    seal_buf_init(&one);
+    seal_request *r = NULL;
+    seal_status s = seal_subject_identifiers(reg, &ids, err);
+    if (s == SEAL_OK) {
+        s = seal_box_unseal(reg->box, row->id, strlen(row->id), ct->data, ct->len, &pt, err);
+    }
+    if (s == SEAL_OK) {
+        s = seal_request_parse((const char *) pt.data, pt.len, &r, err);
+    }
+    for (size_t i = 0; s == SEAL_OK && i < r->n_subjects; i++) {
+        const seal__subject *sj = &r->subjects[i];
+        seal_index_type want = subject_index(sj->type);
+        uint32_t off = want == SEAL_IDX_ADDRESS ? sj->addr_key : sj->ident_key;
+        bool found = false;
+        const char *line = seal_buf_str(&ids);
+        while (!found && sj->ok && off != SEAL__NO_KEY && line != NULL && *line != '\0') {
+            const char *nl = strchr(line, '\n');
+            size_t ll = nl != NULL ? (size_t) (nl - line) : strlen(line);
+            int t;
+            size_t vo;
+            seal_buf_reset(&one);
+            if (seal_subject_ident_parse(line, ll, &t, &vo) == SEAL_OK &&
+                (seal_index_type) t == want &&
+                seal__std_identifier(want, line + vo, ll - vo, &one, NULL) == SEAL_OK &&
+                strcmp(seal_buf_str(&one), seal__req_key(r, off)) == 0) {
+                found = true;
+            }
+            line = nl != NULL ? nl + 1 : NULL;
+        }
+        if (!found) {
+            s = seal_error_set(err, SEAL_REFUSED,
+                               "request %s: principal %s is not bound to subject %zu of %zu the "
+                               "request names; consent is confirmed by every subject (PA-2)",
+                               row->id, reg->me.id, i + 1, r->n_subjects);
+        }
+    }
+    if (s == SEAL_OK && r->n_subjects == 0) {
+        s = seal_error_set(err, SEAL_REFUSED, "request %s names no subject (PA-2)", row->id);
+    }
+    seal_request_free(r);
+    seal__wipe(pt.data, pt.len);
+    seal__wipe(ids.data, ids.len);
+    seal__wipe(one.data, one.len);
+    seal_buf_cleanup(&pt);
+    seal_buf_cleanup(&ids);
+    seal_buf_cleanup(&one);
+    return s;
+}
+
+static bool reference_valid(const char *s)
+{
+    size_t n = strlen(s);
+    json_t *valid = n > 0 && n <= SEAL_CONSENT_REFERENCE_MAX ? json_string(s) : NULL;
+    json_decref(valid);
+    for (size_t i = 0; valid != NULL && i < n; i++) {
+        if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f) {
+            return false;
+        }
+    }
+    return valid != NULL;
+}
+
+seal_status seal_request_consent(seal_registry *reg, const char *id, const char *reference,
+                                 seal_request_state *state, seal_error *err)
+{
+    seal_reg_request row;
+    seal_policy *p = NULL;
+    seal_buf ct, ref_ct;
+    seal_buf_init(&ct);
+    seal_buf_init(&ref_ct);
+    bool in_tx = false;
+    uint32_t who = reference != NULL ? APPROVER_ROLES : ROLE(SEAL_ROLE_SUBJECT);
+    seal_status s = seal__reg_require(reg, who, "request consent", err);
+    if (s == SEAL_OK && reference != NULL && !reference_valid(reference)) {
+        s = seal_error_set(err, SEAL_INVALID,
+                           "request consent: the reference must be 1 to %d printable bytes",
+                           SEAL_CONSENT_REFERENCE_MAX);
+    }
+    if (s != SEAL_OK || (s = seal__reg_begin(reg, err)) != SEAL_OK) {
+        return s;
+    }
+    in_tx = true;
+    if (!seal_id_valid(id)) {
+        s = seal_error_set(err, SEAL_INVALID, "not a request id");
+        goto out;
+    }
+    if ((s = reg->ops->request_get(reg->be, id, &row, &ct, err)) != SEAL_OK) {
+        goto out;
+    }
+    *state = (seal_request_state) row.state;
+    if (row.state != SEAL_RS_CONSENT_PENDING) {
+        /* a subject learns no more of a request than that it waits or not */
+        s = reference != NULL
+                ? seal_error_set(err, SEAL_REFUSED,
+                                 "request %s is not waiting for consent (it is %s)", id,
+                                 seal_request_state_name(row.state))
+                : seal_error_set(err, SEAL_REFUSED, "request %s is not waiting for consent", id);
+        goto out;
+    }
+    if (reg->now >= row.expires_at) {
+        s = seal_error_set(err, SEAL_REFUSED,
+                           "request %s: its basis has expired; unconfirmed consent discloses "
+                           "nothing (PA-2)",
+                           id);
+        goto out;
+    }
+    if ((s = policy_of(reg, &row, &p, err)) != SEAL_OK) {
+        goto out;
+    }
+    if (reference != NULL) {
+        seal_policy_numbers num;
+        seal_policy_get_numbers(p, &num);
+        char key[SEAL_ID_SIZE + 16];
+        snprintf(key, sizeof(key), "consent:%s", id);
+        if (!num.consent_written_reference) {
+            s = seal_error_set(err, SEAL_REFUSED,
+                               "%s: under %s consent is confirmed by the subject; a written "
+                               "consent's reference is not enough (PA-2)",
+                               id, seal_policy_name(p));
+        } else if (strcmp(row.agency, reg->me.agency) == 0) {
+            s = seal_error_set(err, SEAL_REFUSED,
+                               "%s: a reviewer may not be of the requesting agency (PA-2)", id);
+        } else if ((s = seal_box_seal(reg->box, key, strlen(key), reference, strlen(reference),
+                                      &ref_ct)) == SEAL_OK) {
+            s = reg->ops->secret_put(reg->be, "consent", id, ref_ct.data, ref_ct.len, err);
+        }
+    } else {
+        s = bound_to_all(reg, &row, &ct, err);
+    }
+    if (s != SEAL_OK ||
+        (s = event(reg, &row, "request.consent_confirmed", "by",
+                   reference != NULL ? "written_reference" : "subject", err)) != SEAL_OK) {
+        goto out;
+    }
+    if (row.verdict == SEAL_VERDICT_APPROVED) {
+        if ((s = activate(reg, &row, p, err)) == SEAL_OK) {
+            s = event(reg, &row, "request.active", NULL, NULL, err);
+        }
+    } else {
+        row.state = SEAL_RS_REVIEW;
+    }
+    if (s == SEAL_OK && (s = reg->ops->request_update(reg->be, &row, err)) == SEAL_OK) {
+        in_tx = false;
+        s = seal__reg_commit(reg, err);
+        *state = (seal_request_state) row.state;
+    }
+out:
+    if (in_tx) {
+        seal__reg_rollback(reg);
+    }
+    seal_policy_free(p);
+    seal_buf_cleanup(&ct);
+    seal_buf_cleanup(&ref_ct);
+    return s;
+}
+
 /* ---- close, renew, indict --------------------------------------------------------------- */
 
 /* The request's own agency (requesters) or an approver role. */
@@ -811,7 +1275,8 @@ seal_status seal_request_close(seal_registry *reg, const char *id, seal_error *e
     }
     if ((s = reg->ops->request_get(reg->be, id, &row, NULL, err)) == SEAL_OK &&
         (s = may_act(reg, row.agency, "request close", err)) == SEAL_OK) {
-        if (row.state != SEAL_RS_ACTIVE && row.state != SEAL_RS_REVIEW) {
+        if (row.state != SEAL_RS_ACTIVE && row.state != SEAL_RS_REVIEW &&
+            row.state != SEAL_RS_CONSENT_PENDING) {
             s = seal_error_set(err, SEAL_REFUSED, "request %s is %s; only open requests close", id,
                                seal_request_state_name(row.state));
         } else {
@@ -976,7 +1441,10 @@ seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *er
                 (s = event(reg, row, "request.expired", NULL, NULL, err)) == SEAL_OK) {
                 s = action(out, &n, row, "expired", rule);
             }
-        } else if (row->state == SEAL_RS_REVIEW && reg->now >= row->expires_at) {
+        } else if ((row->state == SEAL_RS_REVIEW || row->state == SEAL_RS_CONSENT_PENDING) &&
+                   reg->now >= row->expires_at) {
+            /* PA-2: unconfirmed consent expires with its basis, having
+             * disclosed nothing */
             row->state = SEAL_RS_EXPIRED;
             if ((s = event(reg, row, "request.expired", NULL, NULL, err)) == SEAL_OK) {
                 s = action(out, &n, row, "expired", "PA-2");
@@ -1031,6 +1499,13 @@ static seal_status row_json(const seal_registry *reg, const seal_reg_request *ro
     }
     if (s == SEAL_OK && row->link[0] != '\0') {
         s = seal_buf_printf(out, ", \"follows\": \"%s\"", row->link);
+    }
+    char other[SEAL_ID_SIZE];
+    if (s == SEAL_OK && reg->ops->supersede_get(reg->be, row->id, false, other, NULL) == SEAL_OK) {
+        s = seal_buf_printf(out, ", \"supersedes\": \"%s\"", other);
+    }
+    if (s == SEAL_OK && reg->ops->supersede_get(reg->be, row->id, true, other, NULL) == SEAL_OK) {
+        s = seal_buf_printf(out, ", \"superseded_by\": \"%s\"", other);
     }
     if (s == SEAL_OK && row->state == SEAL_RS_REVIEW) {
         s = seal_buf_printf(out, ", \"needs\": {\"%s\": %lld", seal_role_name(row->role),
@@ -1182,6 +1657,41 @@ seal_status seal_request_show(seal_registry *reg, const char *id, bool with_docu
         (s = seal_buf_append_str(out, ", \"approvals\": [")) == SEAL_OK &&
         (s = reg->ops->approval_each(reg->be, id, approval_json, &l, err)) == SEAL_OK) {
         s = seal_buf_append_byte(out, ']');
+    }
+    /* PA-2: the reviewer of a superseding request sees why the first was denied */
+    char old_id[SEAL_ID_SIZE];
+    seal_reg_request old;
+    if (s == SEAL_OK && reg->ops->supersede_get(reg->be, row.id, false, old_id, NULL) == SEAL_OK &&
+        reg->ops->request_get(reg->be, old_id, &old, NULL, NULL) == SEAL_OK) {
+        list_ctx lo = {reg, out, 0, err};
+        if ((s = seal_buf_printf(out,
+                                 ", \"superseded\": {\"id\": \"%s\", \"state\": \"%s\", "
+                                 "\"approvals\": [",
+                                 old.id, seal_request_state_name(old.state))) == SEAL_OK &&
+            (s = reg->ops->approval_each(reg->be, old.id, approval_json, &lo, err)) == SEAL_OK) {
+            s = seal_buf_append_str(out, "]}");
+        }
+    }
+    /* a refused submission kept its decision and digest, not its body */
+    if (s == SEAL_OK && row.state == SEAL_RS_REFUSED && ct.len == 0) {
+        char key[SEAL_ID_SIZE + 16];
+        seal_buf kc;
+        seal_buf_init(&kc);
+        refusal_key(key, sizeof(key), row.id);
+        seal_status k = reg->ops->secret_get(reg->be, "refusal", row.id, &kc, err);
+        if (k == SEAL_OK && (s = seal_buf_append_str(
+                                 out, ", \"document_kept\": false, \"refusal\": ")) == SEAL_OK) {
+            s = seal_box_unseal(reg->box, key, strlen(key), kc.data, kc.len, out, err);
+        } else if (k != SEAL_NOTFOUND) {
+            s = k;
+        }
+        seal_buf_cleanup(&kc);
+        if (s == SEAL_OK && with_document) {
+            s = seal_error_set(err, SEAL_NOTFOUND,
+                               "request %s was refused: its document was not kept, only the "
+                               "decision and the document's keyed digest",
+                               row.id);
+        }
     }
     if (s == SEAL_OK && with_document) {
         if ((s = seal_box_unseal(reg->box, row.id, strlen(row.id), ct.data, ct.len, &pt, err)) ==

@@ -19,8 +19,8 @@
 #include "sealed/time.h"
 
 static const char *const kind_names[SEAL_AGENCY_KIND_COUNT] = {"federal", "state", "local"};
-static const char *const state_names[SEAL_RS_COUNT] = {"refused", "review", "denied",   "active",
-                                                       "expired", "closed", "violation"};
+static const char *const state_names[SEAL_RS_COUNT] = {
+    "refused", "review", "denied", "active", "expired", "closed", "violation", "consent_pending"};
 
 const char *seal_agency_kind_name(int kind)
 {
@@ -101,7 +101,8 @@ seal_status seal_registry_open(const char *dir, const char *principal, int64_t n
      * created in a directory that is not a data directory */
     if ((s = seal_box_open(dir, &reg->box, err)) != SEAL_OK ||
         (s = reg->ops->open(dir, &reg->be, err)) != SEAL_OK ||
-        (s = seal__reg_policy_open(reg, err)) != SEAL_OK) {
+        (s = seal__reg_policy_open(reg, err)) != SEAL_OK ||
+        (s = seal__basis_backfill(reg, err)) != SEAL_OK) {
         goto out;
     }
     if (principal != NULL) {

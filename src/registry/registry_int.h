@@ -76,6 +76,9 @@ seal_status seal__reg_policy_open(seal_registry *reg, seal_error *err) SEAL_MUST
  * shipped, or kept by hash in registry.db. SEAL_VERIFY when not found. */
 seal_status seal__reg_policy_of(seal_registry *reg, const char *name, const uint8_t *sha,
                                 seal_policy **out, seal_error *err) SEAL_MUST_USE;
+/* PA-2 / MC-13: once per registry, records the basis hashes of requests
+ * accepted before they were kept (src/registry/lifecycle.c). */
+seal_status seal__basis_backfill(seal_registry *reg, seal_error *err) SEAL_MUST_USE;
 
 /* Copies s into a fixed field; SEAL_INVALID when it does not fit. */
 seal_status seal__reg_copy(char *dst, size_t n, const char *s) SEAL_MUST_USE;

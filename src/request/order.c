@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The text of a signed order (DESIGN.md "Signed orders"), recomputed from a
- * request: `sealctl order sign` signs it and the evaluator compares an
- * order's lines with it. The subjects line commits to the "subjects" array
+ * The text of a signed order, recomputed from a request: `sealctl order
+ * sign` signs it and the evaluator compares an order's lines with it. The
+ * format is sealed-order/v2: v1 lacked the agency line, so one order could
+ * serve any agency that copied it. The subjects line commits to the "subjects" array
  * as canonical JSON (keys sorted, no whitespace, UTF-8 as is) so an order
  * cannot be moved to other people.
  */
@@ -52,17 +53,23 @@ seal_status seal_request_order_text(const seal_request *r, const char *issuer, s
     if (!r->well_formed) {
         return seal_error_set(err, SEAL_INVALID, "the request is not well formed");
     }
-    if (!line_safe(issuer) || !line_safe(r->reference) || issuer[0] == '\0') {
+    if (!line_safe(issuer) || !line_safe(r->reference) || !line_safe(r->agency) ||
+        issuer[0] == '\0') {
         return seal_error_set(err, SEAL_INVALID,
-                              "issuer and /legal_basis/reference must be one line each");
+                              "issuer, /agency and /legal_basis/reference must be one line each");
     }
     char hex[65];
     seal_status s = seal_request_subjects_digest(r, hex);
     if (s != SEAL_OK) {
         return seal_error_set(err, s, "cannot digest /subjects");
     }
-    s = seal_buf_printf(out, "sealed-order/v1\nissuer %s\nreference %s\ntype %s\nsubjects %s\n",
-                        issuer, r->reference, seal_basis_name((seal_basis) r->basis), hex);
+    /* v2 binds the agency: an order serves the agency it was issued to, and
+     * editing /agency no longer reuses it (PA-2) */
+    s = seal_buf_printf(out,
+                        SEAL_ORDER_FORMAT "\nissuer %s\nagency %s\nreference %s\ntype %s\n"
+                                          "subjects %s\n",
+                        issuer, r->agency, r->reference, seal_basis_name((seal_basis) r->basis),
+                        hex);
     /* categories sorted by name: strcmp order of the wire names */
     const char *names[SEAL_CAT_COUNT];
     size_t n = 0;

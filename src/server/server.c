@@ -98,6 +98,7 @@ static void h_preview(handler_ctx *h, response *r);
 static void h_review(handler_ctx *h, response *r);
 static void h_extend(handler_ctx *h, response *r);
 static void h_close(handler_ctx *h, response *r);
+static void h_consent(handler_ctx *h, response *r);
 static void h_renew(handler_ctx *h, response *r);
 static void h_sweep(handler_ctx *h, response *r);
 static void h_produce(handler_ctx *h, response *r);
@@ -151,9 +152,10 @@ static const route routes[] = {
      "checkRequest",
      "check a request document under the policy of record (?policy=: a shipped one, what-if) "
      "with the registry's issuers and agencies, no side effects (sealctl request check --data)"},
-    {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON, "follows",
-     "submitRequest",
-     "submit a request document as the token's principal (sealctl request submit)"},
+    {"POST", "/v1/requests", h_submit, false, false, ROLE(REQUESTER), 201, true, JSON,
+     "follows supersedes", "submitRequest",
+     "submit a request document as the token's principal; ?supersedes= names the denied or "
+     "refused request whose legal basis it reuses (PA-2; sealctl request submit)"},
     {"GET", "/v1/policy", h_policy_get, false, false, STAFF | ROLE(AUDITOR), 200, false, JSON, NULL,
      "getPolicy", "the data directory's policy of record: name and SHA-256"},
     {"PUT", "/v1/policy", h_policy_put, false, false, ROLE(PRIVACY_OFFICER), 200, true, JSON, NULL,
@@ -174,6 +176,11 @@ static const route routes[] = {
      "reviewRequest",
      "approve or deny: {\"approve\": true|false, \"note\": \"...\"} (sealctl request review "
      "--note)"},
+    {"POST", "/v1/requests/{id}/consent", h_consent, false, false, ROLE(SUBJECT) | APPROVERS, 200,
+     true, JSON, NULL, "confirmConsent",
+     "confirm a consent request waiting in consent_pending: {} as a subject bound to every "
+     "subject it names, or {\"reference\": \"...\"} as a reviewer where the policy allows "
+     "written consent (PA-2; sealctl request consent)"},
     {"POST", "/v1/requests/{id}/extend", h_extend, false, false, ROLE(REQUESTER), 201, true, JSON,
      NULL, "extendCover",
      "submit an extension document whose cover.extends names {id} (a cover id, or a request of "
@@ -689,10 +696,15 @@ static void submit_doc(handler_ctx *h, response *r, const char *extends)
     }
     seal_error err;
     seal_error_init(&err);
-    seal_submit_options opt = {.follows = extends != NULL ? NULL : arg(h, "follows")};
+    seal_submit_options opt = {.follows = extends != NULL ? NULL : arg(h, "follows"),
+                               .supersedes = arg(h, "supersedes")};
     if (opt.follows != NULL && !id_matches(ID_REQUEST, opt.follows)) {
         problem(r, 400, "invalid", "invalid request", "?follows= must be a request id (R-000001)",
                 NULL);
+        return;
+    }
+    if (opt.supersedes != NULL && !id_matches(ID_REQUEST, opt.supersedes)) {
+        problem(r, 400, "invalid", "invalid request", "?supersedes= must be a request id", NULL);
         return;
     }
     char id[SEAL_ID_SIZE];
@@ -1020,6 +1032,55 @@ static void step(handler_ctx *h, response *r, bool close)
         return;
     }
     json_reply(r, 200, json_pack("{s:s, s:b}", "id", h->rq->id, close ? "closed" : "renewed", 1));
+}
+
+/* {} (a subject confirms) or {"reference": string} (a reviewer records
+ * written consent): anything else is named by pointer. */
+static void h_consent(handler_ctx *h, response *r)
+{
+    if (!body_is_json(h, r)) {
+        return;
+    }
+    json_t *j = json_loadb((const char *) h->rq->body.data, h->rq->body.len,
+                           JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    const char *key;
+    json_t *v;
+    if (!json_is_object(j)) {
+        problem(r, 400, "invalid", "invalid consent", "the body must be an object", "");
+        goto out;
+    }
+    json_object_foreach(j, key, v)
+    {
+        if (strcmp(key, "reference") != 0) {
+            problem(r, 400, "invalid", "invalid consent", "unknown field", "");
+            goto out;
+        }
+    }
+    json_t *ref = json_object_get(j, "reference");
+    if (ref != NULL && (!json_is_string(ref) || json_string_length(ref) == 0 ||
+                        json_string_length(ref) > SEAL_CONSENT_REFERENCE_MAX)) {
+        problem(r, 400, "invalid", "invalid consent",
+                "reference must be a string of 1 to 200 bytes", "/reference");
+        goto out;
+    }
+    seal_error err;
+    seal_error_init(&err);
+    seal_request_state st = SEAL_RS_CONSENT_PENDING;
+    seal_status s = seal_request_consent(h->reg, h->rq->id, json_string_value(ref), &st, &err);
+    seal_buf out;
+    seal_buf_init(&out);
+    if (s == SEAL_OK) {
+        s = seal_buf_printf(&out, "{\"id\": \"%s\", \"state\": \"%s\"}", h->rq->id,
+                            seal_request_state_name(st));
+    }
+    if (s == SEAL_OK) {
+        json_ok(r, 200, &out);
+    } else {
+        from_status(r, s, &err);
+    }
+    seal_buf_cleanup(&out);
+out:
+    json_decref(j);
 }
 
 static void h_close(handler_ctx *h, response *r)
@@ -1806,7 +1867,7 @@ static json_t *openapi_op(const route *rt)
         snprintf(name, sizeof(name), "%.*s", (int) k, q);
         const char *type = strcmp(name, "compare") == 0 || strcmp(name, "document") == 0 ? "boolean"
                            : strcmp(name, "policy") == 0 || strcmp(name, "follows") == 0 ||
-                                   strcmp(name, "format") == 0
+                                   strcmp(name, "supersedes") == 0 || strcmp(name, "format") == 0
                                ? "string"
                                : "integer";
         json_array_append_new(params, openapi_param(name, "query", required, type, NULL));

@@ -19,8 +19,9 @@
 #include "sealed/buf.h"
 #include "sealed/status.h"
 
-/* 2: agencies carry inspection_service (MC-2); 3: secret_put/secret_get */
-#define SEAL_REG_BACKEND_VERSION 3
+/* 2: agencies carry inspection_service (MC-2); 3: secret_put/secret_get;
+ * 4: basis_put/basis_get, supersede_put/supersede_get (PA-2, MC-13) */
+#define SEAL_REG_BACKEND_VERSION 4
 /* Ids are system ids as the ledger writes them: [A-Za-z0-9._:-]{1,128}. */
 #define SEAL_REG_ID_SIZE 129
 #define SEAL_REG_NAME_SIZE 257
@@ -175,6 +176,23 @@ typedef struct seal_reg_backend_ops {
                               const uint8_t *blob, size_t len, seal_error *err);
     seal_status (*secret_get)(seal_reg_backend *b, const char *kind, const char *key, seal_buf *out,
                               seal_error *err);
+    /* PA-2 / MC-13: a legal basis serves one request. hash is a keyed hash
+     * (sealed/box.h seal_box_hash) of a basis or of an order's text, never
+     * the reference itself; request the request it serves now. put
+     * replaces (a superseding request takes the basis over); get copies
+     * the request id into request, SEAL_NOTFOUND when the hash is new. */
+    seal_status (*basis_put)(seal_reg_backend *b, const uint8_t hash[SEAL_REG_HASH],
+                             const char *request, int64_t at, seal_error *err);
+    seal_status (*basis_get)(seal_reg_backend *b, const uint8_t hash[SEAL_REG_HASH],
+                             char request[SEAL_REG_ID_SIZE], seal_error *err);
+    /* A request that supersedes a denied or refused one (--supersedes):
+     * each request supersedes at most one and is superseded at most once
+     * (SEAL_EXISTS). get answers by either side: by_old false looks up what
+     * `id` supersedes, true what superseded `id`; SEAL_NOTFOUND for none. */
+    seal_status (*supersede_put)(seal_reg_backend *b, const char *request, const char *supersedes,
+                                 seal_error *err);
+    seal_status (*supersede_get)(seal_reg_backend *b, const char *id, bool by_old,
+                                 char out[SEAL_REG_ID_SIZE], seal_error *err);
     /* Group commit: batch_begin opens one transaction; until batch_commit
      * (or batch_rollback) begin/commit/rollback above are a savepoint in
      * it, so a refused operation undoes only itself and nothing of the

@@ -43,6 +43,11 @@ enum {
     Q_COVER_EACH,
     Q_SECRET_PUT,
     Q_SECRET_GET,
+    Q_BASIS_PUT,
+    Q_BASIS_GET,
+    Q_SUPERSEDE_PUT,
+    Q_SUPERSEDE_GET,
+    Q_SUPERSEDED_BY,
     Q_COUNT
 };
 
@@ -99,6 +104,11 @@ static const char *const queries[Q_COUNT] = {
     [Q_COVER_EACH] = "SELECT " COVER_COLS " FROM cover ORDER BY id",
     [Q_SECRET_PUT] = "INSERT OR REPLACE INTO secret(kind, key, blob) VALUES (?1, ?2, ?3)",
     [Q_SECRET_GET] = "SELECT blob FROM secret WHERE kind = ?1 AND key = ?2",
+    [Q_BASIS_PUT] = "INSERT OR REPLACE INTO basis(hash, request, created) VALUES (?1, ?2, ?3)",
+    [Q_BASIS_GET] = "SELECT request FROM basis WHERE hash = ?1",
+    [Q_SUPERSEDE_PUT] = "INSERT INTO supersede(request, supersedes) VALUES (?1, ?2)",
+    [Q_SUPERSEDE_GET] = "SELECT supersedes FROM supersede WHERE request = ?1",
+    [Q_SUPERSEDED_BY] = "SELECT request FROM supersede WHERE supersedes = ?1",
 };
 
 static const char schema[] =
@@ -132,7 +142,13 @@ static const char schema[] =
     " cum_days INTEGER NOT NULL, indicted INTEGER NOT NULL, flags INTEGER NOT NULL);"
     /* sealed blobs only: reviewers' notes, subjects' identifiers */
     "CREATE TABLE IF NOT EXISTS secret(kind TEXT NOT NULL, key TEXT NOT NULL,"
-    " blob BLOB NOT NULL, PRIMARY KEY(kind, key)) WITHOUT ROWID;";
+    " blob BLOB NOT NULL, PRIMARY KEY(kind, key)) WITHOUT ROWID;"
+    /* PA-2 / MC-13: keyed hashes of accepted legal bases and orders (new in
+     * interface version 4; CREATE IF NOT EXISTS adds them to older files) */
+    "CREATE TABLE IF NOT EXISTS basis(hash BLOB PRIMARY KEY, request TEXT NOT NULL,"
+    " created INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS supersede(request TEXT PRIMARY KEY, supersedes TEXT NOT NULL"
+    " UNIQUE) WITHOUT ROWID;";
 
 /* Registries made before interface version 2 lack the agency's
  * inspection_service column: add it, unflagged, so MC-2 under cfr-233 refuses
@@ -843,6 +859,58 @@ static seal_status secret_get(seal_reg_backend *b, const char *kind, const char 
     return s;
 }
 
+/* One text column of at most one row into out; SEAL_NOTFOUND for none. */
+static seal_status one_id(seal_reg_backend *b, sqlite3_stmt *st, char out[SEAL_REG_ID_SIZE],
+                          seal_error *err)
+{
+    int rc = sqlite3_step(st);
+    seal_status s = SEAL_OK;
+    if (rc == SQLITE_ROW) {
+        col_text(st, 0, out, SEAL_REG_ID_SIZE);
+    } else if (rc == SQLITE_DONE) {
+        s = SEAL_NOTFOUND;
+    } else {
+        s = db_error(b, err, "query failed");
+    }
+    sqlite3_reset(st);
+    return s;
+}
+
+static seal_status basis_put(seal_reg_backend *b, const uint8_t hash[SEAL_REG_HASH],
+                             const char *request, int64_t at, seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_BASIS_PUT);
+    sqlite3_bind_blob(st, 1, hash, SEAL_REG_HASH, SQLITE_STATIC);
+    text(st, 2, request);
+    sqlite3_bind_int64(st, 3, at);
+    return run(b, st, err);
+}
+
+static seal_status basis_get(seal_reg_backend *b, const uint8_t hash[SEAL_REG_HASH],
+                             char request[SEAL_REG_ID_SIZE], seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_BASIS_GET);
+    sqlite3_bind_blob(st, 1, hash, SEAL_REG_HASH, SQLITE_STATIC);
+    return one_id(b, st, request, err);
+}
+
+static seal_status supersede_put(seal_reg_backend *b, const char *request, const char *supersedes,
+                                 seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, Q_SUPERSEDE_PUT);
+    text(st, 1, request);
+    text(st, 2, supersedes);
+    return run(b, st, err);
+}
+
+static seal_status supersede_get(seal_reg_backend *b, const char *id, bool by_old,
+                                 char out[SEAL_REG_ID_SIZE], seal_error *err)
+{
+    sqlite3_stmt *st = stmt(b, by_old ? Q_SUPERSEDED_BY : Q_SUPERSEDE_GET);
+    text(st, 1, id);
+    return one_id(b, st, out, err);
+}
+
 static seal_status reg_batch_begin(seal_reg_backend *b, seal_error *err)
 {
     if (b->in_tx || b->in_batch) {
@@ -899,6 +967,10 @@ const seal_reg_backend_ops seal__sqlite_registry = {
     .cover_each = cover_each,
     .secret_put = secret_put,
     .secret_get = secret_get,
+    .basis_put = basis_put,
+    .basis_get = basis_get,
+    .supersede_put = supersede_put,
+    .supersede_get = supersede_get,
     .batch_begin = reg_batch_begin,
     .batch_commit = reg_batch_commit,
     .batch_rollback = reg_batch_rollback,

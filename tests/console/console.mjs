@@ -76,7 +76,7 @@ try {
     same('who (reviewer)', 'rev1 · usps-pis · reviewer', await text(page.locator('#who-text')));
     same('token in session storage only', [true, null],
         await page.evaluate(() => [!!sessionStorage.getItem('sealed.token'), localStorage.getItem('sealed.token')]));
-    same('queue caption', '4 requests, 1 awaiting review', await text(page.locator('caption')));
+    same('queue caption', '5 requests, 1 awaiting review', await text(page.locator('caption')));
     same('queue header', ['Request', 'State', 'Agency', 'Submitter', 'Basis', 'Policy', 'Submitted', 'Days left', 'Follow-up by', 'Needs'],
         await texts(page.locator('thead th')));
     const rows = await page.locator('tbody tr').evaluateAll((trs) =>
@@ -86,6 +86,7 @@ try {
         'R-000002 | Refused | quellford-pd | det1 | subpoena | strict | 2026-11-24 | — | — | —',
         'R-000003 | Awaiting review | quellford-pd | det1 | consent | cfr-233 | 2026-11-24 | — | — | 1 reviewer',
         'R-000004 | Active | quellford-pd | det1 | emergency | strict | 2026-11-24 | 6 | 2026-11-26 00:00 UTC · 48 h left | —',
+        'R-000005 | Awaiting consent | quellford-pd | det1 | consent | strict | 2026-11-24 | — | — | —',
     ], rows);
     // the deadline shown is the stored one, as the API gives it
     same('queue follow-up stored', '2026-11-26T00:00:00Z',
@@ -221,6 +222,18 @@ try {
     same('accounting checkpoint signature', true, /^✓ Checkpoint of \d+ entries signed by sealed\.local\/ledger\.$/.test(await text(page.locator('section p.ok'))));
     same('own account shown', true, (await text(page.locator('.records'))).includes(env.CONSOLE_ACCT));
     await shot(page, '08-access');
+
+    // ---- the subject confirms a consent (PA-2): a wrong id, then R-000005 ------
+    const cin = page.getByLabel('Request id');
+    await cin.fill('R-999999');
+    await page.getByRole('button', { name: 'Confirm my consent' }).click();
+    await page.locator('form[aria-labelledby="con-h"] [role="alert"]').waitFor();
+    same('consent unknown id refused', true, (await text(page.locator('form[aria-labelledby="con-h"] [role="alert"]'))).startsWith('Not confirmed'));
+    await cin.fill('R-000005');
+    await page.getByRole('button', { name: 'Confirm my consent' }).click();
+    await page.locator('#status:has-text("Consent confirmed")').waitFor();
+    same('consent status', 'Consent confirmed: R-000005 is now awaiting review.', await text(page.locator('#status')));
+    await shot(page, '09-consent');
 
     // ---- never: a token in a URL, anything in the browser's console --------------
     same('no token in any URL', [], urls.filter((u) => SECRETS.some((s) => u.includes(s))));

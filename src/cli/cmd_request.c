@@ -538,7 +538,7 @@ int seal__cmd_request(seal_cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "submit") == 0) {
         return submit(cli, argc - 1, argv + 1, NULL);
     }
-    static const char *const subs[] = {"list",  "show",  "preview", "review",
+    static const char *const subs[] = {"list",   "show",  "preview", "review",
                                        "extend", "close", "sweep",   "consent"};
     for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
         if (strcmp(argv[1], subs[i]) == 0) {

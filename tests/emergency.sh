@@ -223,5 +223,91 @@ check cfr-fu-approve 0 "$(rc A rev1 request review $(field id) --approve)"
 A sgt1 request show $EG > $T/out
 has cfr-fu-confirmed '"confirmed": true' "$T/out"
 
+# ---- the daemon: withheld and quarantined productions are gone (410) -------
+declare -A TOK
+for p in sgt1 rev1 po1 aud1; do TOK[$p]=$("$S" --data "$D" token issue $p); done
+start() { # SEALED_NOW [settings...]
+    local now=$1; shift
+    : > "$T/dout"
+    SEALED_NOW=$now "$SD" --data "$D" --listen 127.0.0.1:0 "$@" >"$T/dout" 2>>"$T/log" &
+    PID=$!
+    for _ in $(seq 100); do grep -q listening "$T/dout" && break; sleep 0.05; done
+    PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$T/dout")
+    B=http://127.0.0.1:$PORT
+}
+stop() { kill -TERM $PID; wait $PID || true; PID=; }
+call() { # METHOD PATH WHO [BODY-FILE]: the status; the body in $T/body
+    local args=(-s -o "$T/body" -w '%{http_code}' -X "$1" -H "Authorization: Bearer ${TOK[$3]}")
+    [ -n "${4:-}" ] && args+=(-H 'Content-Type: application/json' --data-binary "@$4")
+    curl "${args[@]}" "$B$2"
+}
+jb() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/body" "$1"; }
+sweeps() { find "$D/ledger/tile/entries" -type f -exec cat {} + | grep -ao '"type":"request.sweep"' | wc -l; }
+S0=$(sweeps)
+start 2026-11-24
+check api-started yes "$([ -n "$PORT" ] && echo yes || echo no)"
+check api-start-sweep $((S0 + 1)) "$(sweeps)"
+check api-two-subjects 201 "$(call POST /v1/requests sgt1 $T/e2.json)"
+check api-two-subjects-refused "refused emergency.subjects_too_many" "$(jb 'd["state"] + " " + d["decision"]["reasons"][0]["code"]')"
+check api-fugitive-strict 201 "$(call POST /v1/requests sgt1 $T/fu.json)"
+check api-fugitive-strict-refused "refused purpose.basis" "$(jb 'd["state"] + " " + d["decision"]["reasons"][0]["code"]')"
+check api-fugitive-cfr 201 "$(call POST '/v1/requests?policy=cfr-233' sgt1 $T/fu.json)"
+check api-fugitive-cfr-active active "$(jb 'd["state"]')"
+# an emergency produced, its follow-up in review, then denied
+check api-emergency 201 "$(call POST /v1/requests sgt1 $T/e1.json)"
+E1=$(jb 'd["id"]')
+check api-produce 201 "$(call POST /v1/requests/$E1/productions po1)"
+check api-show 200 "$(call GET /v1/productions/P-$E1 sgt1)"
+check api-file 200 "$(call GET /v1/productions/P-$E1/files/subject-1.ndjson sgt1)"
+has api-file-data '"kind":"account"' "$T/body"
+doc $T/f.json type=subpoena
+check api-fu 201 "$(call POST "/v1/requests?follows=$E1" sgt1 $T/f.json)"
+check api-fu-review review "$(jb 'd["state"]')"
+F1=$(jb 'd["id"]')
+check api-review-show 410 "$(call GET /v1/productions/P-$E1 sgt1)"
+check api-review-type "urn:sealed:problem:follow_up_in_review" "$(jb 'd["type"]')"
+check api-review-file 410 "$(call GET /v1/productions/P-$E1/files/subject-1.ndjson sgt1)"
+check api-review-file-po 410 "$(call GET /v1/productions/P-$E1/files/subject-1.ndjson po1)"
+hasnt api-review-no-data 'orlen' "$T/body"
+echo '{"approve": false, "note": "the facts do not support the subpoena"}' > $T/deny.json
+check api-deny 200 "$(call POST /v1/requests/$F1/review rev1 $T/deny.json)"
+check api-quarantined-show 410 "$(call GET /v1/productions/P-$E1 sgt1)"
+check api-quarantined-ctype "application/problem+json" "$(curl -s -o /dev/null -w '%{content_type}' -H "Authorization: Bearer ${TOK[sgt1]}" $B/v1/productions/P-$E1)"
+check api-quarantined-type "urn:sealed:problem:quarantined 410" "$(jb 'd["type"] + " " + str(d["status"])')"
+has api-quarantined-detail "production P-$E1 of request $E1 is withheld: quarantined" "$T/body"
+check api-quarantined-file 410 "$(call GET /v1/productions/P-$E1/files/subject-1.ndjson sgt1)"
+check api-quarantined-auditor 410 "$(call GET /v1/productions/P-$E1 aud1)"
+check api-quarantined-verify 410 "$(call GET /v1/productions/P-$E1/verify po1)"
+check api-violation 200 "$(call GET /v1/requests/$E1 sgt1)"
+check api-violation-state "violation follow_up_denied" "$(jb 'd["state"] + " " + d["emergency"]["violation"]["why"]')"
+# the lawful case: produced, then confirmed: the production stays readable
+check api-e2 201 "$(call POST /v1/requests sgt1 $T/e1.json)"
+E2=$(jb 'd["id"]')
+check api-e2-produce 201 "$(call POST /v1/requests/$E2/productions po1)"
+check api-e2-fu 201 "$(call POST "/v1/requests?follows=$E2" sgt1 $T/f.json)"
+F2=$(jb 'd["id"]')
+echo '{"approve": true}' > $T/approve.json
+check api-e2-approve 200 "$(call POST /v1/requests/$F2/review rev1 $T/approve.json)"
+check api-e2-file 200 "$(call GET /v1/productions/P-$E2/files/subject-1.ndjson sgt1)"
+# produced and never followed up: nobody sweeps by hand
+check api-e3 201 "$(call POST /v1/requests sgt1 $T/e1.json)"
+E3=$(jb 'd["id"]')
+check api-e3-produce 201 "$(call POST /v1/requests/$E3/productions po1)"
+check api-e3-file 200 "$(call GET /v1/productions/P-$E3/files/subject-1.ndjson sgt1)"
+stop
+S1=$(sweeps)
+start 2026-11-27 --sweep-interval 1
+check api-late-show 200 "$(call GET /v1/requests/$E3 sgt1)"
+check api-late-violation "violation no_follow_up" "$(jb 'd["state"] + " " + d["emergency"]["violation"]["why"]')"
+check api-late-file 410 "$(call GET /v1/productions/P-$E3/files/subject-1.ndjson sgt1)"
+check api-late-type "urn:sealed:problem:quarantined" "$(jb 'd["type"]')"
+check api-late-confirmed 200 "$(call GET /v1/productions/P-$E2/files/subject-1.ndjson sgt1)"
+# every sweep-interval seconds another run, each one event
+sleep 2.5
+n=$(sweeps)
+check api-periodic yes "$([ "$n" -ge $((S1 + 2)) ] && echo yes || echo "no ($S1 -> $n)")"
+stop
+has api-log-sweeps "sealed: sweeps ran (request, retention)" "$T/log"
+
 echo "emergency: $pass passed, $fails failed"
 [ $fails -eq 0 ]

@@ -54,6 +54,7 @@
     const STATE_LABEL = {
         review: 'Awaiting review', active: 'Active', refused: 'Refused', denied: 'Denied',
         approved: 'Approved', closed: 'Closed', expired: 'Expired', extended: 'Extended',
+        violation: 'Violation',
     };
     function badge(state) {
         return h('span', { class: `badge badge-${String(state).replace(/[^a-z_-]/g, '')}` },
@@ -280,7 +281,10 @@
                     h('td', {}, r.policy || ''),
                     h('td', {}, day(r.submitted)),
                     h('td', { class: `num${dl !== null && dl <= 7 ? ' soon' : ''}` }, dl === null ? '—' : String(dl)),
-                    h('td', {}, needs || '—'));
+                    h('td', {}, needs || '—',
+                        // PA-7 / MC-9: the requesting agency is told of the violation
+                        r.emergency && r.emergency.violation
+                            ? h('span', { class: 'violation-note' }, ` — ${r.emergency.violation.message} (${r.emergency.violation.rule})`) : ''));
             }));
         }
         select.addEventListener('change', fill);
@@ -345,7 +349,11 @@
                 ['Days left', typeof req.days_left === 'number' ? String(req.days_left) : ''],
                 ['Still needs', needs],
                 ['Notice sent', req.notice_sent === undefined ? '' : req.notice_sent ? 'yes' : 'no'],
+                ['Follow-up due', req.emergency ? `${req.emergency.follow_up_by}${req.emergency.confirmed ? ' (confirmed)' : ''}` : ''],
             ]),
+            req.emergency && req.emergency.violation
+                ? h('p', { class: 'violation-note', role: 'alert' },
+                    `${req.emergency.violation.message} (${req.emergency.violation.rule}).`) : null,
             req.approvals && req.approvals.length ? h('div', {}, h('h3', {}, 'Approvals'),
                 h('ul', { class: 'plain' }, req.approvals.map((a) => h('li', {},
                     `${a.decision === 'approve' ? 'Approved' : a.decision === 'deny' ? 'Denied' : a.decision} by ${a.principal} (${(a.role || '').replace(/_/g, ' ')}) on ${day(a.at)}`,

@@ -102,7 +102,10 @@ enum { P_BOTH, P_STRICT, P_CFR };
  *   C date=n            n covers active on date
  *   K date=n            the first active cover on date excludes n addresses
  *   Q date=yes|no       R-000001's notice has been sent (after a sweep at date)
- *   T who=state         R-000001's state now */
+ *   T who=state         R-000001's state now
+ *   P who=ok            a production of R-000001 begins (seal_request_mark_produced)
+ *   Z who=ok|!          who closes R-000001
+ *   H date=why|none     what holds R-000001's productions at date (seal_request_hold) */
 typedef struct lcase {
     const char *rule;
     int policy;
@@ -244,6 +247,34 @@ static const lcase cases[] = {
      "S sgt1=active W 2026-11-25=active W 2026-11-28=violation", false},
     {"PA-7", P_BOTH, EMERG, "/emergency/attestation=\"urgent\"", "", false, "S sgt1=refused",
      false},
+    /* PA-7: the duty survives a close after a production, and the basis's expiry */
+    {"PA-7", P_BOTH, EMERG, "", "", false,
+     "S sgt1=active P sgt1=ok Z sgt1=ok T x=closed H 2026-11-25=none W 2026-11-25=closed "
+     "H 2026-11-27T00:00:01Z=follow_up_overdue W 2026-11-28=violation H 2026-11-28=quarantined",
+     false},
+    {"PA-7", P_BOTH, EMERG, "", "", false,
+     "S sgt1=active Z sgt1=ok Z sgt1=! W 2026-11-28=closed H 2026-11-28=none", false},
+    {"PA-7", P_BOTH, EMERG, "/legal_basis/expires_at=\"2026-11-25T00:00:00Z\"", "", false,
+     "S sgt1=active W 2026-11-25T12:00:00Z=expired W 2026-11-28=violation", false},
+    /* PA-7: a follow-up confirms only the same disclosure */
+    {"PA-7", P_BOTH, EMERG, "", FOLLOW_SUBPOENA ";/subjects/0/value=\"AC-2\"", false,
+     "S sgt1=active F sgt1=refused/follow_up.subjects H 2026-11-24=none", false},
+    {"PA-7", P_BOTH, EMERG, "", FOLLOW_SUBPOENA ";/categories=[\"identity\"]", false,
+     "S sgt1=active F sgt1=refused/follow_up.categories", false},
+    {"PA-7", P_BOTH, EMERG, "", FOLLOW_SUBPOENA ";/window/from=\"2026-11-05\"", false,
+     "S sgt1=active F sgt1=refused/follow_up.window", false},
+    {"PA-7", P_BOTH, EMERG, "", FOLLOW_SUBPOENA ";/agency=\"quellford-pd\"", false,
+     "S sgt1=active F det1=refused/follow_up.agency", false},
+    /* PA-7: in review the deadline waits and the productions are held; a
+     * denial is a violation at once */
+    {"PA-7", P_BOTH, EMERG, "", FOLLOW_SUBPOENA, false,
+     "S sgt1=active P sgt1=ok F sgt1=review H 2026-11-24=follow_up_in_review W 2026-11-28=active "
+     "H 2026-11-28=follow_up_in_review D rev1=denied T x=violation H 2026-11-24=quarantined",
+     false},
+    {"PA-7", P_BOTH, EMERG, "", FOLLOW_SUBPOENA, false,
+     "S sgt1=active F sgt1=review W 2026-11-28=active A rev1=active T x=closed "
+     "W 2026-11-29=closed H 2026-11-29=none",
+     false},
     /* PA-8: delayed notice, then notice due by the sweep */
     {"PA-8", P_BOTH, SUB, "/legal_basis/notice_delay_until=\"2027-01-10\"", "", false,
      "S det1=review A rev1=active Q 2027-01-10=no Q 2027-01-11=yes", false},
@@ -379,6 +410,9 @@ static char *build(const lcase *c, bool second)
 static int64_t t_of(const char *date)
 {
     int64_t t;
+    if (seal_time_parse(date, &t) == SEAL_OK) {
+        return t;
+    }
     assert_int_equal(seal_date_parse(date, &t), SEAL_OK);
     return t;
 }
@@ -645,6 +679,22 @@ static void run_case(const lcase *c, const char *policy, size_t idx)
             size_t got = op == 'C' ? cs.n : cs.n_exclude;
             if (got != (size_t) atol(want) || (op == 'K' && cs.n == 0)) {
                 fail_msg("%s: %zu (want %s)", where, got, want);
+            }
+        } else if (op == 'P' || op == 'Z') {
+            seal_registry *reg = reg_as(dir, arg, now);
+            seal_status s = op == 'P' ? seal_request_mark_produced(reg, "R-000001", &err)
+                                      : seal_request_close(reg, "R-000001", &err);
+            seal_registry_close(reg);
+            if ((s == SEAL_OK) != (strcmp(want, "ok") == 0)) {
+                fail_msg("%s: %s (want %s)", where, s == SEAL_OK ? "ok" : err.msg, want);
+            }
+        } else if (op == 'H') {
+            seal_registry *reg = reg_as(dir, NULL, t_of(arg));
+            const char *why = NULL;
+            assert_int_equal(seal_request_hold(reg, "R-000001", &why, &err), SEAL_OK);
+            seal_registry_close(reg);
+            if (strcmp(why != NULL ? why : "none", want) != 0) {
+                fail_msg("%s: held %s (want %s)", where, why != NULL ? why : "none", want);
             }
         } else if (op == 'T') {
             const char *st = state_of(dir, "R-000001", now, json, sizeof(json));

@@ -194,6 +194,47 @@ static const tcase cases[] = {
      "emergency.attestation_short@/emergency/attestation"},
     {"PA-7", P_BOTH, SUB, "/emergency={\"attestation\": \"x\"}", false, "refused",
      "emergency.unexpected@/emergency"},
+    /* PA-7: an emergency names few subjects, a short window ending by today */
+    {"PA-7", P_STRICT, EMERG,
+     "/subjects=[{\"type\": \"account\", \"value\": \"AC-1\"}, {\"type\": \"account\", "
+     "\"value\": \"AC-2\"}]",
+     false, "refused", "emergency.subjects_too_many@/subjects"},
+    {"PA-7", P_CFR, EMERG,
+     "/subjects=[{\"type\": \"account\", \"value\": \"AC-1\"}, {\"type\": \"account\", "
+     "\"value\": \"AC-2\"}, {\"type\": \"account\", \"value\": \"AC-3\"}]",
+     false, "approved", "emergency.follow_up@/emergency"},
+    {"PA-7", P_CFR, EMERG,
+     "/subjects=[{\"type\": \"account\", \"value\": \"AC-1\"}, {\"type\": \"account\", "
+     "\"value\": \"AC-2\"}, {\"type\": \"account\", \"value\": \"AC-3\"}, {\"type\": "
+     "\"account\", \"value\": \"AC-4\"}]",
+     false, "refused", "emergency.subjects_too_many@/subjects"},
+    {"PA-7", P_STRICT, EMERG, "/window/from=\"2026-10-26\";/window/to=\"2026-11-24\"", false,
+     "approved", "emergency.follow_up@/emergency"},
+    {"PA-7", P_STRICT, EMERG, "/window/from=\"2026-10-25\";/window/to=\"2026-11-24\"", false,
+     "refused", "emergency.window_too_long@/window/from"},
+    {"PA-7", P_CFR, EMERG, "/window/from=\"2026-10-25\";/window/to=\"2026-11-24\"", false,
+     "approved", "emergency.follow_up@/emergency"},
+    {"PA-7", P_CFR, EMERG, "/window/from=\"2026-08-27\"", false, "approved",
+     "emergency.follow_up@/emergency"},
+    {"PA-7", P_CFR, EMERG, "/window/from=\"2026-08-26\"", false, "refused",
+     "emergency.window_too_long@/window/from"},
+    {"PA-7", P_BOTH, EMERG, "/window/to=\"2026-11-25\"", false, "refused",
+     "emergency.window_future@/window/to"},
+    {"PA-7", P_STRICT, EMERG, "/purpose/activity=\"fugitive\"", false, "refused",
+     "purpose.basis@/legal_basis/type"},
+    {"PA-7", P_CFR, EMERG, "/purpose/activity=\"fugitive\"", false, "approved",
+     "emergency.follow_up@/emergency"},
+    {"PA-7", P_BOTH, EMERG,
+     "/purpose={\"activity\": \"criminal_investigation\", \"offense\": \"18 USC 1201\"}", false,
+     "refused", "purpose.basis@/legal_basis/type"},
+    {"PA-7", P_STRICT, EMERG, "/categories=[\"contact\", \"payment_detail\"]", false, "refused",
+     "category.locked@/categories/1"},
+    {"PA-7", P_CFR, EMERG, "/categories=[\"contact\", \"payment_detail\"]", false, "approved",
+     "emergency.follow_up@/emergency"},
+    {"PA-7", P_STRICT, EMERG,
+     "/categories=[\"identity\", \"contact\", \"network_session\", "
+     "\"tracking\"]",
+     false, "approved", "emergency.follow_up@/emergency"},
     /* PA-8: notice delay at most 90 days, and in the signed order */
     {"PA-8", P_BOTH, SUB, "/legal_basis/notice_delay_until=\"2027-02-20\"", false, "review",
      REVIEW},
@@ -791,6 +832,86 @@ static void test_policy_files(void **state)
     seal_buf_cleanup(&rep);
 }
 
+/* PA-7: `policy verify` catches a policy that loosens the emergency rules;
+ * the loader refuses one without the emergency limits. */
+static void test_emergency_invariants(void **state)
+{
+    (void) state;
+    const char *src = getenv("SEAL_SOURCE_DIR");
+    if (src == NULL) {
+        skip();
+    }
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/policies/strict.json", src);
+    static const struct {
+        const char *edit;
+        const char *invariant; /* NULL: the loader refuses it, naming this */
+        const char *msg;
+    } bad[] = {
+        {"purpose", "emergency-purposes", "\"criminal_investigation\""},
+        {"unlock", "emergency-customer-data", "\"mail_exterior\""},
+        {"subjects", "emergency-limits", "\"emergency_subjects_max\""},
+        {"window", "emergency-limits", "\"emergency_window_days_max\""},
+        {"missing", NULL, "emergency_window_days_max"},
+        {"zero", NULL, "emergency_subjects_max"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        json_error_t je;
+        json_t *root = json_load_file(path, 0, &je);
+        assert_non_null(root);
+        json_t *lim = json_object_get(root, "limits");
+        const char *e = bad[i].edit;
+        if (strcmp(e, "purpose") == 0) {
+            json_array_append_new(json_object_get(json_object_get(json_object_get(root, "purposes"),
+                                                                  "criminal_investigation"),
+                                                  "bases"),
+                                  json_string("emergency"));
+        } else if (strcmp(e, "unlock") == 0) {
+            json_array_append_new(
+                json_object_get(json_object_get(json_object_get(root, "bases"), "emergency"),
+                                "unlocks"),
+                json_string("mail_exterior"));
+        } else if (strcmp(e, "subjects") == 0) {
+            json_object_set_new(lim, "emergency_subjects_max", json_integer(11));
+        } else if (strcmp(e, "window") == 0) {
+            json_object_set_new(lim, "emergency_window_days_max", json_integer(366));
+        } else if (strcmp(e, "missing") == 0) {
+            json_object_del(lim, "emergency_window_days_max");
+        } else {
+            json_object_set_new(lim, "emergency_subjects_max", json_integer(0));
+        }
+        char *text = json_dumps(root, 0);
+        json_decref(root);
+        assert_non_null(text);
+        seal_policy *p = NULL;
+        seal_error err;
+        seal_error_init(&err);
+        seal_status s = seal_policy_load(text, strlen(text), "t.json", &p, &err);
+        free(text);
+        if (bad[i].invariant == NULL) {
+            assert_int_equal(s, SEAL_INVALID);
+            assert_non_null(strstr(err.msg, bad[i].msg));
+            continue;
+        }
+        assert_int_equal(s, SEAL_OK);
+        seal_buf rep;
+        seal_buf_init(&rep);
+        assert_int_equal(seal_policy_verify(p, &rep, &err), SEAL_VERIFY);
+        char want[256];
+        snprintf(want, sizeof(want), "{\"id\": \"%s\", ", bad[i].invariant);
+        const char *at = strstr(seal_buf_str(&rep), want);
+        assert_non_null(at);
+        const char *end = strchr(at, '}');
+        assert_non_null(end);
+        char one[1024];
+        snprintf(one, sizeof(one), "%.*s", (int) (end - at), at);
+        assert_non_null(strstr(one, "\"holds\": false"));
+        assert_non_null(strstr(one, bad[i].msg));
+        seal_buf_cleanup(&rep);
+        seal_policy_free(p);
+    }
+}
+
 /* Every allocation in parse + check may fail; nothing leaks or crashes. */
 static void test_alloc_failures(void **state)
 {
@@ -823,6 +944,7 @@ int main(void)
         cmocka_unit_test(test_decision_json),   cmocka_unit_test(test_subjects_digest),
         cmocka_unit_test(test_policy_errors),   cmocka_unit_test(test_policy_files),
         cmocka_unit_test(test_alloc_failures),  cmocka_unit_test(test_written_consent),
+        cmocka_unit_test(test_emergency_invariants),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

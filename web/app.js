@@ -296,7 +296,10 @@
                     h('td', {}, day(r.submitted)),
                     h('td', { class: `num${dl !== null && dl <= 7 ? ' soon' : ''}` }, dl === null ? '—' : String(dl)),
                     h('td', {}, followUp(r.emergency, r.state) || '—'),
-                    h('td', {}, needs || '—'));
+                    h('td', {}, needs || '—',
+                        // PA-7 / MC-9: the requesting agency is told of the violation
+                        r.emergency && r.emergency.violation
+                            ? h('span', { class: 'violation-note' }, ` — ${r.emergency.violation.message} (${r.emergency.violation.rule})`) : ''));
             }));
         }
         select.addEventListener('change', fill);
@@ -362,7 +365,11 @@
                 ['Emergency follow-up by', followUp(req.emergency, req.state)],
                 ['Still needs', needs],
                 ['Notice sent', req.notice_sent === undefined ? '' : req.notice_sent ? 'yes' : 'no'],
+                ['Follow-up due', req.emergency ? `${req.emergency.follow_up_by}${req.emergency.confirmed ? ' (confirmed)' : ''}` : ''],
             ]),
+            req.emergency && req.emergency.violation
+                ? h('p', { class: 'violation-note', role: 'alert' },
+                    `${req.emergency.violation.message} (${req.emergency.violation.rule}).`) : null,
             req.approvals && req.approvals.length ? h('div', {}, h('h3', {}, 'Approvals'),
                 h('ul', { class: 'plain' }, req.approvals.map((a) => h('li', {},
                     `${a.decision === 'approve' ? 'Approved' : a.decision === 'deny' ? 'Denied' : a.decision} by ${a.principal} (${(a.role || '').replace(/_/g, ' ')}) on ${day(a.at)}`,

@@ -276,12 +276,31 @@ seal_status seal_request_close(seal_registry *reg, const char *id, seal_error *e
 seal_status seal_request_renew(seal_registry *reg, const char *id, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2);
 /* Enforces every deadline as of now: covers, processes and preservations
- * past their end expire; unconfirmed emergencies past their follow-up
- * deadline become violations (quarantined, reported); delayed notices that
- * ran out are recorded as due. Appends a JSON report {"actions": [...]}.
- * Idempotent. */
+ * past their end expire; emergencies past their follow-up deadline without
+ * confirming proper process become violations whatever their state (active,
+ * expired, or closed after a production; PA-7, MC-9), quarantined and
+ * reported; delayed notices that ran out are recorded as due. Appends a JSON
+ * report {"actions": [...]} and one `request.sweep` ledger event per run,
+ * even when there was nothing to do. Idempotent. */
 seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *err) SEAL_MUST_USE
     SEAL_NONNULL(1, 2);
+/* The same as the daemon's clock runs it: acting as nobody (the sweep only
+ * applies deadlines already decided; it decides nothing). */
+seal_status seal_request_sweep_clock(seal_registry *reg, seal_buf *out,
+                                     seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);
+/* PA-7 / MC-9: why the productions of request id may not be read or built
+ * now, checked at the read itself (no sweep needed): *why is "quarantined"
+ * (a violation), "follow_up_overdue" (an emergency past its deadline without
+ * confirmation: a violation the sweep has not recorded yet) or
+ * "follow_up_in_review" (an emergency whose follow-up is under review), a
+ * static string; NULL when nothing holds them. Needs no principal. */
+seal_status seal_request_hold(seal_registry *reg, const char *id, const char **why,
+                              seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2, 3);
+/* PA-7: records that a production of emergency request id begins (before
+ * anything is written, so a production cut short still counts): closing it
+ * no longer ends its follow-up duty. Nothing for other requests. */
+seal_status seal_request_mark_produced(seal_registry *reg, const char *id,
+                                       seal_error *err) SEAL_MUST_USE SEAL_NONNULL(1, 2);
 /* JSON of requests visible to the principal: ids, states, dates, deadlines
  * with days left. */
 seal_status seal_request_list(seal_registry *reg, seal_buf *out, seal_error *err) SEAL_MUST_USE

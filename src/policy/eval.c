@@ -361,7 +361,8 @@ static void cover_rules(const seal_policy *p, const seal_request *r, const seal_
     }
 }
 
-static void emergency_rules(const seal_policy *p, const seal_request *r, seal_decision *d)
+static void emergency_rules(const seal_policy *p, const seal_request *r,
+                            const seal_check_options *o, seal_decision *d)
 {
     /* PA-7 / MC-9: an attestation of danger of death or serious injury */
     const char *rule = r->basis == SEAL_BASIS_MAIL_COVER ? "MC-9" : "PA-7";
@@ -371,6 +372,35 @@ static void emergency_rules(const seal_policy *p, const seal_request *r, seal_de
                  "the danger of death or serious injury must be stated: at least %lld characters",
                  (long long) p->attestation_min);
         refuse(d, "emergency.attestation_short", rule, "/emergency/attestation", m);
+    }
+    /* PA-7: an emergency disclosure is served before any review, so it is
+     * held to what the danger needs: few subjects, a short window that ends
+     * by the day it is asked. An emergency mail cover keeps MC-5's period
+     * rules instead (a cover records forward from its start). */
+    if (r->basis != SEAL_BASIS_EMERGENCY) {
+        return;
+    }
+    if ((int64_t) r->n_subjects > p->emergency_subjects_max) {
+        char m[SEAL_REASON_MESSAGE_MAX];
+        snprintf(m, sizeof(m),
+                 "%zu subjects; an emergency names at most %lld under this policy: the rest "
+                 "need proper process",
+                 r->n_subjects, (long long) p->emergency_subjects_max);
+        refuse(d, "emergency.subjects_too_many", "PA-7", "/subjects", m);
+    }
+    if (r->has_window) {
+        int64_t today = seal_time_day(o->now) * DAY;
+        if (r->win_to > today) {
+            refuse(d, "emergency.window_future", "PA-7", "/window/to",
+                   "an emergency window ends at the latest on the day it is submitted");
+        }
+        if (r->win_from < today - (p->emergency_window_days_max - 1) * DAY) {
+            char m[SEAL_REASON_MESSAGE_MAX];
+            snprintf(m, sizeof(m),
+                     "an emergency window lies within the %lld days up to the day it is submitted",
+                     (long long) p->emergency_window_days_max);
+            refuse(d, "emergency.window_too_long", "PA-7", "/window/from", m);
+        }
     }
 }
 
@@ -479,7 +509,7 @@ void seal_policy_check(const seal_policy *p, const seal_request *r, const seal_c
         cover_rules(p, r, o, d);
     }
     if (r->emergency_present) {
-        emergency_rules(p, r, d);
+        emergency_rules(p, r, o, d);
     }
     notice_rules(p, r, o, d);
     int extra_role = SEAL__ROLE_HQ_APPROVER;

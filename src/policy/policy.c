@@ -472,8 +472,13 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
                                       "amendment",
                                       "protected_addresses",
                                       NULL};
-    static const char *const limits[] = {"subjects_max", "window_days_max", "facts_min_chars",
-                                         "attestation_min_chars", NULL};
+    static const char *const limits[] = {"subjects_max",
+                                         "window_days_max",
+                                         "facts_min_chars",
+                                         "attestation_min_chars",
+                                         "emergency_subjects_max",
+                                         "emergency_window_days_max",
+                                         NULL};
     static const char *const cover[] = {"first_days_max",
                                         "first_days_max_fugitive",
                                         "extension_days_max",
@@ -535,7 +540,11 @@ static bool load_all(ctx *c, seal_policy *p, json_t *root)
         !number(c, o, "/limits", "subjects_max", 1, SEAL_REQUEST_MAX_SUBJECTS, &p->subjects_max) ||
         !number(c, o, "/limits", "window_days_max", 1, 3660, &p->window_days_max) ||
         !number(c, o, "/limits", "facts_min_chars", 1, 4000, &p->facts_min) ||
-        !number(c, o, "/limits", "attestation_min_chars", 1, 4000, &p->attestation_min)) {
+        !number(c, o, "/limits", "attestation_min_chars", 1, 4000, &p->attestation_min) ||
+        !number(c, o, "/limits", "emergency_subjects_max", 1, SEAL_REQUEST_MAX_SUBJECTS,
+                &p->emergency_subjects_max) ||
+        !number(c, o, "/limits", "emergency_window_days_max", 1, 3660,
+                &p->emergency_window_days_max)) {
         return false;
     }
     int64_t x;

@@ -51,6 +51,8 @@ struct seal_policy {
     bool offense_required[SEAL_PURPOSE_COUNT];
     int ground_purpose[SEAL_GROUND_COUNT];
     int64_t subjects_max, window_days_max, facts_min, attestation_min;
+    /* PA-7: an emergency (legal_basis.type emergency) is narrower still */
+    int64_t emergency_subjects_max, emergency_window_days_max;
     int64_t cover_first, cover_first_fugitive, cover_extension, cover_cumulative;
     int beyond_cumulative_role;
     int64_t ns_first, ns_cumulative;

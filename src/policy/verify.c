@@ -101,6 +101,11 @@ static void fill(seal_request *r, int b, int c, int pu, bool signed_order, size_
         r->cover.attorney_set = true;
         r->cover.subject_is_attorney = 0;
     }
+    if (b == SEAL_BASIS_EMERGENCY) {
+        /* PA-7: an emergency's window ends by the day it is asked */
+        r->win_to = r->win_from;
+        r->win_from = r->win_to - 29 * DAY;
+    }
     r->emergency_present = b == SEAL_BASIS_EMERGENCY;
     r->attestation = r->emergency_present ? facts : NULL;
     r->attestation_chars = r->emergency_present ? 4000 : 0;
@@ -235,6 +240,15 @@ seal_status seal_policy_verify(const seal_policy *p, seal_buf *report, seal_erro
         {"not-looser-than-law", "nothing is allowed that cfr-233 (the law as written) refuses", 0,
          0, ""},
         {"basis-derivable", "every allowed disclosure has a Privacy Act basis (PA-1)", 0, 0, ""},
+        {"emergency-purposes",
+         "an emergency serves only health_safety or fugitive, nothing else (PA-7)", 0, 0, ""},
+        {"emergency-customer-data",
+         "an emergency unlocks customer data categories only, never mail_exterior (PA-7)", 0, 0,
+         ""},
+        {"emergency-limits",
+         "an emergency names at most subjects_max subjects and a window of at most "
+         "window_days_max days, both limits at least 1 (PA-7)",
+         0, 0, ""},
     };
     for (int b = 0; b < SEAL_BASIS_COUNT; b++) {
         for (int c = 0; c < NCAT; c++) {
@@ -304,6 +318,41 @@ seal_status seal_policy_verify(const seal_policy *p, seal_buf *report, seal_erro
                 }
             }
         }
+    }
+    /* PA-7: the emergency basis, read from the tables themselves */
+    for (int pu = 0; pu < SEAL_PURPOSE_COUNT; pu++) {
+        v[11].checked++;
+        if ((p->purpose_bases[pu] & (1u << SEAL_BASIS_EMERGENCY)) &&
+            pu != SEAL_PURPOSE_HEALTH_SAFETY && pu != SEAL_PURPOSE_FUGITIVE) {
+            v[11].failed++;
+            if (v[11].failed <= 4) {
+                size_t l = strlen(v[11].examples);
+                snprintf(v[11].examples + l, sizeof(v[11].examples) - l, "%s\"%s\"",
+                         l > 0 ? ", " : "", seal_purpose_name((seal_purpose) pu));
+            }
+        }
+    }
+    for (int c = 0; c < SEAL_CAT_COUNT; c++) {
+        v[12].checked++;
+        if ((p->unlock[SEAL_BASIS_EMERGENCY] & (1u << c)) && !(p->customer_cats & (1u << c))) {
+            v[12].failed++;
+            if (v[12].failed <= 4) {
+                size_t l = strlen(v[12].examples);
+                snprintf(v[12].examples + l, sizeof(v[12].examples) - l, "%s\"%s\"",
+                         l > 0 ? ", " : "", cat_label(c));
+            }
+        }
+    }
+    v[13].checked = 2;
+    if (p->emergency_subjects_max < 1 || p->emergency_subjects_max > p->subjects_max) {
+        v[13].failed++;
+        snprintf(v[13].examples, sizeof(v[13].examples), "\"emergency_subjects_max\"");
+    }
+    if (p->emergency_window_days_max < 1 || p->emergency_window_days_max > p->window_days_max) {
+        v[13].failed++;
+        size_t l = strlen(v[13].examples);
+        snprintf(v[13].examples + l, sizeof(v[13].examples) - l, "%s\"emergency_window_days_max\"",
+                 l > 0 ? ", " : "");
     }
     v[4].checked = (size_t) SEAL_BASIS_COUNT * NCAT * SEAL_PURPOSE_COUNT * 2;
     v[4].failed = subjectless;

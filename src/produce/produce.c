@@ -269,6 +269,24 @@ static seal_status load_request(const char *dir, const char *principal, const ch
     return SEAL_OK;
 }
 
+/* PA-7 / MC-9: what holds the request's productions now (sealed/registry.h
+ * seal_request_hold), checked here rather than trusting a sweep to have run;
+ * with mark, records first that an emergency is being produced, so that
+ * closing it afterwards cannot end its follow-up duty. */
+static seal_status emergency_gate(const char *dir, const char *principal, const char *request,
+                                  int64_t now, bool mark, const char **why, seal_error *err)
+{
+    seal_registry *reg = NULL;
+    *why = NULL;
+    seal_status s = seal_registry_open(dir, principal, now, &reg, err);
+    if (s == SEAL_OK) {
+        s = mark ? seal_request_mark_produced(reg, request, err)
+                 : seal_request_hold(reg, request, why, err);
+    }
+    seal_registry_close(reg);
+    return s;
+}
+
 static bool map_subject(json_t *sub, seal_index_type *type, const char **value, const char **person)
 {
     const char *t = json_string_value(json_object_get(sub, "type"));
@@ -791,6 +809,19 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
     if (s != SEAL_OK) {
         goto out;
     }
+    /* PA-7 / MC-9: a quarantined emergency, one past its deadline without
+     * confirmation, or one whose follow-up is in review is not produced */
+    const char *held = NULL;
+    if ((s = emergency_gate(dir, principal, request, now, false, &held, err)) != SEAL_OK) {
+        goto out;
+    }
+    if (held != NULL) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "its productions are withheld: %s (%s)", held,
+                 a.basis == SEAL_BASIS_MAIL_COVER ? "MC-9" : "PA-7");
+        s = refuse(dir, principal, request, held, now, err, msg);
+        goto out;
+    }
     /* the approval decides: only an active request is produced */
     if (strcmp(a.state, "active") != 0) {
         char why[48];
@@ -824,6 +855,9 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         goto out;
     }
     seal_error_init(err);
+    if ((s = emergency_gate(dir, principal, request, now, true, &held, err)) != SEAL_OK) {
+        goto out;
+    }
     size_t n_sub = json_array_size(a.subjects);
     if (n_sub == 0 || n_sub > SEAL_MANIFEST_MAX_FILES) {
         s = seal_error_set(err, SEAL_CORRUPT, "request %s: bad subjects", request);

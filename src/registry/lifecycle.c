@@ -179,6 +179,111 @@ static seal_status policy_of(seal_registry *reg, const seal_reg_request *row, se
     return s;
 }
 
+/* ---- emergencies (PA-7, MC-9) ----------------------------------------------------------- */
+
+/* An emergency still owes its follow-up: not confirmed, not yet a
+ * violation, and not closed before any production (a disclosure never made
+ * needs no process). Closing after a production, or letting the basis
+ * expire, does not end the duty. */
+static bool duty_open(const seal_reg_request *e)
+{
+    if (!(e->flags & SEAL_REQF_EMERGENCY) || (e->flags & SEAL_REQF_CONFIRMED)) {
+        return false;
+    }
+    return e->state == SEAL_RS_ACTIVE || e->state == SEAL_RS_EXPIRED ||
+           (e->state == SEAL_RS_CLOSED && (e->flags & SEAL_REQF_PRODUCED));
+}
+
+typedef struct pending_ctx {
+    const char *id;
+    bool found;
+} pending_ctx;
+
+static seal_status pending_row(const seal_reg_request *row, void *ud)
+{
+    pending_ctx *pc = ud;
+    if (row->state == SEAL_RS_REVIEW && strcmp(row->link, pc->id) == 0) {
+        pc->found = true;
+    }
+    return SEAL_OK;
+}
+
+/* A follow-up of emergency id is under review. */
+static seal_status follow_up_pending(seal_registry *reg, const char *id, bool *pending,
+                                     seal_error *err)
+{
+    pending_ctx pc = {id, false};
+    seal_status s = reg->ops->request_each(reg->be, pending_row, &pc, err);
+    *pending = pc.found;
+    return s;
+}
+
+static seal_status end_cover(seal_registry *reg, const seal_reg_request *row, int state,
+                             seal_error *err);
+
+/* The emergency becomes a violation whatever its state: its productions are
+ * quarantined, its cover (if any) ends, and the event reports it; row_json
+ * shows the requesting agency the notice. The caller stores the row. */
+static seal_status violation(seal_registry *reg, seal_reg_request *row, bool denied,
+                             seal_error *err)
+{
+    row->state = SEAL_RS_VIOLATION;
+    row->flags |= SEAL_REQF_QUARANTINED | (denied ? SEAL_REQF_DENIED_FU : 0);
+    seal_status s = end_cover(reg, row, SEAL_RS_VIOLATION, err);
+    if (s == SEAL_OK) {
+        s = event(reg, row, "request.violation", "rule", rule_of(row, "MC-9", "PA-7"), err);
+    }
+    return s;
+}
+
+seal_status seal_request_hold(seal_registry *reg, const char *id, const char **why, seal_error *err)
+{
+    *why = NULL;
+    seal_reg_request row;
+    if (!seal_id_valid(id)) {
+        return seal_error_set(err, SEAL_INVALID, "not a request id");
+    }
+    seal_status s = reg->ops->request_get(reg->be, id, &row, NULL, err);
+    if (s != SEAL_OK) {
+        return s;
+    }
+    if (row.state == SEAL_RS_VIOLATION || (row.flags & SEAL_REQF_QUARANTINED)) {
+        *why = "quarantined";
+        return SEAL_OK;
+    }
+    if (!(row.flags & SEAL_REQF_EMERGENCY) || (row.flags & SEAL_REQF_CONFIRMED)) {
+        return SEAL_OK;
+    }
+    bool pending = false;
+    if ((s = follow_up_pending(reg, row.id, &pending, err)) == SEAL_OK) {
+        if (pending) {
+            *why = "follow_up_in_review";
+        } else if (duty_open(&row) && reg->now > row.follow_up_by) {
+            *why = "follow_up_overdue";
+        }
+    }
+    return s;
+}
+
+seal_status seal_request_mark_produced(seal_registry *reg, const char *id, seal_error *err)
+{
+    seal_reg_request row;
+    seal_status s = seal__reg_require(reg, 0, "produce", err);
+    if (s != SEAL_OK || (s = seal__reg_begin(reg, err)) != SEAL_OK) {
+        return s;
+    }
+    if ((s = reg->ops->request_get(reg->be, id, &row, NULL, err)) == SEAL_OK &&
+        (row.flags & SEAL_REQF_EMERGENCY) && !(row.flags & SEAL_REQF_PRODUCED)) {
+        row.flags |= SEAL_REQF_PRODUCED;
+        s = reg->ops->request_update(reg->be, &row, err);
+    }
+    if (s == SEAL_OK) {
+        return seal__reg_commit(reg, err);
+    }
+    seal__reg_rollback(reg);
+    return s;
+}
+
 /* Makes a request active: its period, its cover, the notice it owes, and the
  * emergency it confirms. Queues the events. */
 static seal_status activate(seal_registry *reg, seal_reg_request *row, const seal_policy *p,
@@ -235,20 +340,25 @@ static seal_status activate(seal_registry *reg, seal_reg_request *row, const sea
         row->flags |= SEAL_REQF_NOTICE_SENT;
         s = event(reg, row, "notice.queued", NULL, NULL, err);
     }
-    /* MC-9 / PA-7: proper process confirms the emergency it follows, in time */
+    /* MC-9 / PA-7: proper process confirms the emergency it follows. It was
+     * submitted in time and matched the emergency (follow_up_rules); while it
+     * was in review the deadline waited for it. */
     if (s == SEAL_OK && row->link[0] != '\0') {
         seal_reg_request e;
         s = reg->ops->request_get(reg->be, row->link, &e, NULL, err);
-        if (s == SEAL_OK && e.state == SEAL_RS_ACTIVE && !(e.flags & SEAL_REQF_CONFIRMED) &&
-            reg->now <= e.follow_up_by) {
+        if (s == SEAL_OK && (e.flags & SEAL_REQF_EMERGENCY) && !(e.flags & SEAL_REQF_CONFIRMED) &&
+            e.state != SEAL_RS_VIOLATION && e.state != SEAL_RS_REFUSED) {
+            bool was_active = e.state == SEAL_RS_ACTIVE;
             e.flags |= SEAL_REQF_CONFIRMED;
-            e.state = SEAL_RS_CLOSED; /* superseded by the proper process */
+            if (was_active) {
+                e.state = SEAL_RS_CLOSED; /* superseded by the proper process */
+            }
             s = reg->ops->request_update(reg->be, &e, err);
             if (s == SEAL_OK) {
                 s = event(reg, &e, "request.confirmed", "by", row->id, err);
             }
             seal_reg_cover c;
-            if (s == SEAL_OK && is_cover(&e) &&
+            if (s == SEAL_OK && was_active && is_cover(&e) &&
                 reg->ops->cover_get(reg->be, e.cover, &c, NULL) == SEAL_OK) {
                 c.state = SEAL_RS_CLOSED;
                 s = reg->ops->cover_update(reg->be, &c, err);
@@ -341,18 +451,39 @@ static void stateful_rules(seal_registry *reg, const seal_request *r, seal_reg_r
     }
 }
 
+static bool same_key(const seal_request *a, uint32_t ka, const seal_request *b, uint32_t kb)
+{
+    if (ka == SEAL__NO_KEY || kb == SEAL__NO_KEY) {
+        return ka == kb;
+    }
+    return strcmp(seal__req_key(a, ka), seal__req_key(b, kb)) == 0;
+}
+
+/* MC-9 / PA-7: a follow-up confirms only the proper process for the same
+ * disclosure: the same agency, every subject and category of the emergency,
+ * a window that covers its window, submitted by the deadline; the follow-up's
+ * own policy check decides that its basis unlocks those categories. An
+ * emergency mail cover is followed by a mail cover (MC-5's rules apply to
+ * its period). Anything else is refused as a follow-up. */
 static void follow_up_rules(seal_registry *reg, const seal_request *r, seal_reg_request *row,
                             const char *follows, seal_decision *d)
 {
     seal_reg_request e;
+    seal_buf ct, pt;
+    seal_buf_init(&ct);
+    seal_buf_init(&pt);
+    seal_request *em = NULL;
     const char *rule = r->basis == SEAL_BASIS_MAIL_COVER ? "MC-9" : "PA-7";
+    char m[SEAL_REASON_MESSAGE_MAX];
     if (!seal_id_valid(follows) ||
-        reg->ops->request_get(reg->be, follows, &e, NULL, NULL) != SEAL_OK ||
+        reg->ops->request_get(reg->be, follows, &e, &ct, NULL) != SEAL_OK ||
         !(e.flags & SEAL_REQF_EMERGENCY)) {
         reason(d, SEAL_SEVERITY_REFUSE, "follow_up.unknown", rule, "",
                "a follow-up names an emergency request");
-        return;
+        goto out;
     }
+    memcpy(row->link, e.id, sizeof(row->link));
+    rule = rule_of(&e, "MC-9", "PA-7");
     if (r->emergency_present) {
         reason(d, SEAL_SEVERITY_REFUSE, "follow_up.emergency", rule, "/emergency",
                "proper process is not itself an emergency");
@@ -361,7 +492,68 @@ static void follow_up_rules(seal_registry *reg, const seal_request *r, seal_reg_
         reason(d, SEAL_SEVERITY_REFUSE, "follow_up.agency", rule, "/agency",
                "a follow-up comes from the emergency's own agency");
     }
-    memcpy(row->link, e.id, sizeof(row->link));
+    if (e.state == SEAL_RS_REFUSED) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.not_served", rule, "",
+               "the emergency was refused: there is nothing to confirm");
+        goto out;
+    }
+    if (e.flags & SEAL_REQF_CONFIRMED) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.confirmed", rule, "",
+               "the emergency is already confirmed by proper process");
+    } else if (e.state == SEAL_RS_VIOLATION && (e.flags & SEAL_REQF_DENIED_FU)) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.violation", rule, "",
+               "the emergency's follow-up was denied: it is a violation already");
+    } else if (e.state == SEAL_RS_VIOLATION || reg->now > e.follow_up_by) {
+        char when[24];
+        seal_time_format(when, sizeof(when), e.follow_up_by);
+        snprintf(m, sizeof(m),
+                 "proper process was due by %s; it came late and the emergency is a violation",
+                 when);
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.late", rule, "", m);
+    }
+    if (is_cover(&e) && r->basis != SEAL_BASIS_MAIL_COVER) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.cover", "MC-9", "/legal_basis/type",
+               "an emergency mail cover is followed by a mail cover");
+    }
+    if (seal_box_unseal(reg->box, e.id, strlen(e.id), ct.data, ct.len, &pt, NULL) != SEAL_OK ||
+        seal_request_parse((const char *) pt.data, pt.len, &em, NULL) != SEAL_OK) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.unreadable", rule, "",
+               "the emergency's document cannot be read to compare");
+        goto out;
+    }
+    /* every subject of the emergency, by its standardised identifier */
+    for (size_t i = 0; i < em->n_subjects; i++) {
+        const seal__subject *x = &em->subjects[i];
+        bool found = false;
+        for (size_t j = 0; j < r->n_subjects && !found; j++) {
+            const seal__subject *y = &r->subjects[j];
+            found = y->type == x->type && same_key(em, x->ident_key, r, y->ident_key) &&
+                    same_key(em, x->addr_key, r, y->addr_key);
+        }
+        if (!found) {
+            snprintf(m, sizeof(m), "the emergency's subject %zu is not named in the follow-up", i);
+            reason(d, SEAL_SEVERITY_REFUSE, "follow_up.subjects", rule, "/subjects", m);
+        }
+    }
+    for (int c = 0; c < SEAL_CAT_COUNT; c++) {
+        if ((em->categories & ~r->categories) & (1u << c)) {
+            snprintf(m, sizeof(m), "the follow-up does not ask for the emergency's category %s",
+                     seal_category_name((seal_category) c));
+            reason(d, SEAL_SEVERITY_REFUSE, "follow_up.categories", rule, "/categories", m);
+        }
+    }
+    if (!is_cover(&e) && em->has_window &&
+        (!r->has_window || r->win_from > em->win_from || r->win_to < em->win_to)) {
+        reason(d, SEAL_SEVERITY_REFUSE, "follow_up.window", rule, "/window",
+               "the follow-up's window does not cover the emergency's window");
+    }
+out:
+    seal_request_free(em);
+    if (pt.data != NULL) {
+        seal__wipe(pt.data, pt.len);
+    }
+    seal_buf_cleanup(&pt);
+    seal_buf_cleanup(&ct);
 }
 
 typedef struct rows_v {
@@ -1021,6 +1213,13 @@ seal_status seal_request_review_note(seal_registry *reg, const char *id, bool ap
         row.state = SEAL_RS_DENIED;
         row.decided = reg->now;
         s = event(reg, &row, "request.denied", NULL, NULL, err);
+        /* PA-7 / MC-9: the proper process an emergency relied on was denied */
+        seal_reg_request e;
+        if (s == SEAL_OK && row.link[0] != '\0' &&
+            (s = reg->ops->request_get(reg->be, row.link, &e, NULL, err)) == SEAL_OK &&
+            duty_open(&e) && (s = violation(reg, &e, true, err)) == SEAL_OK) {
+            s = reg->ops->request_update(reg->be, &e, err);
+        }
     } else {
         if (counted == row.role) {
             t.role_n++;
@@ -1256,13 +1455,21 @@ static seal_status end_cover(seal_registry *reg, const seal_reg_request *row, in
 {
     seal_reg_cover c;
     if (!is_cover(row) || reg->ops->cover_get(reg->be, row->cover, &c, NULL) != SEAL_OK ||
-        strcmp(c.latest, row->id) != 0 || c.state != SEAL_RS_ACTIVE) {
+        strcmp(c.latest, row->id) != 0) {
+        return SEAL_OK;
+    }
+    if (state == SEAL_RS_VIOLATION) {
+        /* PA-7 / MC-9: quarantined even when the cover already ended */
+        c.flags |= SEAL_REQF_QUARANTINED;
+        if (c.state == SEAL_RS_ACTIVE) {
+            c.state = state;
+        }
+        return reg->ops->cover_update(reg->be, &c, err);
+    }
+    if (c.state != SEAL_RS_ACTIVE) {
         return SEAL_OK;
     }
     c.state = state;
-    if (state == SEAL_RS_VIOLATION) {
-        c.flags |= SEAL_REQF_QUARANTINED;
-    }
     return reg->ops->cover_update(reg->be, &c, err);
 }
 
@@ -1405,12 +1612,23 @@ static seal_status action(seal_buf *out, size_t *n, const seal_reg_request *row,
                            (*n)++ > 0 ? ", " : "", row->id, what, rule);
 }
 
-seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *err)
+/* A follow-up of emergency id is in review among the rows. */
+static bool pending_in(const rows *rs, const char *id)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->v[i].state == SEAL_RS_REVIEW && strcmp(rs->v[i].link, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static seal_status sweep(seal_registry *reg, seal_buf *out, seal_error *err)
 {
     rows rs = {0};
     size_t n = 0;
-    seal_status s = seal__reg_require(reg, 0, "request sweep", err);
-    if (s != SEAL_OK || (s = seal__reg_begin(reg, err)) != SEAL_OK) {
+    seal_status s = seal__reg_begin(reg, err);
+    if (s != SEAL_OK) {
         return s;
     }
     if ((s = reg->ops->request_each(reg->be, collect, &rs, err)) != SEAL_OK ||
@@ -1421,15 +1639,13 @@ seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *er
         seal_reg_request *row = &rs.v[i];
         int before = row->state;
         uint32_t flags = row->flags;
-        if (row->state == SEAL_RS_ACTIVE && (row->flags & SEAL_REQF_EMERGENCY) &&
-            !(row->flags & SEAL_REQF_CONFIRMED) && reg->now > row->follow_up_by) {
-            /* MC-9 / PA-7: no proper process in time: it ends, quarantined, reported */
-            row->state = SEAL_RS_VIOLATION;
-            row->flags |= SEAL_REQF_QUARANTINED;
-            const char *rule = rule_of(row, "MC-9", "PA-7");
-            if ((s = end_cover(reg, row, SEAL_RS_VIOLATION, err)) == SEAL_OK &&
-                (s = event(reg, row, "request.violation", "rule", rule, err)) == SEAL_OK) {
-                s = action(out, &n, row, "violation", rule);
+        if (duty_open(row) && reg->now > row->follow_up_by && !pending_in(&rs, row->id)) {
+            /* MC-9 / PA-7: no proper process in time: whatever its state now
+             * (active, expired, closed after a production) it is a violation,
+             * quarantined and reported. A follow-up still in review holds
+             * the deadline until it is decided. */
+            if ((s = violation(reg, row, false, err)) == SEAL_OK) {
+                s = action(out, &n, row, "violation", rule_of(row, "MC-9", "PA-7"));
             }
         } else if (row->state == SEAL_RS_ACTIVE && reg->today > row->end) {
             /* MC-5 / PA-9: expiry by the clock, no manual override */
@@ -1464,7 +1680,14 @@ seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *er
             s = reg->ops->request_update(reg->be, row, err);
         }
     }
-    if (s == SEAL_OK && (s = seal_buf_append_str(out, "]}")) == SEAL_OK) {
+    /* every run is one event, even with nothing to do: the ledger shows
+     * that the deadlines were enforced */
+    char count[24];
+    snprintf(count, sizeof(count), "%zu", n);
+    const char *ids[] = {"actor", reg->has_principal ? reg->me.id : NULL, "actions", count};
+    if (s == SEAL_OK &&
+        (s = seal__reg_event(reg, "request.sweep", ids, 2, NULL, NULL, err)) == SEAL_OK &&
+        (s = seal_buf_append_str(out, "]}")) == SEAL_OK) {
         seal_free(rs.v);
         return seal__reg_commit(reg, err);
     }
@@ -1475,6 +1698,17 @@ out:
     seal_free(rs.v);
     seal__reg_rollback(reg);
     return s;
+}
+
+seal_status seal_request_sweep(seal_registry *reg, seal_buf *out, seal_error *err)
+{
+    seal_status s = seal__reg_require(reg, 0, "request sweep", err);
+    return s == SEAL_OK ? sweep(reg, out, err) : s;
+}
+
+seal_status seal_request_sweep_clock(seal_registry *reg, seal_buf *out, seal_error *err)
+{
+    return sweep(reg, out, err);
 }
 
 /* ---- list and show ------------------------------------------------------------------------ */
@@ -1528,10 +1762,29 @@ static seal_status row_json(const seal_registry *reg, const seal_reg_request *ro
         int64_t left = row->follow_up_by - reg->now;
         s = seal_buf_printf(out,
                             ", \"emergency\": {\"follow_up_by\": \"%s\", \"hours_left\": %lld, "
-                            "\"confirmed\": %s, \"quarantined\": %s}",
+                            "\"confirmed\": %s, \"quarantined\": %s, \"produced\": %s, "
+                            "\"duty\": %s",
                             fu, (long long) (left > 0 ? (left + 3599) / 3600 : 0),
                             (row->flags & SEAL_REQF_CONFIRMED) ? "true" : "false",
-                            (row->flags & SEAL_REQF_QUARANTINED) ? "true" : "false");
+                            (row->flags & SEAL_REQF_QUARANTINED) ? "true" : "false",
+                            (row->flags & SEAL_REQF_PRODUCED) ? "true" : "false",
+                            duty_open(row) ? "true" : "false");
+        /* PA-7 / MC-9: the requesting agency is told of the violation */
+        if (s == SEAL_OK && row->state == SEAL_RS_VIOLATION) {
+            bool denied = (row->flags & SEAL_REQF_DENIED_FU) != 0;
+            s = seal_buf_printf(
+                out, ", \"violation\": {\"rule\": \"%s\", \"why\": \"%s\", \"message\": \"%s\"}",
+                rule_of(row, "MC-9", "PA-7"), denied ? "follow_up_denied" : "no_follow_up",
+                denied ? "the proper process that followed this emergency was denied: the "
+                         "disclosure is a violation, its productions are quarantined and it is "
+                         "reported"
+                       : "no proper process confirmed this emergency by its deadline: the "
+                         "disclosure is a violation, its productions are quarantined and it is "
+                         "reported");
+        }
+        if (s == SEAL_OK) {
+            s = seal_buf_append_byte(out, '}');
+        }
     }
     if (s == SEAL_OK && row->notice_until != 0) {
         seal_date_format(nu, sizeof(nu), row->notice_until);

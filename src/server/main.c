@@ -50,6 +50,9 @@ static const opt opts[] = {
     {"threads", OPT_INT, "4", 1, 256, F(threads), "worker threads"},
     {"grace", OPT_INT, "30", 0, 3600, F(grace),
      "seconds in-flight requests get to finish at SIGTERM/SIGINT"},
+    {"sweep-interval", OPT_INT, "3600", 1, 86400, F(sweep_interval),
+     "seconds between the request and retention sweeps the daemon runs by the clock (PA-7, "
+     "MC-9; one also at start)"},
     {"rate", OPT_INT, "50", 0, 1000000, F(rate),
      "requests per second per principal (token bucket); more get 429; 0: no limit"},
     {"burst", OPT_INT, "100", 1, 1000000, F(burst), "bucket depth per principal"},

@@ -41,6 +41,7 @@
 #include "sealed/produce.h"
 #include "sealed/registry.h"
 #include "sealed/request.h"
+#include "sealed/retain.h"
 #include "sealed/schema.h"
 #include "sealed/time.h"
 #include "server/console.h"
@@ -1233,6 +1234,21 @@ static bool production_open(handler_ctx *h, response *r, production *p)
                 "a requester sees only its own agency's productions", NULL);
         goto out;
     }
+    /* PA-7 / MC-9: a quarantined production (or one of an emergency past its
+     * deadline, or whose follow-up is in review) is gone for everyone; the
+     * read checks the deadline itself rather than wait for a sweep */
+    const char *why = NULL;
+    if (seal_request_hold(h->reg, p->m->request, &why, &err) != SEAL_OK) {
+        problem(r, 500, "internal", "internal error", "cannot read the production's request", NULL);
+        goto out;
+    }
+    if (why != NULL) {
+        char detail[400];
+        snprintf(detail, sizeof(detail), "production %s of request %s is withheld: %s (PA-7, MC-9)",
+                 p->m->production, p->m->request, why);
+        problem(r, 410, why, "the production is withheld", detail, NULL);
+        goto out;
+    }
     ok = true;
 out:
     seal_buf_cleanup(&note);
@@ -2415,11 +2431,50 @@ static void drain(seal_srv *srv)
     }
 }
 
+/* PA-7, MC-9 and the retention schedule by the clock: the request sweep
+ * and the retention sweep, at start and every sweep-interval seconds, run
+ * between batches as nobody; each run appends its ledger event
+ * (request.sweep, retain.sweep) even with nothing to do. No deadline waits
+ * for someone to run a sweep by hand. */
+static void clock_sweeps(seal_srv *srv)
+{
+    int64_t now = srv->cfg.now != 0 ? srv->cfg.now : (int64_t) time(NULL);
+    seal_error err;
+    seal_error_init(&err);
+    seal_buf out;
+    seal_buf_init(&out);
+    ledger_set(srv, false); /* the registry appends to the ledger itself */
+    seal_status s = seal_registry_act_as(srv->reg, NULL, now, &err);
+    if (s == SEAL_OK) {
+        s = seal_request_sweep_clock(srv->reg, &out, &err);
+    }
+    if (s != SEAL_OK) {
+        fprintf(stderr, "sealed: warning: request sweep: %s\n", err.msg);
+    }
+    seal_buf_cleanup(&out);
+    seal_retain_options o = {.now = now};
+    seal_retain_result res;
+    memset(&res, 0, sizeof(res));
+    seal_error_init(&err);
+    if (seal_retain_sweep(srv->cfg.data, &o, &res, &err) != SEAL_OK) {
+        fprintf(stderr, "sealed: warning: retention sweep: %s\n", err.msg);
+    }
+    seal_retain_result_cleanup(&res);
+    fprintf(stderr, "sealed: sweeps ran (request, retention)\n");
+}
+
 int seal__srv_run(seal_srv *srv, const sigset_t *stop)
 {
     int sig = 0;
     int64_t deadline = 0;
+    int64_t next_sweep = 0; /* ms: at start, then every sweep-interval */
     for (;;) {
+        if (sig == 0 && now_ms() >= next_sweep) {
+            clock_sweeps(srv);
+            next_sweep =
+                now_ms() +
+                (int64_t) (srv->cfg.sweep_interval > 0 ? srv->cfg.sweep_interval : 3600) * 1000;
+        }
         drain(srv);
         if (sig == 0) {
             struct timespec zero = {0, 0};

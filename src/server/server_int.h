@@ -35,6 +35,7 @@ typedef struct seal_srv_config {
     char tls_cert[1024];            /* PEM certificate (chain); "": plain HTTP */
     char tls_key[1024];             /* PEM private key */
     char tls_client_ca[1024];       /* PEM CA: client certificates required; "": not asked */
+    long sweep_interval;            /* seconds between the clock's sweeps (one at start) */
     int64_t now;                    /* test clock (unix seconds); 0: the system clock */
 } seal_srv_config;
 

@@ -85,6 +85,8 @@ typedef struct seal_reg_request {
 #define SEAL_REQF_NOTICE_SENT 4u /* PA-8 notice due has been recorded */
 #define SEAL_REQF_QUARANTINED 8u /* MC-9 violation: what it recorded is quarantined */
 #define SEAL_REQF_HQ 16u         /* beyond the cumulative cap: hq_approver needed */
+#define SEAL_REQF_PRODUCED 32u   /* PA-7: a production of this emergency was begun */
+#define SEAL_REQF_DENIED_FU 64u  /* PA-7 / MC-9: its follow-up was denied (the violation's why) */
 
 typedef struct seal_reg_cover {
     char id[SEAL_REG_ID_SIZE];

@@ -357,6 +357,18 @@ static seal_status write_conf(const char *path, seal_error *err)
 
 seal_status seal_store_create(const char *dir, seal_error *err)
 {
+    return seal_store_create_clock(dir, false, (int64_t) time(NULL), err);
+}
+
+seal_status seal_store_test_clock(const char *dir, bool *test_clock, seal_error *err)
+{
+    char path[1100];
+    seal_status s = path_join(path, sizeof(path), dir, "ledger", err);
+    return s != SEAL_OK ? s : seal_ledger_dir_test_clock(path, test_clock, err);
+}
+
+seal_status seal_store_create_clock(const char *dir, bool test_clock, int64_t now, seal_error *err)
+{
     char path[1100];
     seal_store *st = NULL;
     seal_status s;
@@ -411,7 +423,12 @@ seal_status seal_store_create(const char *dir, seal_error *err)
          * decision and disclosure) is a leaf of it */
         seal_ledger *led = NULL;
         if ((s = path_join(path, sizeof(path), dir, "ledger", err)) == SEAL_OK) {
-            s = seal_ledger_create(path, NULL, &led, err);
+            seal_ledger_options lo;
+            seal_ledger_options_init(&lo);
+            lo.genesis = true;
+            lo.test_clock = test_clock;
+            lo.genesis_time = now;
+            s = seal_ledger_create(path, &lo, &led, err);
         }
         seal_ledger_close(led);
     }

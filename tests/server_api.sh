@@ -33,7 +33,7 @@ j() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sy
 SUBJ_EMAIL=zq.oltrane@mail.example
 
 # ---- a data directory with one principal per role ---------------------------
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 "$S" --data "$D" --now $NOW agency add usps-pis --name 'Inspection HQ' --kind federal --inspection-service >/dev/null
 "$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
 A po1 agency add quellford-pd --name 'Quellford PD' --kind local

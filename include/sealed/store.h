@@ -76,6 +76,10 @@ seal_status seal_store_test_clock(const char *dir, bool *test_clock, seal_error 
 seal_status seal_store_open(const char *dir, seal_store **out, seal_error *err) SEAL_MUST_USE;
 void seal_store_close(seal_store *st);
 
+/* The time of the events this handle logs (a shredding); 0, the default,
+ * is the clock. For test-clock directories (seal_store_create_clock). */
+void seal_store_set_now(seal_store *st, int64_t now);
+
 /* Borrowed; lives as long as the store. */
 const seal_catalogue *seal_store_catalogue(const seal_store *st);
 

@@ -61,6 +61,7 @@ struct seal_store {
     secrets *sec;
     seal_rand_pool pool;
     int force_version;
+    int64_t now; /* time of the events this handle logs; 0: the clock */
     seal_buf body, plain, std, scratch, wrapped;
     char dir[1024];
 };
@@ -358,6 +359,11 @@ static seal_status write_conf(const char *path, seal_error *err)
 seal_status seal_store_create(const char *dir, seal_error *err)
 {
     return seal_store_create_clock(dir, false, (int64_t) time(NULL), err);
+}
+
+void seal_store_set_now(seal_store *st, int64_t now)
+{
+    st->now = now;
 }
 
 seal_status seal_store_test_clock(const char *dir, bool *test_clock, seal_error *err)
@@ -1213,7 +1219,7 @@ seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *v
                 st->std.len);
     seal_event_id kind = {"subject_type", seal_index_type_name(type)};
     seal_event ev = {.type = "subject.shredded",
-                     .time = (int64_t) time(NULL),
+                     .time = st->now != 0 ? st->now : (int64_t) time(NULL),
                      .ids = &kind,
                      .n_ids = 1,
                      .commits = &commit,

@@ -229,7 +229,7 @@ while IFS='|' read -r m p ok roles; do
     cp $T/body "$T/walk.x.$(echo "$m $p" | tr -c 'a-z' _)"
 done < $T/ops
 w() { cat "$T/walk.x.$(echo "$1" | tr -c 'a-z' _)"; }
-check walk-me '{"id":"det1","agency":"quellford-pd","roles":["requester"],"valid_from":null,"valid_until":null}' "$(w 'GET /v1/me')"
+check walk-me '{"id":"det1","agency":"quellford-pd","roles":["requester"],"valid_from":null,"valid_until":null,"test_clock":true}' "$(w 'GET /v1/me')"
 check walk-approved '"state":"active"' "$(w 'POST /v1/requests/{id}/review' | tr -d ' ' | grep -o '"state":"active"' || true)"
 check walk-extend-state review "$(w 'POST /v1/requests/{id}/extend' | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
 check walk-closed "{\"id\":\"$CLOSE\",\"closed\":true}" "$(w 'POST /v1/requests/{id}/close')"

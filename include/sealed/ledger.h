@@ -206,6 +206,11 @@ uint64_t seal_ledger_recovered_bytes(const seal_ledger *l);
  *    behind is reported through the log callback.
  * Entries that are not events are not looked at. */
 #define SEAL_LEDGER_CLOCK_SLACK 60
+/* What an append of an event at time t would meet, without appending: on a
+ * test clock SEAL_INVALID (the same message) when t is earlier than the
+ * last event; otherwise SEAL_OK. For callers that write files before
+ * logging them. */
+seal_status seal_ledger_check_time(seal_ledger *l, int64_t t, seal_error *err) SEAL_MUST_USE;
 /* True when the ledger's first entry marks it as a test-clock ledger. */
 bool seal_ledger_test_clock(const seal_ledger *l);
 /* Time of the last event in the log (acknowledged or staged), or INT64_MIN

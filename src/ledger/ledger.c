@@ -716,6 +716,28 @@ void seal_ledger_close(seal_ledger *l)
 
 /* ---- appends ------------------------------------------------------------ */
 
+static seal_status refuse_time(const seal_ledger *l, int64_t t, seal_error *err)
+{
+    char ts[32], last[32];
+    seal_time_format(ts, sizeof(ts), t);
+    seal_time_format(last, sizeof(last), l->staged_time);
+    return seal_error_set(err, SEAL_INVALID,
+                          "event time %s is earlier than the last event's (%s); a test clock "
+                          "never goes backwards",
+                          ts, last);
+}
+
+seal_status seal_ledger_check_time(seal_ledger *l, int64_t t, seal_error *err)
+{
+    pthread_mutex_lock(&l->mu);
+    seal_status s = SEAL_OK;
+    if (l->test_clock && l->staged_time != INT64_MIN && t < l->staged_time) {
+        s = refuse_time(l, t, err);
+    }
+    pthread_mutex_unlock(&l->mu);
+    return s;
+}
+
 static seal_status stage_locked(seal_ledger *l, const void *entry, size_t len, uint64_t *index,
                                 seal_error *err)
 {
@@ -734,15 +756,12 @@ static seal_status stage_locked(seal_ledger *l, const void *entry, size_t len, u
                                   "created");
         }
         if (l->staged_time != INT64_MIN && t < l->staged_time) {
+            if (l->test_clock) {
+                return refuse_time(l, t, err);
+            }
             char ts[32], last[32];
             seal_time_format(ts, sizeof(ts), t);
             seal_time_format(last, sizeof(last), l->staged_time);
-            if (l->test_clock) {
-                return seal_error_set(err, SEAL_INVALID,
-                                      "event time %s is earlier than the last event's (%s); "
-                                      "a test clock never goes backwards",
-                                      ts, last);
-            }
             if (l->staged_time - t > SEAL_LEDGER_CLOCK_SLACK) {
                 SEAL_LOG(SEAL_LOG_WARN,
                          "ledger %s: the clock (%s) is %lld s behind the last event; "

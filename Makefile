@@ -2,6 +2,7 @@
 # The README's commands. CMake (with presets) does the real work underneath.
 #   make          build only (gcc, warnings as errors)
 #   make run      install what is missing, build, run the demo on ./var
+#   make reset    delete the demo: ./var and its demo inputs (then `make run` makes it anew)
 #   make test     install, build with gcc and with clang ASan+UBSan, run every test
 #   make bench    benchmarks with their peers; JSON on stdout, copies in bench/out/
 #   make stress   longer crash and proof sweeps
@@ -11,7 +12,7 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 300
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests fuzz bench -name '*.[ch]')
 
-.PHONY: all build build-asan deps run test bench stress fuzz format format-check clean
+.PHONY: all build build-asan deps run reset test bench stress fuzz format format-check clean
 
 all: build
 
@@ -28,6 +29,11 @@ build-asan:
 
 run: deps build
 	@sh scripts/demo.sh
+
+# only the demo's own ./var, never $$SEALED_DATA: a data directory is not
+# deleted by a make target that happens to see it in the environment
+reset:
+	rm -rf ./var ./var.demo-input ./var.demo-log
 
 test: deps
 	@$(MAKE) --no-print-directory build build-asan

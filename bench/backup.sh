@@ -21,7 +21,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 log "generating and ingesting $PEOPLE people"
 $S gen --seed 1 --people "$PEOPLE" --days 30 --out "$W/gen" >/dev/null
-$S --data "$W/var" init >/dev/null
+$S --data "$W/var" --now 2026-01-01 init --test-clock >/dev/null
 for k in account web_visit tracking payment address_change; do
     $S --data "$W/var" --quiet ingest "$k" "$W/gen/$k.ndjson" >/dev/null
 done

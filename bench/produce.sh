@@ -26,7 +26,7 @@ A() { $S --data "$D" --now $NOW --as "$@"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 secs() { python3 -c 'import sys,time; t=time.monotonic(); import subprocess; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print("%.3f" % (time.monotonic()-t))' "$@"; }
 
-$S --data "$D" init >/dev/null
+$S --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 log "ingesting 1 account and $N visits"
 echo '{"account_id":"AC-BENCH","name":"Bench Subject","opened_at":"2026-01-02T03:04:05Z","email":"bench@post.example","mailing_address":"1 Bench Way, Testville CO 80001"}' > "$W/account.ndjson"
 python3 - "$N" > "$W/web_visit.ndjson" <<'P'

@@ -33,7 +33,7 @@ if [ "$(cat "$C/stamp" 2>/dev/null)" != "$stamp" ]; then
     done
     rm -f "$C/gen/tracking.ndjson" "$C/gen/payment.ndjson" "$C/gen/mail_scan.csv" \
         "$C/gen/web_visit.ndjson"
-    $S --data "$C/var" init >/dev/null
+    $S --data "$C/var" --now 2026-01-01 init --test-clock >/dev/null
     $S --data "$C/var" --quiet ingest account "$C/account.csv" >/dev/null
     $S --data "$C/var" --quiet ingest web_visit "$C/web_visit.csv" >/dev/null
     rm -f "$C/account.csv" "$C/web_visit.csv"

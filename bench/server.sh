@@ -32,7 +32,7 @@ D=$T/data
 NOW=2026-11-24
 
 # ---- a data directory: a privacy officer, a local agency, its requester ----
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 "$S" --data "$D" --now $NOW agency add usps-pis --name 'Inspection HQ' --kind federal \
     --inspection-service >/dev/null
 "$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null

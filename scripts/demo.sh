@@ -10,6 +10,11 @@
 # an emergency awaiting its follow-up, a preservation, an active mail
 # cover), a production built into DATA/productions/, tokens per role, and
 # the daemon with the console at http://127.0.0.1:8440/.
+# The data directory has a test clock (`init --test-clock`): its first events
+# (the registries, the old preservation) are dated 120 days back with --now,
+# the rest run at the clock. Run again on an existing directory, it skips
+# what the directory already holds (registries, requests, the production).
+# A directory made before test clocks existed is refused: `make reset`.
 # SEALED_DEMO_NO_SERVE=1: everything but the daemon (and its tokens).
 # SEAL_DEMO_BUILD: the build directory (default ./build).
 set -eu
@@ -22,6 +27,15 @@ mkdir -p "$(dirname "$DATA")"
 say() { printf '\n== %s\n' "$*"; }
 
 START=$(date -u -d '45 days ago' +%F)
+day() { date -u -d "$1" +%F; }
+# the earliest event of the demo: the old preservation, approved 120 days ago
+OLD=$(day '120 days ago')
+if [ -e "$DATA/store.db" ] && ! $S --data "$DATA" stats --json | grep -q '"test_clock": true'; then
+    echo "demo: $DATA was made without a test clock (by an older version, or by hand);" >&2
+    echo "demo: the demo dates its first events in the past, which only a test-clock" >&2
+    echo "demo: directory takes. Run \`make reset\` (it deletes $DATA) and \`make run\` again." >&2
+    exit 1
+fi
 say "generating a synthetic population (seed 42, 2,000 people, 30 days from $START) into $GEN"
 rm -rf "$GEN"
 $S gen --seed 42 --people 2000 --days 30 --start "$START" --out "$GEN"
@@ -30,8 +44,8 @@ ls -l "$GEN"
 if [ -e "$DATA/store.db" ]; then
     say "using the existing data directory $DATA"
 else
-    say "initialising $DATA"
-    $S --data "$DATA" init
+    say "initialising $DATA with a test clock, from $OLD (the demo's earliest event)"
+    $S --data "$DATA" --now "$OLD" init --test-clock
 fi
 
 say "ingesting every record kind (encrypted per subject, blind-indexed)"
@@ -63,16 +77,23 @@ $S log inclusion --dir "$L" 1
 $S log verify --dir "$L"
 # ---- the legal process and the daemon ---------------------------------------
 D() { $S --data "$DATA" "$@"; }
-say "registries: agencies, a privacy officer, one principal per role (errors if they exist are ignored)"
-D agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service 2>/dev/null || true
-D principal add po1 --agency usps-pis --role privacy_officer 2>/dev/null || true
-D --as po1 agency add quellford-pd --name 'Quellford Police Department' --kind local 2>/dev/null || true
-for p in "det1 quellford-pd requester" "rev1 usps-pis reviewer" "ca1 usps-pis cover_approver" \
-         "ca2 usps-pis cover_approver" "hq1 usps-pis hq_approver" "aud1 usps-pis auditor" \
-         "iss1 usps-pis issuer"; do
-    set -- $p
-    D --as po1 principal add "$1" --agency "$2" --role "$3" 2>/dev/null || true
-done
+# the registries at the time of the demo's earliest event
+DO() { $S --data "$DATA" --now "$OLD" "$@"; }
+if D --as po1 principal list 2>/dev/null | grep -q '"id": "sub1"'; then
+    have_registries=1
+    say "registries: already in $DATA"
+else
+    have_registries=
+    say "registries (as of $OLD): agencies, a privacy officer, one principal per role"
+    DO agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service
+    DO principal add po1 --agency usps-pis --role privacy_officer
+    DO --as po1 agency add quellford-pd --name 'Quellford Police Department' --kind local
+    for p in "det1 quellford-pd requester" "rev1 usps-pis reviewer" "ca1 usps-pis cover_approver" "ca2 usps-pis cover_approver" \
+             "hq1 usps-pis hq_approver" "aud1 usps-pis auditor" "iss1 usps-pis issuer"; do
+        set -- $p
+        DO --as po1 principal add "$1" --agency "$2" --role "$3"
+    done
+fi
 # a subject: the first synthetic account holder, bound to their e-mail and
 # account (stored encrypted; GET /v1/access shows them their own records)
 # (one opened inside the window the demo requests ask for, so the production holds records)
@@ -81,8 +102,10 @@ first_line=$(awk -v from="$(date -u -d '200 days ago' +%F)" \
     "$GEN/account.ndjson")
 [ -n "$first_line" ] || first_line=$(head -n 1 "$GEN/account.ndjson")
 field() { printf '%s' "$first_line" | sed "s/.*\"$1\":\"\([^\"]*\)\".*/\1/"; }
-D --as po1 principal add sub1 --agency usps-pis --role subject \
-    --identifier "email:$(field email)" --identifier "account:$(field account_id)" 2>/dev/null || true
+if [ -z "$have_registries" ]; then
+    DO --as po1 principal add sub1 --agency usps-pis --role subject \
+        --identifier "email:$(field email)" --identifier "account:$(field account_id)"
+fi
 D --as po1 principal list
 # the court that signs the mail cover's order: its key pair is kept beside the
 # data directory, its verifier key registered (the policy of record, strict,
@@ -95,7 +118,6 @@ say "the policy of record (every submission is checked under it)"
 D policy show
 
 say "requests in every state"
-day() { date -u -d "$1" +%F; }
 ISSUED=$(date -u -d '1 day ago' +%FT00:00:00Z)
 EXPIRES=$(date -u -d '60 days' +%FT00:00:00Z)
 FROM=$(day '200 days ago')
@@ -103,11 +125,11 @@ TO=$(day '1 day ago')
 addr=$(field mailing_address)
 name=$(field name)
 email=$(field email)
-request() { # categories [basis] [issued_at] [expires_at]
+request() { # categories reference: each request its own legal process
     cat <<J
 {"agency": "quellford-pd", "official": "Det. A. Example, Narcotics",
- "legal_basis": {"type": "${2:-subpoena}", "reference": "GJ-$(day today)-1", "issued_by": "Grand Jury, District of Examplia",
-  "issued_at": "${3:-$ISSUED}", "expires_at": "${4:-$EXPIRES}",
+ "legal_basis": {"type": "subpoena", "reference": "$2", "issued_by": "Grand Jury, District of Examplia",
+  "issued_at": "$ISSUED", "expires_at": "$EXPIRES",
   "facts": "The subject received fourteen parcels at this address that were later found to contain a controlled substance."},
  "purpose": {"activity": "criminal_investigation", "offense": "21 USC 841"},
  "subjects": [{"type": "person", "name": "$name", "address": "$addr"}],
@@ -116,8 +138,10 @@ request() { # categories [basis] [issued_at] [expires_at]
 J
 }
 R="$GEN/request"
-request '"identity", "contact"' > "$R-subpoena.json"
-request '"identity", "payment_detail"' > "$R-refused.json"
+for n in review active denied closed; do
+    request '"identity", "contact"' "GJ-$(day today)-$n" > "$R-$n.json"
+done
+request '"identity", "payment_detail"' "GJ-$(day today)-refused" > "$R-refused.json"
 cat > "$R-preservation.json" <<J
 {"agency": "quellford-pd", "official": "Det. A. Example",
  "legal_basis": {"type": "preservation", "reference": "P-$(day today)-1", "issued_by": "Quellford PD",
@@ -130,7 +154,7 @@ J
 # an old preservation, approved 120 days ago: 90 days later the sweep expires it
 OLD=$(day '120 days ago')
 sed -e "s/\"issued_at\": \"[^\"]*\"/\"issued_at\": \"${OLD}T00:00:00Z\"/" \
-    -e "s/\"reference\": \"P-$(day today)-1\"/\"reference\": \"P-$OLD-1\"/" \
+    -e "s/\"reference\": \"[^\"]*\"/\"reference\": \"P-$OLD-2\"/" \
     -e "s/\"from\": \"[^\"]*\", \"to\": \"[^\"]*\"/\"from\": \"$(day '300 days ago')\", \"to\": \"$(day '121 days ago')\"/" \
     "$R-preservation.json" > "$R-expired.json"
 cat > "$R-emergency.json" <<J
@@ -159,33 +183,39 @@ J
 submit() { # [sealctl options...] FILE: prints the new id
     D --as det1 request submit "$@" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p'
 }
-# a legal basis serves one request (PA-2): each request its own subpoena
-for n in 1 2 3 4; do
-    sed "s/\"GJ-$(day today)-1\"/\"GJ-$(day today)-$n\"/" "$R-subpoena.json" > "$R-subpoena-$n.json"
-done
-review=$(submit "$R-subpoena-1.json")
-active=$(submit "$R-subpoena-2.json")
-D --as rev1 request review "$active" --approve --note "Particular and lawful: the facts tie the parcels to this address." >/dev/null
-denied=$(submit "$R-subpoena-3.json")
-D --as rev1 request review "$denied" --deny --note "The window reaches back further than the facts support." >/dev/null
-# the denied subpoena again, narrowed, naming the request it replaces
-sed "s/\"from\": \"$FROM\"/\"from\": \"$(day '100 days ago')\"/" "$R-subpoena-3.json" > "$R-superseding.json"
-superseding=$(submit --supersedes "$denied" "$R-superseding.json")
-refused=$(submit "$R-refused.json")
-closed=$(submit "$R-subpoena-4.json")
-D --as rev1 request review "$closed" --approve >/dev/null
-D --as det1 request close "$closed" >/dev/null
-expired=$(D --as det1 --now "$OLD" request submit "$R-expired.json" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p')
-D --as rev1 --now "$OLD" request review "$expired" --approve >/dev/null
-emergency=$(submit "$R-emergency.json")
-preservation=$(submit "$R-preservation.json")
-D --as rev1 request review "$preservation" --approve >/dev/null
-# a mail cover under strict: an order signed by its issuer, two cover approvers
-$S order sign --key "$KEYS/district-court-examplia.skey" --embed "$R-cover.json" > "$R-cover-signed.json"
-cover=$(submit "$R-cover-signed.json")
-D --as ca1 request review "$cover" --approve >/dev/null
-D --as ca2 request review "$cover" --approve >/dev/null
-D --as po1 request sweep >/dev/null
+MADE=$DATA/demo-requests
+if [ -s "$MADE" ]; then
+    say "requests: already made ($MADE)"
+    . "$MADE"
+else
+    # first the oldest (at $OLD, the test clock never goes back), then at the clock
+    expired=$(DO --as det1 request submit "$R-expired.json" | sed -n 's/^{"id": "\([^"]*\)".*/\1/p')
+    DO --as rev1 request review "$expired" --approve >/dev/null
+    review=$(submit "$R-review.json")
+    active=$(submit "$R-active.json")
+    D --as rev1 request review "$active" --approve --note "Particular and lawful: the facts tie the parcels to this address." >/dev/null
+    denied=$(submit "$R-denied.json")
+    D --as rev1 request review "$denied" --deny --note "The window reaches back further than the facts support." >/dev/null
+    # the denied subpoena again, narrowed, naming the request it replaces
+    sed "s/\"from\": \"$FROM\"/\"from\": \"$(day '100 days ago')\"/" "$R-denied.json" > "$R-superseding.json"
+    superseding=$(submit --supersedes "$denied" "$R-superseding.json")
+    refused=$(submit "$R-refused.json")
+    closed=$(submit "$R-closed.json")
+    D --as rev1 request review "$closed" --approve >/dev/null
+    D --as det1 request close "$closed" >/dev/null
+    emergency=$(submit "$R-emergency.json")
+    preservation=$(submit "$R-preservation.json")
+    D --as rev1 request review "$preservation" --approve >/dev/null
+    # a mail cover under strict: an order signed by its issuer, two cover approvers
+    $S order sign --key "$KEYS/district-court-examplia.skey" --embed "$R-cover.json" > "$R-cover-signed.json"
+    cover=$(submit "$R-cover-signed.json")
+    D --as ca1 request review "$cover" --approve >/dev/null
+    D --as ca2 request review "$cover" --approve >/dev/null
+    D --as po1 request sweep >/dev/null
+    printf 'review=%s\nactive=%s\ndenied=%s\nsuperseding=%s\nrefused=%s\nclosed=%s\nexpired=%s\nemergency=%s\npreservation=%s\ncover=%s\n' \
+        "$review" "$active" "$denied" "$superseding" "$refused" "$closed" "$expired" "$emergency" "$preservation" "$cover" > "$MADE.tmp"
+    mv "$MADE.tmp" "$MADE"
+fi
 printf '  %-26s %s\n' "under review" "$review" "active (with a note)" "$active" "denied (with a note)" "$denied" \
     "supersedes the denied one" "$superseding" \
     "refused" "$refused" "closed" "$closed" "expired (swept)" "$expired" \

@@ -20,7 +20,7 @@ A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
 acc() { "$S" --data "$D" --now "$1" access "${@:2}"; }
 jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"; }
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 cat > $T/account.ndjson <<'J'
 {"account_id":"AC-7","name":"Tessaly Marrow & Co","opened_at":"2026-02-03T04:05:06Z","email":"tess.m@post.example","phone":"555-410-2290","mailing_address":"14 Orrin Ct, Vellham OR 97001"}
 {"account_id":"AC-8","name":"Dunstan Pell","opened_at":"2026-03-03T04:05:06Z","email":"d.pell@post.example","mailing_address":"3 Kestle Ln, Brantmoor VT 05001"}

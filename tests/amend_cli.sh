@@ -21,7 +21,7 @@ NOW=2026-11-24
 A() { local when=$1; shift; "$S" --data "$D" --now "$when" --as "$@"; }
 jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"; }
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 cat > $T/account.ndjson <<'J'
 {"account_id":"AC-7","name":"Tessaly Marrow","opened_at":"2026-02-03T04:05:06Z","email":"tess.m@post.example","phone":"555-410-2290","mailing_address":"14 Orrin Ct, Vellham OR 97001"}
 {"account_id":"AC-8","name":"Dunstan Pell","opened_at":"2026-03-03T04:05:06Z","email":"d.pell@post.example","mailing_address":"3 Kestle Ln, Brantmoor VT 05001"}
@@ -83,9 +83,9 @@ check overdue '[{"amendment": "AM-000001", "deadline": "acknowledgement", "due":
 check list-overdue "-1 true" "$(A 2026-12-10 po1 amend list >$T/o1; jq_ '"%d %s" % (d[0]["working_days_left"], str(d[0]["overdue"]).lower())' $T/o1)"
 
 # ---- grant: the record is corrected ------------------------------------------------------
-check grant 0 "$(rc A 2026-12-02 po1 amend decide AM-000002 --grant)"
-check grant-twice 1 "$(rc A 2026-12-02 po1 amend decide AM-000002 --refuse --reason no)"
-"$S" --data "$D" --now 2026-12-02 access --subject account:AC-7 > $T/a1.json
+check grant 0 "$(rc A 2026-12-10 po1 amend decide AM-000002 --grant)"
+check grant-twice 1 "$(rc A 2026-12-10 po1 amend decide AM-000002 --refuse --reason no)"
+"$S" --data "$D" --now 2026-12-10 access --subject account:AC-7 > $T/a1.json
 check corrected-email "tessaly.m@post.example" "$(jq_ 'd["records"][0]["fields"]["email"]' $T/a1.json)"
 check same-record "$REC" "$(jq_ 'd["records"][0]["record"]' $T/a1.json)"
 

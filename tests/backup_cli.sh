@@ -47,7 +47,7 @@ P
 
 T0=2026-11-24T10:00:00Z
 export SEALED_NOW=$T0
-$S --data $D init >/dev/null
+$S --data $D init --test-clock >/dev/null
 $S --data $D agency add test-pd --name "Test PD" --kind local >/dev/null # registry.db
 $S --quiet gen --out $T/g --people 300 --seed 7 >/dev/null
 for k in account web_visit tracking payment address_change; do
@@ -88,7 +88,7 @@ sql $D/store.db "SELECT hex(subject), hex(hash) FROM idx" | sort >$T/idx.before
 
 # B1: a backup before the shred; G0: a key-store generation before the shred
 # (the ledger holds init's policy.set event, then the shred)
-check b1 "0|$T/b1: $after records (0 left out: key shredded), ledger size 3, 8 files|" \
+check b1 "0|$T/b1: $after records (0 left out: key shredded), ledger size 4, 8 files|" \
     "$(run $S --data $D backup $T/b1)"
 check keys-backup-g0 "0|key-store generation keys-20261124T100000Z.db written
 expired 0 generations, kept 1 (grace 7 days under strict); live key store scrubbed|" \
@@ -113,7 +113,7 @@ check live-count "$((after - recs))" "$(sql $D/store.db "SELECT count(*) FROM re
 
 # B2 after the shred leaves the subject out; G1 three days later lacks its key
 n2=$((after - recs))
-check b2 "0|$T/b2: $n2 records (0 left out: key shredded), ledger size 4, 8 files|" \
+check b2 "0|$T/b2: $n2 records (0 left out: key shredded), ledger size 5, 8 files|" \
     "$(run $S --data $D backup $T/b2)"
 check b2-ledger "0|$($S log verify --dir $D/ledger)|" \
     "$(run $S log verify --dir $T/b2/ledger)"
@@ -222,7 +222,7 @@ check restore-tampered "1||sealctl: backup restore: ledger/vkey: does not match 
 check restore-no-keys "1||sealctl: backup restore: $T/lost: no key store; name a key-store generation with --keys" \
     "$(run $S --data $T/lost backup restore $T/b1 --to $T/r-x)"
 other=$T/other
-$S --data $other init >/dev/null
+$S --data $other init --test-clock >/dev/null
 check restore-wrong-master "1||sealctl: backup restore: key source $D/keys.db: $T/r-w: the master key does not open this key store (wrong key file?)" \
     "$(run $S --data $other backup restore $T/b1 --to $T/r-w --keys $D/keys.db)"
 check restore-wrong-master-clean "no" "$(ls -d $T/r-w 2>/dev/null && echo yes || echo no)"

@@ -25,7 +25,7 @@ field() { sed -n "s/.*\"$1\": \"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -1; }
 NOW=2026-11-24
 A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 "$S" --data "$D" --now $NOW agency add usps-pis --name 'Inspection HQ' --kind federal --inspection-service >/dev/null
 "$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
 A po1 agency add quellford-pd --name 'Quellford PD' --kind local >/dev/null

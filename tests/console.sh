@@ -48,7 +48,7 @@ have=$(node -p "require('$SRC/node_modules/playwright-core/package.json').versio
 NOW=2026-11-24
 A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
 "$S" gen --seed 7 --people 20 --days 10 --start 2026-10-01 --out "$T/gen" >/dev/null
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 "$S" --data "$D" --now $NOW --quiet ingest account "$T/gen/account.ndjson" >/dev/null
 line=$(head -n 1 "$T/gen/account.ndjson")
 field() { printf '%s' "$line" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }

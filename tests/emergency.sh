@@ -29,7 +29,7 @@ NOW=2026-11-24
 A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
 AT() { local t=$1; shift; "$S" --data "$D" --now "$t" --as "$@"; }
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 cat > $T/account.ndjson <<'J'
 {"account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2026-11-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-213-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}
 {"account_id":"AC-2","name":"Ima Drovenko","opened_at":"2026-11-04T04:05:06Z","email":"ima.d@post.example","mailing_address":"19 Wexley Rd, Brantmoor VT 05001"}

@@ -22,7 +22,7 @@ field() { sed -n "s/.*\"$1\": \"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -1; }
 NOW=2026-11-24
 A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 
 # ---- registries -----------------------------------------------------------
 check bootstrap-agency 0 "$(rc "$S" --data "$D" --now $NOW agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service)"
@@ -242,13 +242,6 @@ A sgt1 request show $EM > $T/out
 has emergency-deadline '"follow_up_by": "2026-11-26T00:00:00Z", "hours_left": 48' "$T/out"
 check sweep-early 0 "$(rc A aud1 request sweep)"
 check sweep-early-none '{"actions": [], "amendments": []}' "$(cat $T/out)"
-check sweep-late 0 "$(rc "$S" --data "$D" --now 2026-11-27 --as aud1 request sweep)"
-has sweep-violation '{"request": "'$EM'", "action": "violation", "rule": "PA-7"}' "$T/out"
-check sweep-idempotent 0 "$(rc "$S" --data "$D" --now 2026-11-27 --as aud1 request sweep)"
-if grep -q "$EM" "$T/out"; then check sweep-idempotent-none none again; fi
-"$S" --data "$D" --now 2026-11-27 --as sgt1 request show $EM > $T/out
-check emergency-violation violation "$(field state)"
-has emergency-quarantined '"quarantined": true' "$T/out"
 
 # ---- a cfr-233 emergency confirmed in time by proper process ------------------
 sed 's/"E-2026-3"/"E-2026-4"/' $T/emergency.json > $T/emergency2.json
@@ -270,8 +263,6 @@ FU=$(field id)
 check followup-review 0 "$(rc B rev1 request review $FU --approve)"
 B sgt1 request show $EM2 > $T/out
 has emergency2-confirmed '"confirmed": true' "$T/out"
-check sweep-late2 0 "$(rc "$S" --data "$D2" --now 2026-12-02 --as aud1 request sweep)"
-if grep -q "\"$EM2\", \"action\": \"violation\"" "$T/out"; then check confirmed-not-violation no yes; fi
 
 # ---- PA-9: a preservation, renewed once ---------------------------------------
 python3 - "$T/subpoena.json" "$T/pres.json" <<'PY'
@@ -290,6 +281,17 @@ has pres-discloses '"discloses": false' "$T/out"
 check pres-renew 0 "$(rc A det1 request extend $PR)"
 check pres-renew-twice 1 "$(rc A det1 request extend $PR)"
 has pres-renew-msg "PA-9" "$T/err"
+
+# the sweeps run last: a test clock never goes backwards
+check sweep-late 0 "$(rc "$S" --data "$D" --now 2026-11-27 --as aud1 request sweep)"
+has sweep-violation '{"request": "'$EM'", "action": "violation", "rule": "PA-7"}' "$T/out"
+check sweep-idempotent 0 "$(rc "$S" --data "$D" --now 2026-11-27 --as aud1 request sweep)"
+if grep -q "$EM" "$T/out"; then check sweep-idempotent-none none again; fi
+"$S" --data "$D" --now 2026-11-27 --as sgt1 request show $EM > $T/out
+check emergency-violation violation "$(field state)"
+has emergency-quarantined '"quarantined": true' "$T/out"
+check sweep-late2 0 "$(rc "$S" --data "$D" --now 2026-12-02 --as aud1 request sweep)"
+if grep -q "\"$EM2\", \"action\": \"violation\"" "$T/out"; then check confirmed-not-violation no yes; fi
 
 check list 0 "$(rc A aud1 request list)"
 has list-states '"state": "violation"' "$T/out"

@@ -22,7 +22,7 @@ field() { sed -n "s/.*\"$1\": \"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -1; }
 NOW=2026-11-24
 A() { "$S" --data "$D" --now "$NOW" --as "$@"; }
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 cat > $T/account.ndjson <<'J'
 {"account_id":"AC-1","name":"Orlen Vasquiel","opened_at":"2026-02-03T04:05:06Z","email":"orlen.v@post.example","phone":"555-213-7788","mailing_address":"221 S Tamber St Apt 2, Quellford MN 55001"}
 {"account_id":"AC-2","name":"Ima Drovenko","opened_at":"2026-03-03T04:05:06Z","email":"ima.d@post.example","mailing_address":"19 Wexley Rd, Brantmoor VT 05001"}
@@ -107,11 +107,6 @@ R2=$(submit $T/r2.json)
 A rev1 request review $R2 --deny >/dev/null
 check produce-denied 1 "$(rc A rev1 produce $R2 --out $T/b2)"
 has produce-denied-msg "denied, not active" "$T/err"
-req '[{"type": "account", "value": "AC-2"}]' '["contact"]' 2026-01-01 2026-10-31 2026-11-30T00:00:00Z > $T/r3.json
-R3=$(submit $T/r3.json)
-A rev1 request review $R3 --approve >/dev/null
-check produce-expired 1 "$(rc "$S" --data "$D" --now 2026-12-01 --as rev1 produce $R3 --out $T/b3)"
-has produce-expired-msg "expired" "$T/err"
 check produce-other-agency 1 "$(rc A po1 produce R-999999 --out $T/b9)"
 
 # ---- an unknown subject: an empty, signed, logged production -------------------
@@ -162,6 +157,13 @@ has delay-basis '"notice_basis":"request_document"' $T/ev7
 R7REF=$(sed -n 's/.*"reference": "\([^"]*\)".*/\1/p' $T/r7.json)
 has delay-ref "\"notice_reference\":\"$R7REF\"" $T/ev7
 hasnt no-delay-undelayed "notice_until" $T/b1/proofs.json
+
+# ---- expired: refused on the first day after (last: a test clock never goes back) ---
+req '[{"type": "account", "value": "AC-2"}]' '["contact"]' 2026-01-01 2026-10-31 2026-11-30T00:00:00Z > $T/r3.json
+R3=$(submit $T/r3.json)
+A rev1 request review $R3 --approve >/dev/null
+check produce-expired 1 "$(rc "$S" --data "$D" --now 2026-12-01 --as rev1 produce $R3 --out $T/b3)"
+has produce-expired-msg "expired" "$T/err"
 
 # ---- the index of requests' ledger events: incremental, ledger-checked --------------
 # every event of R7 before its production (indexed when it was produced)

@@ -19,7 +19,7 @@ D=$T/data
 . "$(dirname "$0")/support/check.sh"
 NOW=2026-08-01
 "$S" gen --out $T/g --seed 11 --people 150 --days 400 --start 2025-06-01 --visits-per-person 8 >/dev/null
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 for k in account web_visit tracking payment address_change; do
     "$S" --data "$D" --quiet ingest $k $T/g/$k.ndjson >/dev/null
 done
@@ -152,7 +152,7 @@ check deleted-gone 0 "$("$S" --data "$D" lookup --account "$acc" | grep -c "\"vi
 # a subject left with nothing: no records, no key (nothing to shred any more)
 check lone-gone "" "$("$S" --data "$D" lookup --account AC-LONE-1)"
 check lone-no-key "sealctl: shred: nothing is held for this account: nothing shredded 1" \
-    "$(r=0; out=$("$S" --data "$D" shred --account AC-LONE-1 2>&1) || r=$?; echo "$out $r")"
+    "$(r=0; out=$("$S" --data "$D" --now $NOW shred --account AC-LONE-1 2>&1) || r=$?; echo "$out $r")"
 # the preserved subject keeps everything, untruncated
 check held-kept "$held_before" "$("$S" --data "$D" lookup --account "$HELD")"
 

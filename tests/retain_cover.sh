@@ -24,7 +24,7 @@ run() { # "rc|stdout|stderr"
 A() { "$S" --data "$D" --now 2026-11-24 --as "$@"; }
 q() { "$@" >/dev/null; }
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 q "$S" --data "$D" --now 2026-11-24 agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service
 q "$S" --data "$D" --now 2026-11-24 principal add po1 --agency usps-pis --role privacy_officer
 q A po1 agency add postal-inspection --name 'Inspection field office' --kind federal

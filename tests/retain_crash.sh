@@ -16,7 +16,7 @@ ROUNDS=4
 [ -n "${SEAL_STRESS:-}" ] && ROUNDS=40
 NOW=2026-08-01
 "$S" gen --out $T/g --seed 3 --people 300 --days 400 --start 2025-06-01 --visits-per-person 10 >/dev/null
-"$S" --data $T/base init >/dev/null
+"$S" --data $T/base --now 2026-01-01 init --test-clock >/dev/null
 for k in account web_visit tracking payment address_change; do
     "$S" --data $T/base --quiet ingest $k $T/g/$k.ndjson >/dev/null
 done

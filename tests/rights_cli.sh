@@ -29,7 +29,7 @@ acc() { "$S" --data "$D" --now "$NOW" access "$@"; }
 jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"; }
 ADDR='40 Quarry Row Apt 2, Vellham OR 97001'
 
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 cat > $T/account.ndjson <<J
 {"account_id":"AC-O","name":"Orla Venn","opened_at":"2024-05-01T09:00:00Z","email":"orla.v@post.example","mailing_address":"$ADDR"}
 {"account_id":"AC-P","name":"Pim Arlow","opened_at":"2023-01-10T09:00:00Z","email":"pim.a@post.example","phone":"555-318-4407","mailing_address":"40 Quarry Row #2, Vellham OR 97001"}

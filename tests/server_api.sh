@@ -34,7 +34,7 @@ SUBJ_EMAIL=zq.oltrane@mail.example
 
 # ---- a data directory with one principal per role ---------------------------
 # its policy of record is cfr-233: the cover below is checked under it (issue 11)
-"$S" --data "$D" init --policy cfr-233 >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock --policy cfr-233 >/dev/null
 "$S" --data "$D" --now $NOW agency add usps-pis --name 'Inspection HQ' --kind federal --inspection-service >/dev/null
 "$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
 A po1 agency add quellford-pd --name 'Quellford PD' --kind local
@@ -263,7 +263,7 @@ while IFS='|' read -r m p ok roles; do
     cp $T/body "$T/walk.x.$(echo "$m $p" | tr -c 'a-z' _)"
 done < $T/ops
 w() { cat "$T/walk.x.$(echo "$1" | tr -c 'a-z' _)"; }
-check walk-me '{"id":"det1","agency":"quellford-pd","roles":["requester"],"valid_from":null,"valid_until":null}' "$(w 'GET /v1/me')"
+check walk-me '{"id":"det1","agency":"quellford-pd","roles":["requester"],"valid_from":null,"valid_until":null,"test_clock":true}' "$(w 'GET /v1/me')"
 check walk-preview '"kinds":{},"records":0,"empty":true' "$(w 'GET /v1/requests/{id}/preview' | tr -d ' \n' | grep -o '"kinds":.*true' || true)"
 check walk-approved '"state":"active"' "$(w 'POST /v1/requests/{id}/review' | tr -d ' ' | grep -o '"state":"active"' || true)"
 check walk-extend-state review "$(w 'POST /v1/requests/{id}/extend' | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"

@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 . "$(dirname "$0")/support/check.sh"
 NOW=2026-11-24
-"$S" --data "$D" init >/dev/null
+"$S" --data "$D" --now 2026-01-01 init --test-clock >/dev/null
 "$S" --data "$D" --now $NOW agency add usps-pis --name 'Inspection HQ' --kind federal --inspection-service >/dev/null
 "$S" --data "$D" --now $NOW principal add po1 --agency usps-pis --role privacy_officer >/dev/null
 "$S" --data "$D" --now $NOW --as po1 agency add quellford-pd --name 'Quellford PD' --kind local >/dev/null

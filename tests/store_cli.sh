@@ -47,8 +47,9 @@ tracking                 0            0            0            0            0  
 payment                  0            0            0            0            0            0
 address_change           0            0            0            0            0            0
 cover_piece              0            0            0            0            0            0
-total                    4            3            1            0            0            0" "$stats_before"
-check stats-json '{"kinds": {"account": {"records": 2, "active": 2, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "web_visit": {"records": 2, "active": 1, "truncate_due": 1, "truncated": 0, "expired": 0, "shredded": 0}, "tracking": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "payment": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "address_change": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "cover_piece": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}}, "total": 4}' \
+total                    4            3            1            0            0            0
+clock: real" "$stats_before"
+check stats-json '{"kinds": {"account": {"records": 2, "active": 2, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "web_visit": {"records": 2, "active": 1, "truncate_due": 1, "truncated": 0, "expired": 0, "shredded": 0}, "tracking": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "payment": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "address_change": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}, "cover_piece": {"records": 0, "active": 0, "truncate_due": 0, "truncated": 0, "expired": 0, "shredded": 0}}, "total": 4, "test_clock": false}' \
     "$($S --data $D --now 2026-11-24 stats --json)"
 
 # Every class of bad input: exact message, exit 1, nothing of the batch stored.
@@ -132,7 +133,7 @@ check shred "0|shredded: data key, index rows and 5 records deleted|" \
     "$(run $S --data $D shred --account AC-1)"
 # init's policy.set event, then the shred
 r=$($S log verify --dir $D/ledger)
-case "$r" in "ok: size 2 root "*) pass=$((pass + 1)) ;; *) fails=$((fails + 1)); echo "FAIL ledger after shred: $r" ;; esac
+case "$r" in "ok: size 3 root "*) pass=$((pass + 1)) ;; *) fails=$((fails + 1)); echo "FAIL ledger after shred: $r" ;; esac
 if grep -r -a -q -e AC-1 -e Vasquiel $D/ledger; then fails=$((fails + 1)); echo "FAIL identifier in ledger"; else pass=$((pass + 1)); fi
 check shred-lookup "0||" "$(run $S --data $D lookup --email orlen.v@post.example)"
 # the records are deleted, not marked: stats count one account, not two

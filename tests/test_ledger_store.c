@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "sealed/ledger.h"
+#include "sealed/log.h"
 #include "sealed/note.h"
 #include "testutil.h"
 
@@ -254,6 +255,189 @@ static void test_events(void **state)
     seal_buf_cleanup(&b);
 }
 
+/* ---- the clock ---------------------------------------------------------- */
+
+static char logged[8][512];
+static int n_logged;
+static void capture(seal_log_level level, const char *msg, void *ud)
+{
+    (void) ud;
+    if (level == SEAL_LOG_WARN && n_logged < 8) {
+        snprintf(logged[n_logged++], sizeof(logged[0]), "%s", msg);
+    }
+}
+
+/* An event of type t at time when, encoded. */
+static void event_at(seal_buf *b, const char *type, int64_t when)
+{
+    seal_event_id id = {"request", "R-1"};
+    seal_event ev = {.type = type, .time = when, .ids = &id, .n_ids = 1};
+    seal_buf_reset(b);
+    assert_int_equal(seal_event_encode(&ev, b, NULL), SEAL_OK);
+}
+
+static void entry_at(seal_ledger *l, uint64_t i, seal_buf *b)
+{
+    seal_buf_reset(b);
+    assert_int_equal(seal_ledger_entry(l, i, b, NULL), SEAL_OK);
+}
+
+#define T24 INT64_C(1795478400) /* 2026-11-24T00:00:00Z */
+
+static void test_clock_real(void **state)
+{
+    (void) state;
+    const char *dir = mkdir_name("clock-real");
+    seal_ledger_options o;
+    seal_ledger_options_init(&o);
+    o.genesis = true;
+    o.genesis_time = T24;
+    seal_ledger *l = NULL;
+    seal_error err;
+    seal_error_init(&err);
+    assert_int_equal(seal_ledger_create(dir, &o, &l, &err), SEAL_OK);
+    assert_false(seal_ledger_test_clock(l));
+    assert_int_equal(seal_ledger_size(l), 1);
+    assert_int_equal(seal_ledger_last_time(l), T24);
+    seal_buf b;
+    seal_buf_init(&b);
+    entry_at(l, 0, &b);
+    assert_string_equal(seal_buf_str(&b), "{\"commit\":{},\"ids\":{\"clock\":\"real\"},\"time\":"
+                                          "\"2026-11-24T00:00:00Z\",\"type\":\"ledger.created\","
+                                          "\"v\":1}");
+    seal_log_set(capture, SEAL_LOG_DEBUG, NULL);
+    n_logged = 0;
+    /* a clock 30 s behind: stamped with the last time, nothing logged */
+    event_at(&b, "request.submitted", T24 - 30);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_OK);
+    assert_int_equal(n_logged, 0);
+    entry_at(l, 1, &b);
+    assert_string_equal(seal_buf_str(&b), "{\"commit\":{},\"ids\":{\"request\":\"R-1\"},\"time\":"
+                                          "\"2026-11-24T00:00:00Z\",\"type\":\"request.submitted\","
+                                          "\"v\":1}");
+    assert_int_equal(seal_event_check(b.data, b.len, &err), SEAL_OK);
+    /* exactly 60 s behind is within the slack; 61 s is logged, ids only */
+    event_at(&b, "request.reviewed", T24 - 60);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_OK);
+    assert_int_equal(n_logged, 0);
+    event_at(&b, "request.closed", T24 - 61);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_OK);
+    assert_int_equal(n_logged, 1);
+    assert_string_equal(logged[0], "ledger sealed.local/clock-real: the clock "
+                                   "(2026-11-23T23:58:59Z) is 61 s behind the last event; event "
+                                   "stamped 2026-11-24T00:00:00Z");
+    entry_at(l, 3, &b);
+    assert_non_null(strstr(seal_buf_str(&b), "\"time\":\"2026-11-24T00:00:00Z\""));
+    /* a later clock moves on; the time survives a reopen */
+    event_at(&b, "request.renewed", T24 + 3600);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_OK);
+    seal_ledger_close(l);
+    l = NULL;
+    assert_int_equal(seal_ledger_open(dir, NULL, &l, &err), SEAL_OK);
+    assert_false(seal_ledger_test_clock(l));
+    assert_int_equal(seal_ledger_last_time(l), T24 + 3600);
+    event_at(&b, "request.renewed", T24);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_OK);
+    entry_at(l, 5, &b);
+    assert_non_null(strstr(seal_buf_str(&b), "\"time\":\"2026-11-24T01:00:00Z\""));
+    assert_int_equal(n_logged, 2);
+    /* staged and dropped: the last time goes back to the acknowledged one */
+    event_at(&b, "request.renewed", T24 + 7200);
+    assert_int_equal(seal_ledger_stage(l, b.data, b.len, NULL, &err), SEAL_OK);
+    assert_int_equal(seal_ledger_last_time(l), T24 + 7200);
+    /* entries that are not events are not looked at */
+    assert_int_equal(seal_ledger_append(l, "not an event", 12, NULL, &err), SEAL_OK);
+    seal_ledger_close(l);
+    seal_log_set(NULL, SEAL_LOG_WARN, NULL);
+    seal_buf_cleanup(&b);
+}
+
+static void test_clock_test(void **state)
+{
+    (void) state;
+    const char *dir = mkdir_name("clock-test");
+    seal_ledger_options o;
+    seal_ledger_options_init(&o);
+    o.genesis = true;
+    o.test_clock = true;
+    o.genesis_time = T24;
+    seal_ledger *l = NULL;
+    seal_error err;
+    seal_error_init(&err);
+    assert_int_equal(seal_ledger_create(dir, &o, &l, &err), SEAL_OK);
+    assert_true(seal_ledger_test_clock(l));
+    bool tc = false;
+    assert_int_equal(seal_ledger_dir_test_clock(dir, &tc, &err), SEAL_OK);
+    assert_true(tc);
+    seal_buf b;
+    seal_buf_init(&b);
+    /* earlier than the last event: refused, nothing staged */
+    event_at(&b, "request.submitted", T24 - 1);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_INVALID);
+    assert_string_equal(err.msg, "event time 2026-11-23T23:59:59Z is earlier than the last "
+                                 "event's (2026-11-24T00:00:00Z); a test clock never goes "
+                                 "backwards");
+    assert_int_equal(seal_ledger_check_time(l, T24 - 1, &err), SEAL_INVALID);
+    assert_int_equal(seal_ledger_size(l), 1);
+    /* the same time and later ones are taken */
+    assert_int_equal(seal_ledger_check_time(l, T24, &err), SEAL_OK);
+    event_at(&b, "request.submitted", T24);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_OK);
+    event_at(&b, "request.reviewed", T24 + 86400);
+    assert_int_equal(seal_ledger_append(l, b.data, b.len, NULL, &err), SEAL_OK);
+    /* a batch with one backwards event is refused whole */
+    seal_buf b2;
+    seal_buf_init(&b2);
+    event_at(&b2, "request.closed", T24 + 2 * 86400);
+    const void *es[2] = {b2.data, NULL};
+    size_t ls[2] = {b2.len, 0};
+    seal_buf b3;
+    seal_buf_init(&b3);
+    event_at(&b3, "request.renewed", T24 + 86400 + 1);
+    es[1] = b3.data;
+    ls[1] = b3.len;
+    event_at(&b, "request.closed", T24 + 3 * 86400);
+    es[1] = b.data;
+    ls[1] = b.len;
+    const void *back[2] = {b.data, b3.data};
+    size_t backl[2] = {b.len, b3.len};
+    assert_int_equal(seal_ledger_append_batch(l, back, backl, 2, NULL, &err), SEAL_INVALID);
+    assert_int_equal(seal_ledger_size(l), 3);
+    assert_int_equal(seal_ledger_last_time(l), T24 + 86400);
+    assert_int_equal(seal_ledger_append_batch(l, es, ls, 2, NULL, &err), SEAL_OK);
+    assert_int_equal(seal_ledger_size(l), 5);
+    /* the flag cannot be written by an append */
+    char g[160];
+    snprintf(g, sizeof(g),
+             "{\"commit\":{},\"ids\":{\"clock\":\"test\"},\"time\":"
+             "\"2026-12-01T00:00:00Z\",\"type\":\"ledger.created\",\"v\":1}");
+    assert_int_equal(seal_ledger_append(l, g, strlen(g), NULL, &err), SEAL_INVALID);
+    assert_string_equal(err.msg,
+                        "a ledger.created event is written only when the ledger is created");
+    seal_ledger_close(l);
+    /* reopened: still a test clock, the last time kept */
+    l = NULL;
+    assert_int_equal(seal_ledger_open(dir, NULL, &l, &err), SEAL_OK);
+    assert_true(seal_ledger_test_clock(l));
+    assert_int_equal(seal_ledger_last_time(l), T24 + 3 * 86400);
+    seal_ledger_close(l);
+    /* a raw log (no genesis) and an empty one have a real clock, and a
+     * forged first entry cannot make one a test clock */
+    const char *raw = mkdir_name("clock-raw");
+    assert_int_equal(seal_ledger_create(raw, NULL, &l, &err), SEAL_OK);
+    assert_false(seal_ledger_test_clock(l));
+    assert_int_equal(seal_ledger_append(l, g, strlen(g), NULL, &err), SEAL_INVALID);
+    assert_int_equal(seal_ledger_size(l), 0);
+    seal_ledger_close(l);
+    assert_int_equal(seal_ledger_dir_test_clock(raw, &tc, &err), SEAL_OK);
+    assert_false(tc);
+    assert_int_equal(seal_ledger_dir_test_clock(mkdir_name("clock-none"), &tc, &err),
+                     SEAL_NOTFOUND);
+    seal_buf_cleanup(&b);
+    seal_buf_cleanup(&b2);
+    seal_buf_cleanup(&b3);
+}
+
 static int stress(void)
 {
     const char *s = getenv("SEAL_STRESS");
@@ -362,7 +546,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_and_read), cmocka_unit_test(test_key_perms),
         cmocka_unit_test(test_checkpoints),     cmocka_unit_test(test_events),
-        cmocka_unit_test(test_crash),
+        cmocka_unit_test(test_crash),           cmocka_unit_test(test_clock_real),
+        cmocka_unit_test(test_clock_test),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

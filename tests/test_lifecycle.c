@@ -435,7 +435,8 @@ static void fresh_under(char *dir, size_t n, const char *policy)
     static int k;
     snprintf(dir, n, "%s/case-%d", tu_tmpdir(), k++);
     seal_error err;
-    assert_int_equal(seal_store_create(dir, &err), SEAL_OK);
+    /* a test clock from 2026-01-01: the cases give their times */
+    assert_int_equal(seal_store_create_clock(dir, true, 1767225600, &err), SEAL_OK);
     int64_t now;
     assert_int_equal(seal_time_parse(NOW_TEXT, &now), SEAL_OK);
     seal_registry *reg = reg_as(dir, NULL, now);
@@ -1309,10 +1310,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rule_table),
-        cmocka_unit_test(test_integrity),
-        cmocka_unit_test(test_policy_of_record),
-        cmocka_unit_test(test_basis_once),
+        cmocka_unit_test(test_rule_table),       cmocka_unit_test(test_integrity),
+        cmocka_unit_test(test_policy_of_record), cmocka_unit_test(test_basis_once),
         cmocka_unit_test(test_consent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -200,7 +200,7 @@ static void purge(void **state)
     (void) state;
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/data", tu_tmpdir());
-    assert_int_equal(seal_store_create(dir, NULL), SEAL_OK);
+    assert_int_equal(seal_store_create_clock(dir, true, 1767225600, NULL), SEAL_OK);
     const seal_acct_backend_ops *ops = &seal__sqlite_accounting;
     seal_acct_backend *b = NULL;
     assert_int_equal(ops->open(dir, &b, NULL), SEAL_OK);

@@ -155,7 +155,8 @@
         try {
             const m = await api('/v1/me', { token: tok });
             const roles = Array.isArray(m.roles) ? m.roles : m.role ? [m.role] : [];
-            return { id: m.id || m.principal || '', agency: m.agency || '', roles, known: true };
+            return { id: m.id || m.principal || '', agency: m.agency || '', roles, known: true,
+                testClock: m.test_clock === true };
         } catch (e) {
             if (!missingRoute(e)) throw e;
         }
@@ -173,6 +174,8 @@
         if (!ME) who.textContent = 'Not signed in';
         else if (ME.known) who.textContent = `${ME.id}${ME.agency ? ' · ' + ME.agency : ''} · ${ME.roles.join(', ')}`;
         else who.textContent = 'Signed in (roles unknown)';
+        /* a directory made with `sealctl init --test-clock` says so on every page */
+        $('#test-clock').hidden = !(ME && ME.testClock);
         $('#signout').hidden = !ME;
         $('#signin-link').hidden = !!ME;
         for (const li of document.querySelectorAll('#nav li')) {

@@ -123,6 +123,14 @@ typedef struct seal_ledger_options {
     /* Skip fsync (benchmarks of the in-memory path, tests). Appends are then
      * NOT durable. Default false. */
     bool no_sync;
+    /* Used only by create. With genesis, the ledger's first entry is the
+     * event "ledger.created" at genesis_time, with the id clock = "test"
+     * when test_clock, else "real" (the system ledger; a raw log has none).
+     * It is the only place the test-clock flag is recorded, so it cannot be
+     * added to an existing ledger: appends refuse a "ledger.created" event. */
+    bool genesis;
+    bool test_clock;
+    int64_t genesis_time;
 } seal_ledger_options;
 
 void seal_ledger_options_init(seal_ledger_options *o);
@@ -186,6 +194,33 @@ const char *seal_ledger_origin(const seal_ledger *l);
 seal_status seal_ledger_vkey(const seal_ledger *l, seal_buf *out) SEAL_MUST_USE;
 /* Bytes cut from the journal tail by the last open's recovery. */
 uint64_t seal_ledger_recovered_bytes(const seal_ledger *l);
+
+/* The clock. Every appended entry that is a canonical event (seal_event_*)
+ * is checked against the time of the last event in the log:
+ *  - on a test-clock ledger (first entry "ledger.created" with clock =
+ *    "test"), an event earlier than the last one is refused (SEAL_INVALID,
+ *    nothing staged);
+ *  - on any other ledger (a real clock), an earlier event is stamped with
+ *    the last event's time instead (its "time" rewritten), so the log never
+ *    goes backwards; a clock more than SEAL_LEDGER_CLOCK_SLACK seconds
+ *    behind is reported through the log callback.
+ * Entries that are not events are not looked at. */
+#define SEAL_LEDGER_CLOCK_SLACK 60
+/* What an append of an event at time t would meet, without appending: on a
+ * test clock SEAL_INVALID (the same message) when t is earlier than the
+ * last event; otherwise SEAL_OK. For callers that write files before
+ * logging them. */
+seal_status seal_ledger_check_time(seal_ledger *l, int64_t t, seal_error *err) SEAL_MUST_USE;
+/* True when the ledger's first entry marks it as a test-clock ledger. */
+bool seal_ledger_test_clock(const seal_ledger *l);
+/* Time of the last event in the log (acknowledged or staged), or INT64_MIN
+ * when the log holds none. */
+int64_t seal_ledger_last_time(seal_ledger *l);
+/* The same flag, read from dir's journal without opening (or locking) the
+ * ledger: only the first record is read. SEAL_NOTFOUND when dir holds no
+ * journal. */
+seal_status seal_ledger_dir_test_clock(const char *dir, bool *test_clock,
+                                       seal_error *err) SEAL_MUST_USE;
 
 /* ---- Offline verifier --------------------------------------------------- */
 

@@ -59,11 +59,26 @@ const char *seal_retention_state_name(seal_retention_state s);
  * sealed.conf, the record store and the key store. Refuses a directory that
  * already holds a store. */
 seal_status seal_store_create(const char *dir, seal_error *err) SEAL_MUST_USE;
+/* The same, choosing the clock of the directory's ledger, whose first entry
+ * ("ledger.created" at now) records it for good: with test_clock, callers may
+ * be given times other than the clock's (tests, demos; never in service) and
+ * the ledger refuses an event earlier than the last one; without it the
+ * ledger stamps events with max(time, last event's time). seal_store_create
+ * is seal_store_create_clock(dir, false, time(NULL), err). */
+seal_status seal_store_create_clock(const char *dir, bool test_clock, int64_t now,
+                                    seal_error *err) SEAL_MUST_USE;
+/* Whether dir's ledger was made with a test clock (read without opening
+ * it). SEAL_NOTFOUND when dir holds no ledger. */
+seal_status seal_store_test_clock(const char *dir, bool *test_clock, seal_error *err) SEAL_MUST_USE;
 
 /* Opens a data directory. Refuses a master key file that group or others can
  * access, a wrong master key, and files that are not a sealed store. */
 seal_status seal_store_open(const char *dir, seal_store **out, seal_error *err) SEAL_MUST_USE;
 void seal_store_close(seal_store *st);
+
+/* The time of the events this handle logs (a shredding); 0, the default,
+ * is the clock. For test-clock directories (seal_store_create_clock). */
+void seal_store_set_now(seal_store *st, int64_t now);
 
 /* Borrowed; lives as long as the store. */
 const seal_catalogue *seal_store_catalogue(const seal_store *st);

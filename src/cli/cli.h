@@ -19,6 +19,7 @@ typedef struct seal_cli {
     const char *data_dir;  /* --data, $SEALED_DATA, else "./var" */
     const char *principal; /* --as, $SEALED_PRINCIPAL; may be NULL */
     int64_t now;           /* --now / $SEALED_NOW as unix seconds; 0 = the clock */
+    const char *now_from;  /* "--now" or "SEALED_NOW" when now is set */
     bool quiet;            /* --quiet: no progress output */
 } seal_cli;
 

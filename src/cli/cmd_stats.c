@@ -17,6 +17,8 @@ static const char help[] =
     "  shredded      marked shredded by an earlier version, which kept the rows;\n"
     "                shredding the subject again deletes them (a shred now\n"
     "                deletes the records, so stats no longer count them)\n\n"
+    "The last line (\"test_clock\" in JSON) says whether DIR was made with\n"
+    "`init --test-clock`, i.e. whether its times may be given with --now.\n\n"
     "Output is deterministic (no times, no timings) and holds no personal data.\n";
 
 #define MAX_KIND_ID 256
@@ -48,6 +50,11 @@ int seal__cmd_stats(seal_cli *cli, int argc, char **argv)
     memset(&t, 0, sizeof(t));
     if (seal_store_open(cli->data_dir, &st, &err) != SEAL_OK ||
         seal_store_stats(st, seal_time_day(seal__cli_now(cli)), collect, &t, &err) != SEAL_OK) {
+        seal_store_close(st);
+        return seal__cli_fail(cli, "stats", &err);
+    }
+    bool test_clock = false;
+    if (seal_store_test_clock(cli->data_dir, &test_clock, &err) != SEAL_OK) {
         seal_store_close(st);
         return seal__cli_fail(cli, "stats", &err);
     }
@@ -86,13 +93,14 @@ int seal__cmd_stats(seal_cli *cli, int argc, char **argv)
         }
     }
     if (json) {
-        printf("}, \"total\": %lld}\n", (long long) total[SEAL_RET_COUNT]);
+        printf("}, \"total\": %lld, \"test_clock\": %s}\n", (long long) total[SEAL_RET_COUNT],
+               test_clock ? "true" : "false");
     } else {
         printf("%-15s %10lld", "total", (long long) total[SEAL_RET_COUNT]);
         for (int s = 0; s < SEAL_RET_COUNT; s++) {
             printf(" %12lld", (long long) total[s]);
         }
-        printf("\n");
+        printf("\nclock: %s\n", test_clock ? "test (made with init --test-clock)" : "real");
     }
     seal_store_close(st);
     return 0;

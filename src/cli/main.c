@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "core/dirlock.h"
 #include "sealed/log.h"
+#include "sealed/store.h"
 #include "sealed/time.h"
 
 static const seal_cli_command commands[] = {
@@ -55,7 +56,9 @@ static void usage(FILE *out)
             "  --data DIR       data directory (default: $SEALED_DATA, else ./var)\n"
             "  --as ID          act as this principal (default: $SEALED_PRINCIPAL)\n"
             "  --now TIME       treat TIME (YYYY-MM-DD or RFC 3339) as the current time\n"
-            "                   (default: $SEALED_NOW, else the clock); for tests and replays\n"
+            "                   (default: $SEALED_NOW, else the clock): for a directory made\n"
+            "                   with `init --test-clock`, for commands that open none, and as\n"
+            "                   an \"as of\" for commands that append nothing to the ledger\n"
             "  --quiet          no progress output\n"
             "  -h, --help       this help; `sealctl COMMAND --help` for a command's\n"
             "  --version        print the version\n\n"
@@ -172,13 +175,69 @@ int64_t seal__cli_now(const seal_cli *cli)
     return cli->now != 0 ? cli->now : (int64_t) time(NULL);
 }
 
-static int parse_now(seal_cli *cli, const char *s)
+static int parse_now(seal_cli *cli, const char *s, const char *from)
 {
     int64_t t;
     if (seal_time_parse(s, &t) != SEAL_OK && seal_date_parse(s, &t) != SEAL_OK) {
-        return seal__cli_usage(cli, NULL, "--now: '%s' is not YYYY-MM-DD or RFC 3339 UTC", s);
+        return seal__cli_usage(cli, NULL, "%s: '%s' is not YYYY-MM-DD or RFC 3339 UTC", from, s);
     }
     cli->now = t;
+    cli->now_from = from;
+    return 0;
+}
+
+/* Commands that take --now without a test clock: those that open no data
+ * directory, and those that append nothing to the ledger, for which it is
+ * an "as of". A subcommand is named after its command ("request list"). */
+static const char *const now_free[] = {
+    "gen",          "log",           "address",    "policy",           "order",
+    "config",       "lookup",        "stats",      "request check",    "request list",
+    "request show", "backup verify", "keys check", "keys generations", "produce verify",
+};
+
+static bool takes_any_now(int argc, char **argv)
+{
+    for (size_t k = 0; k < sizeof(now_free) / sizeof(now_free[0]); k++) {
+        const char *n = now_free[k];
+        size_t l = strlen(argv[0]);
+        if (strncmp(n, argv[0], l) != 0 || (n[l] != '\0' && n[l] != ' ')) {
+            continue;
+        }
+        if (n[l] == '\0' || (argc > 1 && strcmp(n + l + 1, argv[1]) == 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The clock rule of the CLI: a time other than the clock's is given to a
+ * command that appends to the ledger only on a directory made with `init
+ * --test-clock` (recorded in the ledger's first entry, so it cannot be added
+ * later). Otherwise a back-dated --now could, e.g., produce an expired
+ * request. init checks its own (--now only with --test-clock). */
+static int check_now(seal_cli *cli, int argc, char **argv)
+{
+    if (cli->now == 0 || strcmp(argv[0], "init") == 0 || seal__cli_wants_help(argc, argv) ||
+        takes_any_now(argc, argv)) {
+        return 0;
+    }
+    bool test_clock = false;
+    seal_error err;
+    seal_error_init(&err);
+    seal_status s = seal_store_test_clock(cli->data_dir, &test_clock, &err);
+    if (s == SEAL_NOTFOUND) {
+        return 0; /* no ledger: the command itself says what is missing */
+    }
+    if (s != SEAL_OK) {
+        return seal__cli_fail(cli, cli->now_from, &err);
+    }
+    if (!test_clock) {
+        fprintf(stderr,
+                "%s: %s: %s has a real clock (made without --test-clock); a command that "
+                "appends to the ledger runs at the clock's time only\n",
+                cli->prog, cli->now_from, cli->data_dir);
+        return 2;
+    }
     return 0;
 }
 
@@ -191,7 +250,7 @@ int main(int argc, char **argv)
         cli.data_dir = "./var";
     }
     const char *env_now = getenv("SEALED_NOW");
-    if (env_now != NULL && env_now[0] != '\0' && parse_now(&cli, env_now) != 0) {
+    if (env_now != NULL && env_now[0] != '\0' && parse_now(&cli, env_now, "SEALED_NOW") != 0) {
         return 2;
     }
     seal_log_set(log_to_stderr, getenv("SEALED_DEBUG") != NULL ? SEAL_LOG_DEBUG : SEAL_LOG_WARN,
@@ -237,7 +296,7 @@ int main(int argc, char **argv)
             cli.data_dir = val;
         } else if (which == 1) {
             cli.principal = val;
-        } else if (parse_now(&cli, val) != 0) {
+        } else if (parse_now(&cli, val, "--now") != 0) {
             return 2;
         }
     }
@@ -247,6 +306,10 @@ int main(int argc, char **argv)
     }
     for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
         if (strcmp(argv[i], commands[k].name) == 0) {
+            int rc = check_now(&cli, argc - i, argv + i);
+            if (rc != 0) {
+                return rc;
+            }
             if (!read_only(argc - i, argv + i) &&
                 seal__cli_writer_lock(&cli, cli.data_dir, true) != 0) {
                 return 1;

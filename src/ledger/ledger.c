@@ -48,12 +48,66 @@ struct seal_ledger {
     seal_buf pending; /* journal bytes of staged entries */
     uint64_t recovered;
     bool no_sync;
+    bool test_clock;     /* the first entry is a test-clock "ledger.created" */
+    bool creating;       /* create is writing the genesis entry */
+    int64_t last_time;   /* time of the last acknowledged event, INT64_MIN if none */
+    int64_t staged_time; /* the same, counting staged events */
     pthread_mutex_t mu;
 };
 
 void seal_ledger_options_init(seal_ledger_options *o)
 {
     memset(o, 0, sizeof(*o));
+}
+
+/* ---- the clock ---------------------------------------------------------- */
+
+#define TIME_LEN 20 /* YYYY-MM-DDTHH:MM:SSZ: every time seal_event_encode writes */
+static const char ev_head[] = "{\"commit\":{";
+static const char ev_time[] = "},\"time\":\"";
+static const char ev_tail[] = ",\"v\":1}";
+static const char genesis_tail[] = "\",\"type\":\"ledger.created\",\"v\":1}";
+static const char genesis_test[] = "{\"commit\":{},\"ids\":{\"clock\":\"test\"},\"time\":\"";
+
+#define LIT(x) (sizeof(x) - 1)
+
+/* Offset of the top-level time of a canonical event record (seal_event_encode)
+ * and the time, or SIZE_MAX when the entry is not an event. In canonical
+ * records the first "},\"time\":\"" is the top-level key: ids and commit
+ * values hold no quotes or braces, and the commit map is followed by "ids". */
+static size_t event_time_at(const uint8_t *e, size_t n, int64_t *t)
+{
+    if (n < LIT(ev_head) + LIT(ev_time) + TIME_LEN + LIT(ev_tail) ||
+        memcmp(e, ev_head, LIT(ev_head)) != 0 ||
+        memcmp(e + n - LIT(ev_tail), ev_tail, LIT(ev_tail)) != 0) {
+        return SIZE_MAX;
+    }
+    for (size_t i = LIT(ev_head) - 1; i + LIT(ev_time) + TIME_LEN < n; i++) {
+        if (memcmp(e + i, ev_time, LIT(ev_time)) == 0) {
+            size_t at = i + LIT(ev_time);
+            if (e[at + TIME_LEN] != '"' ||
+                seal_time_parse_n((const char *) e + at, TIME_LEN, t) != SEAL_OK) {
+                return SIZE_MAX;
+            }
+            return at;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static bool is_genesis(const uint8_t *e, size_t n)
+{
+    return n >= LIT(genesis_tail) &&
+           memcmp(e + n - LIT(genesis_tail), genesis_tail, LIT(genesis_tail)) == 0;
+}
+
+/* Exactly the test-clock genesis entry. */
+static bool is_test_genesis(const uint8_t *e, size_t n)
+{
+    int64_t t;
+    return n == LIT(genesis_test) + TIME_LEN + LIT(genesis_tail) &&
+           memcmp(e, genesis_test, LIT(genesis_test)) == 0 && is_genesis(e, n) &&
+           event_time_at(e, n, &t) == LIT(genesis_test);
 }
 
 static seal_status path_of(seal_buf *b, const seal_ledger *l, const char *rel)
@@ -429,6 +483,7 @@ static seal_status ledger_alloc(const char *dir, const seal_ledger_options *opt,
         return SEAL_NOMEM;
     }
     l->jfd = -1;
+    l->last_time = l->staged_time = INT64_MIN;
     seal_buf_init(&l->pending);
     pthread_mutex_init(&l->mu, NULL);
     l->no_sync = opt != NULL && opt->no_sync;
@@ -463,6 +518,27 @@ out:
     return s;
 }
 
+/* The clock's state after replay: the flag from the first entry, the last
+ * event's time from the last one. */
+static seal_status read_clock(seal_ledger *l, seal_error *err)
+{
+    seal_buf b;
+    seal_buf_init(&b);
+    seal_status s = SEAL_OK;
+    if (l->acked > 0) {
+        s = seal_ledger_entry(l, 0, &b, err);
+        l->test_clock = s == SEAL_OK && is_test_genesis(b.data, b.len);
+        seal_buf_reset(&b);
+        int64_t t;
+        if (s == SEAL_OK && (s = seal_ledger_entry(l, l->acked - 1, &b, err)) == SEAL_OK &&
+            event_time_at(b.data, b.len, &t) != SIZE_MAX) {
+            l->last_time = l->staged_time = t;
+        }
+    }
+    seal_buf_cleanup(&b);
+    return s;
+}
+
 seal_status seal_ledger_open(const char *dir, const seal_ledger_options *opt, seal_ledger **out,
                              seal_error *err)
 {
@@ -492,12 +568,41 @@ seal_status seal_ledger_open(const char *dir, const seal_ledger_options *opt, se
             seal_error_set(err, s, "%s: cannot write tiles", dir);
         }
     }
+    if (s == SEAL_OK) {
+        s = read_clock(l, err);
+    }
     if (s != SEAL_OK) {
         seal_ledger_close(l);
         return s;
     }
     *out = l;
     return SEAL_OK;
+}
+
+static seal_status stage_locked(seal_ledger *l, const void *entry, size_t len, uint64_t *index,
+                                seal_error *err);
+static seal_status commit_locked(seal_ledger *l, seal_error *err);
+
+/* The first entry of a system ledger: when it was made and which clock it
+ * keeps. The only writer of a "ledger.created" event. */
+static seal_status write_genesis(seal_ledger *l, const seal_ledger_options *opt, seal_error *err)
+{
+    seal_event_id id = {"clock", opt->test_clock ? "test" : "real"};
+    seal_event ev = {.type = "ledger.created", .time = opt->genesis_time, .ids = &id, .n_ids = 1};
+    seal_buf e;
+    seal_buf_init(&e);
+    seal_status s = seal_event_encode(&ev, &e, err);
+    if (s == SEAL_OK) {
+        l->creating = true;
+        s = stage_locked(l, e.data, e.len, NULL, err);
+        l->creating = false;
+    }
+    if (s == SEAL_OK) {
+        s = commit_locked(l, err);
+    }
+    l->test_clock = s == SEAL_OK && opt->test_clock;
+    seal_buf_cleanup(&e);
+    return s;
 }
 
 seal_status seal_ledger_create(const char *dir, const seal_ledger_options *opt, seal_ledger **out,
@@ -574,6 +679,9 @@ seal_status seal_ledger_create(const char *dir, const seal_ledger_options *opt, 
         goto out;
     }
     s = load_keys(l, err);
+    if (s == SEAL_OK && opt != NULL && opt->genesis) {
+        s = write_genesis(l, opt, err);
+    }
 out:
     seal_note_wipe(&skey);
     seal_buf_cleanup(&skey);
@@ -608,12 +716,61 @@ void seal_ledger_close(seal_ledger *l)
 
 /* ---- appends ------------------------------------------------------------ */
 
+static seal_status refuse_time(const seal_ledger *l, int64_t t, seal_error *err)
+{
+    char ts[32], last[32];
+    seal_time_format(ts, sizeof(ts), t);
+    seal_time_format(last, sizeof(last), l->staged_time);
+    return seal_error_set(err, SEAL_INVALID,
+                          "event time %s is earlier than the last event's (%s); a test clock "
+                          "never goes backwards",
+                          ts, last);
+}
+
+seal_status seal_ledger_check_time(seal_ledger *l, int64_t t, seal_error *err)
+{
+    pthread_mutex_lock(&l->mu);
+    seal_status s = SEAL_OK;
+    if (l->test_clock && l->staged_time != INT64_MIN && t < l->staged_time) {
+        s = refuse_time(l, t, err);
+    }
+    pthread_mutex_unlock(&l->mu);
+    return s;
+}
+
 static seal_status stage_locked(seal_ledger *l, const void *entry, size_t len, uint64_t *index,
                                 seal_error *err)
 {
     if (len > SEAL_LEDGER_MAX_ENTRY) {
         return seal_error_set(err, SEAL_LIMIT, "entry of %zu bytes exceeds %d", len,
                               SEAL_LEDGER_MAX_ENTRY);
+    }
+    /* The clock: events never go backwards in the log. */
+    int64_t t = INT64_MIN;
+    size_t at = event_time_at(entry, len, &t);
+    bool restamp = false;
+    if (at != SIZE_MAX) {
+        if (is_genesis(entry, len) && !l->creating) {
+            return seal_error_set(err, SEAL_INVALID,
+                                  "a ledger.created event is written only when the ledger is "
+                                  "created");
+        }
+        if (l->staged_time != INT64_MIN && t < l->staged_time) {
+            if (l->test_clock) {
+                return refuse_time(l, t, err);
+            }
+            char ts[32], last[32];
+            seal_time_format(ts, sizeof(ts), t);
+            seal_time_format(last, sizeof(last), l->staged_time);
+            if (l->staged_time - t > SEAL_LEDGER_CLOCK_SLACK) {
+                SEAL_LOG(SEAL_LOG_WARN,
+                         "ledger %s: the clock (%s) is %lld s behind the last event; "
+                         "event stamped %s",
+                         l->origin, ts, (long long) (l->staged_time - t), last);
+            }
+            restamp = true;
+            t = l->staged_time;
+        }
     }
     uint64_t off = l->jsize + l->pending.len + 3;
     seal_status s = seal_buf_append_byte(&l->pending, REC_ENTRY);
@@ -623,6 +780,12 @@ static seal_status stage_locked(seal_ledger *l, const void *entry, size_t len, u
     if (s == SEAL_OK && len > 0) {
         s = seal_buf_append(&l->pending, entry, len);
     }
+    if (s == SEAL_OK && restamp) {
+        /* same length, so the record stays canonical */
+        char ts[32];
+        seal_time_format(ts, sizeof(ts), t);
+        memcpy(l->pending.data + (off - l->jsize) + at, ts, TIME_LEN);
+    }
     if (s == SEAL_OK) {
         s = offs_push(l, off);
     }
@@ -630,10 +793,13 @@ static seal_status stage_locked(seal_ledger *l, const void *entry, size_t len, u
         if (index != NULL) {
             *index = seal_merkle_size(l->tree);
         }
-        s = seal_merkle_append(l->tree, entry, len);
+        s = seal_merkle_append(l->tree, l->pending.data + (off - l->jsize), len);
     }
     if (s != SEAL_OK) {
         return seal_error_set(err, s, "out of memory");
+    }
+    if (at != SIZE_MAX) {
+        l->staged_time = t;
     }
     return SEAL_OK;
 }
@@ -642,6 +808,7 @@ static void drop_staged(seal_ledger *l)
 {
     seal_merkle_truncate(l->tree, l->acked);
     seal_buf_reset(&l->pending);
+    l->staged_time = l->last_time;
 }
 
 static seal_status commit_locked(seal_ledger *l, seal_error *err)
@@ -688,6 +855,7 @@ static seal_status commit_locked(seal_ledger *l, seal_error *err)
     uint64_t old = l->acked;
     l->jsize += l->pending.len;
     l->acked = size;
+    l->last_time = l->staged_time;
     seal_buf_reset(&l->pending);
     s = write_tiles(l, old, size, false);
     if (s != SEAL_OK) {
@@ -741,6 +909,49 @@ seal_status seal_ledger_append(seal_ledger *l, const void *entry, size_t len, ui
 {
     const void *e[1] = {entry};
     return seal_ledger_append_batch(l, e, &len, 1, index, err);
+}
+
+bool seal_ledger_test_clock(const seal_ledger *l)
+{
+    return l->test_clock;
+}
+
+int64_t seal_ledger_last_time(seal_ledger *l)
+{
+    pthread_mutex_lock(&l->mu);
+    int64_t t = l->staged_time;
+    pthread_mutex_unlock(&l->mu);
+    return t;
+}
+
+seal_status seal_ledger_dir_test_clock(const char *dir, bool *test_clock, seal_error *err)
+{
+    *test_clock = false;
+    seal_buf p;
+    seal_buf_init(&p);
+    seal_status s = seal_buf_printf(&p, "%s/journal", dir);
+    if (s != SEAL_OK) {
+        seal_buf_cleanup(&p);
+        return seal_error_set(err, s, "out of memory");
+    }
+    int fd = open(seal_buf_str(&p), O_RDONLY | O_CLOEXEC);
+    seal_buf_cleanup(&p);
+    if (fd < 0) {
+        return seal_error_set(err, errno == ENOENT ? SEAL_NOTFOUND : SEAL_IO,
+                              "%s: cannot open journal (%s)", dir, strerror(errno));
+    }
+    /* magic, then the first entry record and the commit record after it */
+    uint8_t b[JOURNAL_MAGIC_LEN + 3 + 128 + 1];
+    ssize_t n = pread(fd, b, sizeof(b), 0);
+    close(fd);
+    if (n >= JOURNAL_MAGIC_LEN + 3 && memcmp(b, JOURNAL_MAGIC, JOURNAL_MAGIC_LEN) == 0 &&
+        b[JOURNAL_MAGIC_LEN] == REC_ENTRY) {
+        size_t len = (size_t) b[JOURNAL_MAGIC_LEN + 1] | ((size_t) b[JOURNAL_MAGIC_LEN + 2] << 8);
+        size_t at = JOURNAL_MAGIC_LEN + 3;
+        *test_clock =
+            at + len < (size_t) n && b[at + len] == REC_COMMIT && is_test_genesis(b + at, len);
+    }
+    return SEAL_OK;
 }
 
 uint64_t seal_ledger_size(seal_ledger *l)

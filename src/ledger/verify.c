@@ -129,6 +129,10 @@ seal_status seal_ledger_verify_dir(const char *dir, const char *vkey, const char
         uint64_t left = cp.size - t * SEAL__TILE_WIDTH;
         unsigned w = left >= SEAL__TILE_WIDTH ? SEAL__TILE_WIDTH : (unsigned) left;
         s = read_tile(dir, -1, t, w, &b, &name);
+        if (s == SEAL_NOMEM) {
+            seal_error_set(err, s, "out of memory");
+            goto out;
+        }
         if (s != SEAL_OK) {
             seal_error_set(err, SEAL_CORRUPT, "%s: entry bundle missing or unreadable",
                            seal_buf_str(&name));
@@ -137,6 +141,11 @@ seal_status seal_ledger_verify_dir(const char *dir, const char *vkey, const char
         seal_buf entries = b;
         seal_buf_init(&b);
         s = read_tile(dir, 0, t, w, &tile, &name);
+        if (s == SEAL_NOMEM) {
+            seal_buf_cleanup(&entries);
+            seal_error_set(err, s, "out of memory");
+            goto out;
+        }
         if (s != SEAL_OK || tile.len < (size_t) w * SEAL_HASH_SIZE) {
             seal_buf_cleanup(&entries);
             s = seal_error_set(err, SEAL_CORRUPT, "%s: hash tile missing or short",
@@ -185,6 +194,10 @@ seal_status seal_ledger_verify_dir(const char *dir, const char *vkey, const char
             uint64_t left = count - t * SEAL__TILE_WIDTH;
             unsigned w = left >= SEAL__TILE_WIDTH ? SEAL__TILE_WIDTH : (unsigned) left;
             s = read_tile(dir, (int) level, t, w, &tile, &name);
+            if (s == SEAL_NOMEM) {
+                seal_error_set(err, s, "out of memory");
+                goto out;
+            }
             if (s != SEAL_OK || tile.len < (size_t) w * SEAL_HASH_SIZE) {
                 s = seal_error_set(err, SEAL_CORRUPT, "%s: hash tile missing or short",
                                    seal_buf_str(&name));

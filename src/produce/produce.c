@@ -869,7 +869,10 @@ seal_status seal_produce(const char *dir, const char *principal, const char *req
         s = seal_error_set(err, SEAL_NOMEM, "out of memory");
         goto out;
     }
+    /* the clock before any file is written: on a test clock the production
+     * event could not be logged at an earlier time than the last event */
     if ((s = open_ledger(dir, &led, err)) != SEAL_OK ||
+        (s = seal_ledger_check_time(led, now, err)) != SEAL_OK ||
         (s = seal__prod_events_indexed(led, ops, acct, request, ev, SEAL__PROD_MAX_EVENTS, &n_ev,
                                        err)) != SEAL_OK) {
         goto out;

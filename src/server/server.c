@@ -296,6 +296,7 @@ struct seal_srv {
      * every job of the run thread, and only for it */
     seal_registry *reg;
     seal_ledger *led;
+    bool test_clock; /* the ledger's first entry says so (sealctl init --test-clock) */
     atomic_long in_flight;
     seal_buf openapi;
     char ledger_dir[1100];
@@ -960,6 +961,9 @@ static void h_me(handler_ctx *h, response *r)
                 "the token's principal is no longer registered", NULL);
         return;
     }
+    /* a test-clock directory (sealctl init --test-clock) says so, so the
+     * console can show that its times are given, not the clock's */
+    json_object_set_new(me, "test_clock", json_boolean(h->srv->test_clock));
     json_reply(r, 200, me);
 }
 
@@ -2814,6 +2818,15 @@ seal_status seal__srv_start(const seal_srv_config *cfg, seal_srv **out, seal_err
     }
     if ((s = seal_ledger_open(srv->ledger_dir, NULL, &srv->led, err)) != SEAL_OK) {
         seal_error_prefix(err, "ledger");
+        goto out;
+    }
+    /* the clock rule: a given time only on a test-clock directory */
+    srv->test_clock = seal_ledger_test_clock(srv->led);
+    if (cfg->now != 0 && !srv->test_clock) {
+        s = seal_error_set(err, SEAL_REFUSED,
+                           "SEALED_NOW: %s has a real clock (made without --test-clock); the "
+                           "daemon runs at the clock's time only",
+                           cfg->data);
         goto out;
     }
     if (mkdir(srv->prod_dir, 0700) != 0 && errno != EEXIST) {

@@ -62,6 +62,7 @@ struct seal_store {
     secrets *sec;
     seal_rand_pool pool;
     int force_version;
+    int64_t now; /* time of the events this handle logs; 0: the clock */
     seal_buf body, plain, std, scratch, wrapped;
     char dir[1024];
 };
@@ -358,6 +359,23 @@ static seal_status write_conf(const char *path, seal_error *err)
 
 seal_status seal_store_create(const char *dir, seal_error *err)
 {
+    return seal_store_create_clock(dir, false, (int64_t) time(NULL), err);
+}
+
+void seal_store_set_now(seal_store *st, int64_t now)
+{
+    st->now = now;
+}
+
+seal_status seal_store_test_clock(const char *dir, bool *test_clock, seal_error *err)
+{
+    char path[1100];
+    seal_status s = path_join(path, sizeof(path), dir, "ledger", err);
+    return s != SEAL_OK ? s : seal_ledger_dir_test_clock(path, test_clock, err);
+}
+
+seal_status seal_store_create_clock(const char *dir, bool test_clock, int64_t now, seal_error *err)
+{
     char path[1100];
     seal_store *st = NULL;
     seal_status s;
@@ -412,7 +430,20 @@ seal_status seal_store_create(const char *dir, seal_error *err)
          * decision and disclosure) is a leaf of it */
         seal_ledger *led = NULL;
         if ((s = path_join(path, sizeof(path), dir, "ledger", err)) == SEAL_OK) {
-            s = seal_ledger_create(path, NULL, &led, err);
+            seal_ledger_options lo;
+            seal_ledger_options_init(&lo);
+            lo.genesis = true;
+            lo.test_clock = test_clock;
+            lo.genesis_time = now;
+            s = seal_ledger_create(path, &lo, &led, err);
+        }
+        if (s == SEAL_OK) {
+            /* a signed checkpoint over the first entry, so the ledger can be
+             * read (and the policy of record checked against it) at once */
+            seal_buf cp;
+            seal_buf_init(&cp);
+            s = seal_ledger_checkpoint(led, &cp, err);
+            seal_buf_cleanup(&cp);
         }
         seal_ledger_close(led);
     }
@@ -1252,7 +1283,7 @@ seal_status seal_store_shred(seal_store *st, seal_index_type type, const char *v
                 st->std.len);
     seal_event_id kind = {"subject_type", seal_index_type_name(type)};
     seal_event ev = {.type = "subject.shredded",
-                     .time = (int64_t) time(NULL),
+                     .time = st->now != 0 ? st->now : (int64_t) time(NULL),
                      .ids = &kind,
                      .n_ids = 1,
                      .commits = &commit,

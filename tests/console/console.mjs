@@ -63,6 +63,7 @@ try {
     same('signin heading', 'Sign in', await text(h1()));
     same('signin label', 'Bearer token', await text(page.locator('label[for^="token"]')));
     same('signin nav (signed out)', ['Ledger'], await texts(page.locator('#nav li:not([hidden]) a')));
+    same('no test clock banner (signed out)', false, await page.locator('#test-clock').isVisible());
     await shot(page, '01-signin');
     await signIn('0'.repeat(64));
     const alert = page.getByRole('alert');
@@ -74,6 +75,10 @@ try {
     await signIn(env.TOK_REVIEWER);
     await page.getByRole('heading', { level: 1, name: 'Request queue' }).waitFor();
     same('who (reviewer)', 'rev1 · usps-pis · reviewer', await text(page.locator('#who-text')));
+    // the data directory was made with `init --test-clock`: a banner says so
+    same('test clock banner', 'Test clock: this data directory was made with sealctl init --test-clock. ' +
+        'Its times are given, not the clock\'s: it is for tests and demonstrations, never for service.',
+        await text(page.locator('#test-clock')));
     same('token in session storage only', [true, null],
         await page.evaluate(() => [!!sessionStorage.getItem('sealed.token'), localStorage.getItem('sealed.token')]));
     same('queue caption', '5 requests, 1 awaiting review', await text(page.locator('caption')));

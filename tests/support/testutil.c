@@ -125,7 +125,8 @@ seal_store *tu_fresh_store(const char *prefix, char *dir_out, size_t cap)
     snprintf(dir_out, cap, "%s/%s%d", tu_tmpdir(), prefix, seq++);
     seal_error err;
     seal_error_init(&err);
-    assert_int_equal(seal_store_create(dir_out, &err), SEAL_OK);
+    /* a test clock from 2026-01-01: the cases give their times */
+    assert_int_equal(seal_store_create_clock(dir_out, true, 1767225600, &err), SEAL_OK);
     seal_store *st = NULL;
     assert_int_equal(seal_store_open(dir_out, &st, &err), SEAL_OK);
     return st;

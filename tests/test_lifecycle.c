@@ -1309,10 +1309,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rule_table),
-        cmocka_unit_test(test_integrity),
-        cmocka_unit_test(test_policy_of_record),
-        cmocka_unit_test(test_basis_once),
+        cmocka_unit_test(test_rule_table),       cmocka_unit_test(test_integrity),
+        cmocka_unit_test(test_policy_of_record), cmocka_unit_test(test_basis_once),
         cmocka_unit_test(test_consent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

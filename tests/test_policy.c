@@ -939,11 +939,11 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rule_table),      cmocka_unit_test(test_emergency_deadlines),
-        cmocka_unit_test(test_cover_approvers), cmocka_unit_test(test_approver_agency_errors),
-        cmocka_unit_test(test_decision_json),   cmocka_unit_test(test_subjects_digest),
-        cmocka_unit_test(test_policy_errors),   cmocka_unit_test(test_policy_files),
-        cmocka_unit_test(test_alloc_failures),  cmocka_unit_test(test_written_consent),
+        cmocka_unit_test(test_rule_table),           cmocka_unit_test(test_emergency_deadlines),
+        cmocka_unit_test(test_cover_approvers),      cmocka_unit_test(test_approver_agency_errors),
+        cmocka_unit_test(test_decision_json),        cmocka_unit_test(test_subjects_digest),
+        cmocka_unit_test(test_policy_errors),        cmocka_unit_test(test_policy_files),
+        cmocka_unit_test(test_alloc_failures),       cmocka_unit_test(test_written_consent),
         cmocka_unit_test(test_emergency_invariants),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -763,6 +763,7 @@ out:
         seal_free(c);
     }
     seal_store_close(st);
+    seal_policy_free(a.pol);
     json_decref(a.show);
     return s;
 }

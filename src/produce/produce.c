@@ -202,8 +202,23 @@ static int64_t date_of(json_t *o, const char *key)
 }
 
 /* Reads the request through the registry's own access rules. */
+static seal_status load_request_parts(const char *dir, const char *principal, const char *request,
+                                      int64_t now, approved *a, seal_error *err);
+
+/* The same, owning nothing on failure. */
 static seal_status load_request(const char *dir, const char *principal, const char *request,
                                 int64_t now, approved *a, seal_error *err)
+{
+    seal_status s = load_request_parts(dir, principal, request, now, a, err);
+    if (s != SEAL_OK) {
+        seal_policy_free(a->pol);
+        a->pol = NULL;
+    }
+    return s;
+}
+
+static seal_status load_request_parts(const char *dir, const char *principal, const char *request,
+                                      int64_t now, approved *a, seal_error *err)
 {
     memset(a, 0, sizeof(*a));
     seal_registry *reg = NULL;
@@ -763,6 +778,7 @@ out:
         seal_free(c);
     }
     seal_store_close(st);
+    seal_policy_free(a.pol);
     json_decref(a.show);
     return s;
 }

@@ -271,6 +271,7 @@ has consent-late-reviewer-msg "is not waiting for consent (it is expired)" "$T/e
 check consent-produce-expired 1 "$(rc "$S" --data "$D" --now 2026-12-20 --as det1 produce $C3 --out $T/p3)"
 
 # ---- refused submissions keep no body --------------------------------------------------
+NOW=2026-12-20 # after the consent steps above; a test clock never goes back
 python3 - $T/sub.json $T/junk.json <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -86,7 +86,8 @@ subprocess.run([SEALCTL, "gen", "--seed", str(SEED), "--people", "150", "--days"
                 "--start", "2026-01-01", "--truth", "--out", gen], check=True,
                capture_output=True)
 assert os.path.exists(os.path.join(gen, "mail_scan_truth.csv"))
-subprocess.run([SEALCTL, "--data", DATA, "init"], check=True, capture_output=True)
+subprocess.run([SEALCTL, "--data", DATA, "--now", "2026-01-01", "init", "--test-clock"], check=True,
+               capture_output=True)
 truth = {}
 for k in KINDS:
     run("ingest", k, os.path.join(gen, k + ".ndjson"))

@@ -182,7 +182,7 @@ check check-data-protected 0 "$(rc "$S" --now $NOW request check --data "$D" $T/
 has check-data-protected-reason '"code": "address.protected"' "$T/out"
 # a directory whose policy of record is cfr-233, with the registries it needs
 D2=$T/cfr
-"$S" --data "$D2" init --policy cfr-233 >/dev/null
+"$S" --data "$D2" --now 2026-01-01 init --test-clock --policy cfr-233 >/dev/null
 B() { "$S" --data "$D2" --now "$NOW" --as "$@"; }
 check cfr-dir-policy '{"name": "cfr-233", "sha256": "'"$("$S" policy show cfr-233 | sed -n 's/.*"sha256": "\([^"]*\)".*/\1/p')"'"}' "$("$S" --data "$D2" policy show)"
 "$S" --data "$D2" --now $NOW agency add usps-pis --name 'Postal Inspection Service HQ' --kind federal --inspection-service >/dev/null
